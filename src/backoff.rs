@@ -1,0 +1,156 @@
+//! [`Backoff`]: the delay before the next connection attempt. Pure: no I/O, no clock.
+
+use std::time::Duration;
+
+use crate::config::RetryPolicy;
+
+/// Tracks consecutive failures and turns them into delays per a [`RetryPolicy`].
+#[derive(Debug)]
+pub(crate) struct Backoff {
+    policy: RetryPolicy,
+    failures: u32,
+    rng: u64,
+}
+
+impl Backoff {
+    pub(crate) fn new(policy: RetryPolicy, seed: u64) -> Self {
+        Self {
+            policy,
+            failures: 0,
+            rng: seed | 1,
+        }
+    }
+
+    /// The delay after a failed attempt, at least `floor` (a `Retry-After`), or `None` when
+    /// `max_attempts` consecutive attempts have failed.
+    pub(crate) fn after_failure(&mut self, floor: Option<Duration>) -> Option<Duration> {
+        self.failures = self.failures.saturating_add(1);
+        if let Some(max) = self.policy.max_attempts {
+            if self.failures >= max {
+                return None;
+            }
+        }
+        let exp = self
+            .policy
+            .multiplier
+            .powi(self.failures.saturating_sub(1).min(64) as i32);
+        let base = self.policy.initial_backoff.as_secs_f64() * exp;
+        let capped = base.min(self.policy.max_backoff.as_secs_f64());
+        let jittered = capped * (1.0 - self.policy.jitter * self.next_unit());
+        let delay = Duration::from_secs_f64(jittered.max(0.0));
+        Some(floor.map_or(delay, |f| delay.max(f)))
+    }
+
+    /// The delay after a connection that was ready for `uptime` ended. A connection that
+    /// stayed up for `reset_after` starts the backoff over with the fast `first_retry`; one
+    /// that dropped quickly counts as a failure so a flapping link backs off too.
+    pub(crate) fn after_connection(&mut self, uptime: Duration) -> Duration {
+        if uptime >= self.policy.reset_after || self.failures == 0 {
+            self.failures = 0;
+            return self.policy.first_retry;
+        }
+        self.after_failure(None)
+            .unwrap_or(self.policy.max_backoff)
+    }
+
+    /// Consecutive failures so far.
+    #[cfg(test)]
+    pub(crate) fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// A uniform number in [0, 1) (xorshift64*; jitter needs no more).
+    fn next_unit(&mut self) -> f64 {
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A seed for jitter that differs between processes and clients.
+pub(crate) fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_attempts_make_at_most_five_tries_in_the_first_ten_seconds() {
+        for seed in 0..200 {
+            let mut b = Backoff::new(RetryPolicy::default(), seed);
+            // A connection that was up drops: the first retry is fast.
+            let mut t = b.after_connection(Duration::from_secs(3600));
+            let mut attempts = 0;
+            while t < Duration::from_secs(10) {
+                attempts += 1;
+                t += b.after_failure(None).unwrap();
+            }
+            assert!(attempts <= 5, "seed {seed}: {attempts} attempts");
+        }
+    }
+
+    #[test]
+    fn delays_never_exceed_the_cap_once_capped() {
+        let mut b = Backoff::new(RetryPolicy::default(), 7);
+        for _ in 0..100 {
+            let d = b.after_failure(None).unwrap();
+            assert!(d <= Duration::from_secs(30));
+        }
+        let d = b.after_failure(None).unwrap();
+        assert!(d >= Duration::from_secs_f64(30.0 * 0.75), "{d:?}");
+    }
+
+    #[test]
+    fn retry_after_is_a_floor() {
+        let mut b = Backoff::new(RetryPolicy::default(), 1);
+        assert_eq!(
+            b.after_failure(Some(Duration::from_secs(45))),
+            Some(Duration::from_secs(45))
+        );
+    }
+
+    #[test]
+    fn max_attempts_gives_up() {
+        let policy = RetryPolicy {
+            max_attempts: Some(2),
+            ..RetryPolicy::default()
+        };
+        let mut b = Backoff::new(policy, 1);
+        assert!(b.after_failure(None).is_some());
+        assert!(b.after_failure(None).is_none());
+    }
+
+    #[test]
+    fn a_long_lived_connection_resets_the_backoff() {
+        let mut b = Backoff::new(RetryPolicy::default(), 1);
+        for _ in 0..5 {
+            b.after_failure(None);
+        }
+        assert_eq!(
+            b.after_connection(Duration::from_secs(61)),
+            Duration::from_millis(100)
+        );
+        assert_eq!(b.failures(), 0);
+    }
+
+    #[test]
+    fn a_flapping_connection_keeps_backing_off() {
+        let mut b = Backoff::new(RetryPolicy::default(), 1);
+        b.after_failure(None);
+        let d = b.after_connection(Duration::from_millis(10));
+        assert!(d >= Duration::from_millis(1500), "{d:?}");
+    }
+}

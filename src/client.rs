@@ -1,0 +1,583 @@
+//! [`RtmClient`]: the cloneable handle — start, send, receive, disconnect.
+
+use std::fmt;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender};
+use parking_lot::Mutex;
+use serde_json::{Map, Value};
+
+use crate::config::{Builder, Config};
+use crate::error::{Error, NoReplyCause, Result, TimeoutKind};
+use crate::event::{ConnectInfo, Event, Reply};
+use crate::events::{Events, Handlers};
+use crate::keepalive;
+use crate::reader::Reader;
+use crate::shared::{Queued, Shared, Slot};
+use crate::state::State;
+use crate::stats::Stats;
+use crate::waiters::{oneshot, Outcome};
+use crate::wake::Waker;
+
+/// A Slack RTM client.
+///
+/// Cheap to clone (an `Arc` inside); every method takes `&self` and may be called from any
+/// thread, including from inside a handler. When the last clone is dropped the client
+/// disconnects and joins its threads.
+///
+/// # Threads
+/// [`start`](Self::start) spawns two threads: the **reader** (connects, reads every frame,
+/// routes replies to their senders and events to the event stream, reconnects) and the
+/// **keepalive** (pings a quiet link). Your code never runs on them: events reach you through
+/// [`events`](Self::events) or through handlers that [`run`](Self::run) calls on *your*
+/// thread, so a handler can call [`send_message`](Self::send_message) without deadlock.
+///
+/// ```no_run
+/// use slack_rtm::{Event, RtmClient};
+///
+/// # fn main() -> Result<(), slack_rtm::Error> {
+/// let client = RtmClient::builder(std::env::var("SLACK_BOT_TOKEN").unwrap()).build()?;
+/// client.on("message", |client, event| {
+///     let Some(msg) = event.as_slack() else { return };
+///     let v = msg.json().unwrap_or_default();
+///     if v["text"] == "ping" && v.get("subtype").is_none() {
+///         let channel = v["channel"].as_str().unwrap_or_default();
+///         match client.send_message("pong", channel) {
+///             Ok(reply) => println!("sent at {:?}", reply.ts),
+///             Err(e) => eprintln!("not sent: {e}"),
+///         }
+///     }
+/// });
+/// client.start()?;
+/// client.run()?; // dispatches until disconnected
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct RtmClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    shared: Arc<Shared>,
+    session: Mutex<Option<Session>>,
+    channel: Mutex<EventChannel>,
+    handlers: Mutex<Handlers>,
+}
+
+/// The event channel of the next or current session.
+struct EventChannel {
+    /// Handed to the reader thread by `start`; the stream ends when the reader drops it.
+    tx: Option<Sender<Event>>,
+    rx: Receiver<Event>,
+}
+
+/// The threads of one `start`.
+struct Session {
+    number: u64,
+    stop: Arc<Waker>,
+    reader: JoinHandle<()>,
+    keepalive: JoinHandle<()>,
+}
+
+impl Session {
+    fn stop_and_join(self) {
+        self.stop.wake();
+        let me = std::thread::current().id();
+        for handle in [self.reader, self.keepalive] {
+            if handle.thread().id() != me && handle.join().is_err() {
+                log::error!("a slack-rtm thread panicked");
+            }
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(session) = self.session.get_mut().take() {
+            session.stop_and_join();
+        }
+    }
+}
+
+/// A frame queued by [`RtmClient::add_outgoing_event`]; wait on it for the outcome.
+///
+/// ```no_run
+/// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
+/// use std::time::Duration;
+/// let pending = client.add_outgoing_event(true, "message",
+///     serde_json::json!({"channel": "C123", "text": "queued until ready"}))?;
+/// let reply = pending.wait(Duration::from_secs(30))?;
+/// assert!(reply.is_some());
+/// # Ok(()) }
+/// ```
+#[must_use = "a PendingSend tells whether the frame was delivered"]
+pub struct PendingSend {
+    rx: Receiver<Outcome>,
+    slot: Arc<Mutex<Slot>>,
+    shared: Arc<Shared>,
+}
+
+impl PendingSend {
+    /// Waits up to `timeout` for the outcome: `Some(reply)` when a reply was awaited,
+    /// `None` when the frame was written and no reply was asked for.
+    ///
+    /// # Errors
+    /// The send's error; [`Error::Timeout`] ([`TimeoutKind::Wait`]) if it was still queued
+    /// at the timeout (it is then withdrawn and never sent);
+    /// [`Error::NoReplyReceived`] if it was sent but not answered in time.
+    pub fn wait(self, timeout: Duration) -> Result<Option<Reply>> {
+        match self.rx.recv_timeout(timeout) {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                let mut slot = self.slot.lock();
+                // The outcome may have arrived just now.
+                if let Ok(outcome) = self.rx.try_recv() {
+                    return outcome;
+                }
+                match *slot {
+                    Slot::Sent(id) => {
+                        self.shared.waiters.cancel(id);
+                        Err(Error::NoReplyReceived {
+                            id,
+                            cause: NoReplyCause::TimedOut,
+                        })
+                    }
+                    _ => {
+                        *slot = Slot::Cancelled;
+                        Err(Error::Timeout(TimeoutKind::Wait))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The outcome if it is already known, without waiting.
+    pub fn try_get(&self) -> Option<Result<Option<Reply>>> {
+        self.rx.try_recv().ok()
+    }
+}
+
+impl fmt::Debug for PendingSend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingSend")
+            .field("slot", &*self.slot.lock())
+            .finish()
+    }
+}
+
+impl fmt::Debug for RtmClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RtmClient")
+            .field("state", &self.state())
+            .field("config", &self.inner.shared.config)
+            .finish()
+    }
+}
+
+impl RtmClient {
+    /// Starts building a client for `token` (a bot token, `xoxb-…`).
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// assert!(!client.authenticated());
+    /// ```
+    pub fn builder(token: impl Into<String>) -> Builder {
+        Builder::new(token)
+    }
+
+    pub(crate) fn from_config(config: Config) -> Result<Self> {
+        let shared = Arc::new(Shared::new(config)?);
+        let (tx, rx) = crossbeam_channel::unbounded();
+        Ok(Self {
+            inner: Arc::new(Inner {
+                shared,
+                session: Mutex::new(None),
+                channel: Mutex::new(EventChannel { tx: Some(tx), rx }),
+                handlers: Mutex::new(Handlers::default()),
+            }),
+        })
+    }
+
+    /// The settings this client was built with.
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// assert!(client.config().auto_reconnect);
+    /// ```
+    pub fn config(&self) -> &Config {
+        &self.inner.shared.config
+    }
+
+    /// Connects and blocks until the client is **ready** (Slack said `hello`); returns what
+    /// `rtm.connect` (or `rtm.start`) returned. Calling it while already started waits for
+    /// (or returns) the current connection.
+    ///
+    /// Transient failures are retried per the retry policy until `start_timeout`; fatal
+    /// ones (`invalid_auth`, `not_authed`, …) return at once.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build()?;
+    /// let info = client.start()?;
+    /// println!("I am {} ({})", info.self_name, info.self_id);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Api`] with Slack's error string, [`Error::Http`], [`Error::Websocket`],
+    /// or [`Error::Timeout`] ([`TimeoutKind::Start`]) — then the client is disconnected.
+    pub fn start(&self) -> Result<Arc<ConnectInfo>> {
+        let shared = &self.inner.shared;
+        let deadline = Instant::now() + shared.config.start_timeout;
+        let number = {
+            let mut session = self.inner.session.lock();
+            let running = session.as_ref().filter(|s| !s.reader.is_finished()).map(|s| s.number);
+            match running {
+                Some(n) => n,
+                None => {
+                    if let Some(old) = session.take() {
+                        old.stop_and_join();
+                    }
+                    let new = self.spawn_session()?;
+                    let n = new.number;
+                    *session = Some(new);
+                    n
+                }
+            }
+        };
+        match shared.wait_ready(number, deadline) {
+            Ok(info) => Ok(info),
+            Err(e) => {
+                self.disconnect();
+                Err(e)
+            }
+        }
+    }
+
+    fn spawn_session(&self) -> Result<Session> {
+        let shared = self.inner.shared.clone();
+        let events = {
+            let mut ch = self.inner.channel.lock();
+            match ch.tx.take() {
+                Some(tx) => tx,
+                None => {
+                    let (tx, rx) = crossbeam_channel::unbounded();
+                    ch.rx = rx;
+                    tx
+                }
+            }
+        };
+        let stop = Arc::new(
+            Waker::new().map_err(|e| Error::Config(format!("cannot create a wake-up pipe: {e}")))?,
+        );
+        let number = shared.begin_session();
+        let (ka_tx, ka_rx) = crossbeam_channel::unbounded();
+        let spawn_err = |e: std::io::Error| Error::Config(format!("cannot spawn a thread: {e}"));
+        let keepalive = std::thread::Builder::new()
+            .name("slack-rtm-keepalive".into())
+            .spawn({
+                let shared = shared.clone();
+                move || keepalive::run(shared, ka_rx)
+            })
+            .map_err(spawn_err)?;
+        let reader = Reader {
+            shared: shared.clone(),
+            events,
+            keepalive: ka_tx,
+            stop: stop.clone(),
+            session: number,
+        };
+        let reader = match std::thread::Builder::new()
+            .name("slack-rtm-reader".into())
+            .spawn(move || reader.run())
+        {
+            Ok(h) => h,
+            Err(e) => {
+                // The keepalive ends once its channel's sender (inside the reader) is gone.
+                shared.end_session(number, Some(spawn_err(e)));
+                let _ = keepalive.join();
+                return Err(Error::Config("cannot spawn the reader thread".into()));
+            }
+        };
+        Ok(Session {
+            number,
+            stop,
+            reader,
+            keepalive,
+        })
+    }
+
+    /// Ends the session: a clean close, `disconnecting` then `disconnected` (without an
+    /// error), pending sends fail, the event stream ends, and both threads are joined before
+    /// it returns. Safe from any state, twice in a row, and from inside a handler.
+    ///
+    /// It returns within a moment, unless the reader is inside an HTTP call or a TCP
+    /// connect, which it lets finish (bounded by `http_timeout` / `connect_timeout`).
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// client.disconnect();
+    /// client.disconnect();
+    /// ```
+    pub fn disconnect(&self) {
+        let session = self.inner.session.lock().take();
+        if let Some(session) = session {
+            session.stop_and_join();
+        }
+    }
+
+    /// Sends a message to a conversation and blocks until Slack acknowledges it, at most
+    /// `reply_timeout` (Node: `sendMessage`).
+    ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::RtmClient) {
+    /// match client.send_message("Hello <@U123>", "C123") {
+    ///     Ok(reply) => println!("posted, ts {:?}", reply.ts),
+    ///     Err(e) if e.code() == slack_rtm::ErrorCode::SendMessagePlatformError => {
+    ///         eprintln!("Slack refused it: {e}")
+    ///     }
+    ///     Err(e) => eprintln!("not confirmed: {e}"),
+    /// }
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::SendWhileDisconnected`], [`Error::SendWhileNotReady`],
+    /// [`Error::FrameTooLarge`], [`Error::Platform`] (Slack's `ok: false`),
+    /// [`Error::NoReplyReceived`], or [`Error::Websocket`] if the write failed.
+    pub fn send_message(&self, text: &str, channel: &str) -> Result<Reply> {
+        let mut body = Map::new();
+        body.insert("channel".into(), Value::from(channel));
+        body.insert("text".into(), Value::from(text));
+        self.send_and_wait("message", body)
+    }
+
+    /// Sends any frame and blocks until its reply, at most `reply_timeout`. Use it only for
+    /// frame types Slack answers (`message`); others would wait out the timeout.
+    ///
+    /// # Errors
+    /// As [`send_message`](Self::send_message), plus [`Error::InvalidArgument`] when `body`
+    /// is not a JSON object (or null).
+    pub fn send_and_wait_reply(&self, kind: &str, body: Value) -> Result<Reply> {
+        self.send_and_wait(kind, to_map(body)?)
+    }
+
+    fn send_and_wait(&self, kind: &str, body: Map<String, Value>) -> Result<Reply> {
+        let shared = &self.inner.shared;
+        let deadline = Instant::now() + shared.config.reply_timeout;
+        let (tx, rx) = oneshot();
+        let result = shared
+            .send_now(kind, body, Some(tx), deadline)
+            .and_then(|id| match rx.recv_deadline(deadline) {
+                Ok(Ok(Some(reply))) => Ok(reply),
+                Ok(Ok(None)) => Err(Error::Protocol("an empty reply".into())),
+                Ok(Err(e)) => Err(e),
+                Err(_) => {
+                    shared.waiters.cancel(id);
+                    // The reply may have been delivered between the timeout and the cancel.
+                    match rx.try_recv() {
+                        Ok(Ok(Some(reply))) => Ok(reply),
+                        Ok(Err(e)) => Err(e),
+                        _ => Err(Error::NoReplyReceived {
+                            id,
+                            cause: NoReplyCause::TimedOut,
+                        }),
+                    }
+                }
+            });
+        if matches!(&result, Err(e) if !matches!(e, Error::Platform(_))) {
+            shared.counters.sends_failed.fetch_add(1, Ordering::Relaxed);
+        }
+        result
+    }
+
+    /// Sends a frame of any type without waiting for a reply; returns its id (Node: `send`).
+    /// Allowed only when ready.
+    ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
+    /// let id = client.send("typing", serde_json::json!({"channel": "C123"}))?;
+    /// assert!(id > 0);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::SendWhileDisconnected`], [`Error::SendWhileNotReady`],
+    /// [`Error::FrameTooLarge`], [`Error::InvalidArgument`], [`Error::Websocket`].
+    pub fn send(&self, kind: &str, body: Value) -> Result<u64> {
+        let shared = &self.inner.shared;
+        let deadline = Instant::now() + shared.config.reply_timeout;
+        shared.send_now(kind, to_map(body)?, None, deadline)
+    }
+
+    /// Queues a frame of any type until the client is ready, then sends it (Node:
+    /// `addOutgoingEvent`). With `await_reply`, the [`PendingSend`] resolves with Slack's
+    /// reply; otherwise once the frame is written. Queued frames are sent in order.
+    ///
+    /// # Errors
+    /// [`Error::QueueFull`] when `outgoing_queue_capacity` frames already wait;
+    /// [`Error::InvalidArgument`] when `body` is not an object. Later failures come through
+    /// [`PendingSend::wait`].
+    pub fn add_outgoing_event(&self, await_reply: bool, kind: &str, body: Value) -> Result<PendingSend> {
+        let shared = &self.inner.shared;
+        let (tx, rx) = oneshot();
+        let slot = Arc::new(Mutex::new(Slot::Queued));
+        shared.enqueue(Queued {
+            kind: kind.to_string(),
+            body: to_map(body)?,
+            await_reply,
+            tx,
+            slot: slot.clone(),
+        })?;
+        Ok(PendingSend {
+            rx,
+            slot,
+            shared: shared.clone(),
+        })
+    }
+
+    /// Shows "typing…" in a conversation (Node: `sendTyping`). Slack sends no reply.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub fn send_typing(&self, channel: &str) -> Result<()> {
+        self.send("typing", serde_json::json!({ "channel": channel }))
+            .map(|_| ())
+    }
+
+    /// Subscribes to presence changes of exactly these users, replacing any earlier list
+    /// (Node: `subscribePresence`).
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub fn subscribe_presence<I, S>(&self, user_ids: I) -> Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let ids: Vec<String> = user_ids.into_iter().map(Into::into).collect();
+        self.send("presence_sub", serde_json::json!({ "ids": ids }))
+            .map(|_| ())
+    }
+
+    /// Asks for the current presence of up to 500 users; answers come as
+    /// `presence_change` events.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send); [`Error::InvalidArgument`] for more than 500 ids.
+    pub fn presence_query<I, S>(&self, user_ids: I) -> Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let ids: Vec<String> = user_ids.into_iter().map(Into::into).collect();
+        if ids.len() > 500 {
+            return Err(Error::InvalidArgument(format!(
+                "presence_query takes at most 500 ids, got {}",
+                ids.len()
+            )));
+        }
+        self.send("presence_query", serde_json::json!({ "ids": ids }))
+            .map(|_| ())
+    }
+
+    /// The lifecycle state.
+    pub fn state(&self) -> State {
+        self.inner.shared.state()
+    }
+
+    /// Whether the websocket is open (Node: `connected`).
+    pub fn connected(&self) -> bool {
+        self.state().is_connected()
+    }
+
+    /// Whether `rtm.connect` succeeded for the current connection (Node: `authenticated`).
+    pub fn authenticated(&self) -> bool {
+        self.state().is_authenticated()
+    }
+
+    /// The connected user's id, once authenticated (Node: `activeUserId`).
+    pub fn active_user_id(&self) -> Option<String> {
+        self.inner.shared.info().map(|i| i.self_id.clone())
+    }
+
+    /// The workspace's id, once authenticated (Node: `activeTeamId`).
+    pub fn active_team_id(&self) -> Option<String> {
+        self.inner.shared.info().map(|i| i.team_id.clone())
+    }
+
+    /// A snapshot of counters and queue depths.
+    pub fn stats(&self) -> Stats {
+        let shared = &self.inner.shared;
+        shared
+            .counters
+            .snapshot(shared.state(), shared.waiters.len(), shared.outbox_len())
+    }
+
+    /// The event stream of the current (or next) session, for your own loop.
+    pub fn events(&self) -> Events {
+        Events::new(self.inner.channel.lock().rx.clone())
+    }
+
+    /// Registers a closure for events named `name` (see [`Event::name`]): a Slack type
+    /// (`"message"`), a type and subtype (`"message::channel_purpose"`), `"slack_event"`
+    /// for every Slack event, or a lifecycle name (`"ready"`, `"disconnected"`, …).
+    /// Closures run on the thread that calls [`run`](Self::run).
+    ///
+    /// Avoid capturing a clone of the client in the closure (use the `&RtmClient`
+    /// argument): a captured clone keeps the client alive until `run` returns.
+    pub fn on<F>(&self, name: &str, handler: F)
+    where
+        F: FnMut(&RtmClient, &Event) + Send + 'static,
+    {
+        self.inner.handlers.lock().add(name, Box::new(handler));
+    }
+
+    /// Registers a closure for every event (the catch-all).
+    pub fn on_any<F>(&self, handler: F)
+    where
+        F: FnMut(&RtmClient, &Event) + Send + 'static,
+    {
+        self.inner.handlers.lock().add_any(Box::new(handler));
+    }
+
+    /// Dispatches events to the registered closures on this thread until the session ends.
+    /// Returns `Ok(())` after a requested disconnect, or the error that ended the session.
+    /// Called before [`start`](Self::start), it waits for a session to begin (from another
+    /// thread) — it is the bot's main loop and blocks for as long as the bot runs.
+    ///
+    /// # Errors
+    /// The error of the final `disconnected` event.
+    pub fn run(&self) -> Result<()> {
+        let events = self.events();
+        let mut handlers = std::mem::take(&mut *self.inner.handlers.lock());
+        let mut last = None;
+        while let Some(event) = events.recv() {
+            if let Event::Disconnected(e) = &event {
+                last = Some(e.clone());
+            }
+            handlers.dispatch(self, &event);
+        }
+        let mut registered = self.inner.handlers.lock();
+        let added = std::mem::take(&mut *registered);
+        handlers.merge(added);
+        *registered = handlers;
+        match last.flatten() {
+            None => Ok(()),
+            Some(e) => Err(e),
+        }
+    }
+}
+
+fn to_map(body: Value) -> Result<Map<String, Value>> {
+    match body {
+        Value::Object(m) => Ok(m),
+        Value::Null => Ok(Map::new()),
+        _ => Err(Error::InvalidArgument(
+            "a frame body must be a JSON object".into(),
+        )),
+    }
+}

@@ -1,0 +1,489 @@
+//! [`Config`]: every setting with its default, and the [`Builder`] that checks them.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+
+/// The protocol's limit on one client frame: Slack disconnects a client that sends more.
+pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+
+/// A secret string (the token) whose `Debug` output is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Secret(Arc<str>);
+
+impl Secret {
+    pub(crate) fn new(s: impl Into<String>) -> Self {
+        Secret(Arc::from(s.into()))
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"[redacted]\"")
+    }
+}
+
+/// How the client retries `rtm.connect` and reconnects (Node: `retryConfig`).
+///
+/// Delays grow exponentially from `initial_backoff` by `multiplier` up to `max_backoff`,
+/// each shortened by up to `jitter` (a fraction) so that many clients do not retry in step.
+/// The very first retry after a connection that was up waits only `first_retry`. A
+/// `Retry-After` from Slack is a floor under the delay, never ignored. After a connection
+/// has stayed ready for `reset_after`, the backoff starts over.
+///
+/// ```
+/// use std::time::Duration;
+/// use slack_rtm::RetryPolicy;
+///
+/// let policy = RetryPolicy {
+///     max_backoff: Duration::from_secs(60),
+///     ..RetryPolicy::default()
+/// };
+/// assert_eq!(policy.max_attempts, None); // retry forever
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Delay before the first retry of a connection that had been up. Default 100 ms.
+    pub first_retry: Duration,
+    /// Delay before the first retry of a failed attempt. Default 1 s.
+    pub initial_backoff: Duration,
+    /// Growth factor between consecutive delays. Default 2.0.
+    pub multiplier: f64,
+    /// The cap on any delay. Default 30 s.
+    pub max_backoff: Duration,
+    /// Each delay is shortened by a random fraction up to this (0.0–1.0). Default 0.25.
+    pub jitter: f64,
+    /// How long a connection must stay up before the backoff starts over. Default 60 s.
+    pub reset_after: Duration,
+    /// Give up after this many consecutive failed attempts; `None` retries forever
+    /// (the default, as long-running bots want).
+    pub max_attempts: Option<u32>,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            first_retry: Duration::from_millis(100),
+            initial_backoff: Duration::from_secs(1),
+            multiplier: 2.0,
+            max_backoff: Duration::from_secs(30),
+            jitter: 0.25,
+            reset_after: Duration::from_secs(60),
+            max_attempts: None,
+        }
+    }
+}
+
+/// Arguments sent to `rtm.connect` / `rtm.start` (Node: `RTMStartOptions`).
+///
+/// ```
+/// use slack_rtm::StartOptions;
+/// let opts = StartOptions { batch_presence_aware: true, ..Default::default() };
+/// assert!(!opts.presence_sub);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StartOptions {
+    /// Ask Slack to batch presence changes into one `presence_change` with `users: [..]`.
+    pub batch_presence_aware: bool,
+    /// Only deliver presence events for users subscribed to with `presence_sub`.
+    pub presence_sub: bool,
+}
+
+/// TLS settings for both the Web API (HTTPS) and the websocket (WSS) — the counterpart of
+/// the Node `tls` option. Certificate verification is always on.
+///
+/// ```
+/// use slack_rtm::TlsOptions;
+/// let tls = TlsOptions::default();
+/// assert!(tls.ca_pem.is_none());
+/// ```
+#[derive(Clone, Default)]
+pub struct TlsOptions {
+    /// PEM text of one or more CA certificates that replace the system's trusted roots
+    /// (Node: `ca`).
+    pub ca_pem: Option<Vec<u8>>,
+    /// A client certificate to present (Node: `pfx` + `passphrase`, or `cert` + `key`).
+    pub identity: Option<ClientIdentity>,
+}
+
+impl fmt::Debug for TlsOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsOptions")
+            .field("ca_pem", &self.ca_pem.as_ref().map(|c| c.len()))
+            .field("identity", &self.identity.as_ref().map(|_| "[set]"))
+            .finish()
+    }
+}
+
+/// A client certificate and its private key.
+#[derive(Clone)]
+pub enum ClientIdentity {
+    /// A PKCS#12 archive and its passphrase (Node: `pfx` + `passphrase`).
+    Pkcs12 {
+        /// The DER bytes of the archive.
+        der: Vec<u8>,
+        /// Its passphrase.
+        passphrase: String,
+    },
+    /// A PEM certificate chain and an unencrypted PKCS#8 PEM key (Node: `cert` + `key`).
+    Pem {
+        /// The certificate chain, PEM.
+        cert: Vec<u8>,
+        /// The private key, PEM (PKCS#8).
+        key: Vec<u8>,
+    },
+}
+
+/// An HTTP CONNECT proxy that carries both the Web API calls and the websocket.
+///
+/// ```
+/// use slack_rtm::Proxy;
+/// let p = Proxy::new("http://user:secret@proxy.internal:3128").unwrap();
+/// assert!(!format!("{p:?}").contains("secret"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Proxy {
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) credentials: Option<(String, Secret)>,
+}
+
+impl Proxy {
+    /// Parses `http://[user:password@]host[:port]` (port defaults to 80).
+    ///
+    /// # Errors
+    /// [`Error::Config`] for another scheme or a malformed URL.
+    pub fn new(url: &str) -> Result<Self> {
+        let uri: tungstenite::http::Uri = url
+            .parse()
+            .map_err(|_| Error::Config("proxy URL is not a valid URL".into()))?;
+        match uri.scheme_str() {
+            Some("http") | None => {}
+            Some(other) => {
+                return Err(Error::Config(format!(
+                    "proxy scheme {other:?} is not supported; use http://"
+                )))
+            }
+        }
+        let authority = uri
+            .authority()
+            .ok_or_else(|| Error::Config("proxy URL has no host".into()))?;
+        let host = authority.host().to_string();
+        let port = authority.port_u16().unwrap_or(80);
+        let credentials = authority.as_str().rsplit_once('@').map(|(userinfo, _)| {
+            let (user, pass) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+            (user.to_string(), Secret::new(pass))
+        });
+        Ok(Proxy {
+            host,
+            port,
+            credentials,
+        })
+    }
+}
+
+impl fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Proxy")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("credentials", &self.credentials.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
+/// Every setting of an [`RtmClient`](crate::RtmClient), with its default.
+///
+/// Built with [`Builder`]; read back with [`RtmClient::config`](crate::RtmClient::config).
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) token: Secret,
+    /// Prefix of every Web API URL. Default `https://slack.com/api/` (Node: `slackApiUrl`).
+    pub slack_api_url: String,
+    /// Reconnect by itself after the connection is lost. Default `true`
+    /// (Node: `autoReconnect`).
+    pub auto_reconnect: bool,
+    /// How long the link may be quiet before the client sends an RTM `ping`. Default 8 s
+    /// (Node: `clientPingTimeout`).
+    pub client_ping_timeout: Duration,
+    /// How long to wait for the `pong` before declaring the link dead. Default 4 s; must be
+    /// shorter than `client_ping_timeout` (Node: `serverPongTimeout`).
+    pub server_pong_timeout: Duration,
+    /// After a reconnect, how long to wait for replies to frames sent on the lost
+    /// connection before failing them with `NoReplyReceived`. Default 2 s
+    /// (Node: `replyAckOnReconnectTimeout`).
+    pub reply_ack_on_reconnect_timeout: Duration,
+    /// How long [`send_message`](crate::RtmClient::send_message) waits for its reply.
+    /// Default 10 s.
+    pub reply_timeout: Duration,
+    /// Use `rtm.connect` (`true`, the default) or `rtm.start`, whose workspace snapshot
+    /// comes with the `authenticated` event (Node: `useRtmConnect`).
+    pub use_rtm_connect: bool,
+    /// Arguments for `rtm.connect` / `rtm.start`.
+    pub start_options: StartOptions,
+    /// Retry and backoff policy (Node: `retryConfig`).
+    pub retry: RetryPolicy,
+    /// TLS settings for HTTPS and WSS (Node: `tls`).
+    pub tls: TlsOptions,
+    /// An HTTP CONNECT proxy (Node: `agent`). Default none.
+    pub proxy: Option<Proxy>,
+    /// How long `start` may take before failing with [`TimeoutKind::Start`](crate::TimeoutKind).
+    /// Default 30 s.
+    pub start_timeout: Duration,
+    /// Bound on TCP connect + TLS + websocket upgrade. Default 10 s.
+    pub connect_timeout: Duration,
+    /// Bound on waiting for `hello` once the socket is open. Default 10 s.
+    pub hello_timeout: Duration,
+    /// Bound on one Web API call. Default 30 s.
+    pub http_timeout: Duration,
+    /// Largest inbound websocket message accepted; larger ones end the connection without
+    /// being allocated whole. Default 4 MiB.
+    pub max_inbound_message: usize,
+    /// Bound on frames queued by `add_outgoing_event` while not ready. Default 1000.
+    pub outgoing_queue_capacity: usize,
+}
+
+impl Config {
+    fn new(token: String) -> Self {
+        Self {
+            token: Secret::new(token),
+            slack_api_url: "https://slack.com/api/".into(),
+            auto_reconnect: true,
+            client_ping_timeout: Duration::from_secs(8),
+            server_pong_timeout: Duration::from_secs(4),
+            reply_ack_on_reconnect_timeout: Duration::from_secs(2),
+            reply_timeout: Duration::from_secs(10),
+            use_rtm_connect: true,
+            start_options: StartOptions::default(),
+            retry: RetryPolicy::default(),
+            tls: TlsOptions::default(),
+            proxy: None,
+            start_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            hello_timeout: Duration::from_secs(10),
+            http_timeout: Duration::from_secs(30),
+            max_inbound_message: 4 << 20,
+            outgoing_queue_capacity: 1000,
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.client_ping_timeout.is_zero() || self.server_pong_timeout.is_zero() {
+            return Err(Error::KeepAliveConfig(
+                "client_ping_timeout and server_pong_timeout must be non-zero".into(),
+            ));
+        }
+        if self.server_pong_timeout >= self.client_ping_timeout {
+            return Err(Error::KeepAliveConfig(format!(
+                "server_pong_timeout ({:?}) must be shorter than client_ping_timeout ({:?})",
+                self.server_pong_timeout, self.client_ping_timeout
+            )));
+        }
+        if self.token.expose().is_empty() {
+            return Err(Error::Config("the token is empty".into()));
+        }
+        if self.token.expose().chars().any(|c| c.is_control() || c == ' ') {
+            return Err(Error::Config("the token contains whitespace or control characters".into()));
+        }
+        if !(self.slack_api_url.starts_with("https://") || self.slack_api_url.starts_with("http://"))
+        {
+            return Err(Error::Config(
+                "slack_api_url must start with https:// or http://".into(),
+            ));
+        }
+        for (name, d) in [
+            ("reply_timeout", self.reply_timeout),
+            ("start_timeout", self.start_timeout),
+            ("connect_timeout", self.connect_timeout),
+            ("hello_timeout", self.hello_timeout),
+            ("http_timeout", self.http_timeout),
+        ] {
+            if d.is_zero() {
+                return Err(Error::Config(format!("{name} must be non-zero")));
+            }
+        }
+        let r = &self.retry;
+        if !(r.multiplier >= 1.0 && r.multiplier.is_finite()) {
+            return Err(Error::Config("retry.multiplier must be >= 1".into()));
+        }
+        if !(0.0..=1.0).contains(&r.jitter) {
+            return Err(Error::Config("retry.jitter must be within 0.0..=1.0".into()));
+        }
+        if r.max_backoff < r.initial_backoff {
+            return Err(Error::Config(
+                "retry.max_backoff must not be shorter than retry.initial_backoff".into(),
+            ));
+        }
+        if self.max_inbound_message < 1024 {
+            return Err(Error::Config("max_inbound_message must be at least 1024".into()));
+        }
+        if self.outgoing_queue_capacity == 0 {
+            return Err(Error::Config("outgoing_queue_capacity must be at least 1".into()));
+        }
+        if self.proxy.is_some() {
+            return Err(Error::Config(
+                "proxy support is not implemented in this release".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Builds an [`RtmClient`](crate::RtmClient): required values in
+/// [`RtmClient::builder`](crate::RtmClient::builder), the rest as setters named after the
+/// [`Config`] fields.
+///
+/// ```
+/// use std::time::Duration;
+/// use slack_rtm::{ErrorCode, RtmClient};
+///
+/// let client = RtmClient::builder("xoxb-your-token")
+///     .auto_reconnect(true)
+///     .reply_timeout(Duration::from_secs(5))
+///     .build()
+///     .unwrap();
+/// assert!(!client.connected());
+///
+/// // Invalid combinations are errors, never panics:
+/// let err = RtmClient::builder("xoxb-your-token")
+///     .client_ping_timeout(Duration::from_secs(2))
+///     .server_pong_timeout(Duration::from_secs(5))
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(err.code(), ErrorCode::KeepAliveConfigError);
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until build() is called"]
+pub struct Builder {
+    config: Config,
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, value: $ty) -> Self {
+                self.config.$name = value;
+                self
+            }
+        )*
+    };
+}
+
+impl Builder {
+    pub(crate) fn new(token: impl Into<String>) -> Self {
+        Self {
+            config: Config::new(token.into()),
+        }
+    }
+
+    /// Sets [`Config::slack_api_url`]; a missing trailing `/` is added.
+    pub fn slack_api_url(mut self, url: impl Into<String>) -> Self {
+        let mut url = url.into();
+        if !url.ends_with('/') {
+            url.push('/');
+        }
+        self.config.slack_api_url = url;
+        self
+    }
+
+    /// Sets [`Config::proxy`].
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.config.proxy = Some(proxy);
+        self
+    }
+
+    setters! {
+        /// Sets [`Config::auto_reconnect`].
+        auto_reconnect: bool,
+        /// Sets [`Config::client_ping_timeout`].
+        client_ping_timeout: Duration,
+        /// Sets [`Config::server_pong_timeout`].
+        server_pong_timeout: Duration,
+        /// Sets [`Config::reply_ack_on_reconnect_timeout`].
+        reply_ack_on_reconnect_timeout: Duration,
+        /// Sets [`Config::reply_timeout`].
+        reply_timeout: Duration,
+        /// Sets [`Config::use_rtm_connect`].
+        use_rtm_connect: bool,
+        /// Sets [`Config::start_options`].
+        start_options: StartOptions,
+        /// Sets [`Config::retry`].
+        retry: RetryPolicy,
+        /// Sets [`Config::tls`].
+        tls: TlsOptions,
+        /// Sets [`Config::start_timeout`].
+        start_timeout: Duration,
+        /// Sets [`Config::connect_timeout`].
+        connect_timeout: Duration,
+        /// Sets [`Config::hello_timeout`].
+        hello_timeout: Duration,
+        /// Sets [`Config::http_timeout`].
+        http_timeout: Duration,
+        /// Sets [`Config::max_inbound_message`].
+        max_inbound_message: usize,
+        /// Sets [`Config::outgoing_queue_capacity`].
+        outgoing_queue_capacity: usize,
+    }
+
+    /// Sets [`StartOptions::batch_presence_aware`].
+    pub fn batch_presence_aware(mut self, on: bool) -> Self {
+        self.config.start_options.batch_presence_aware = on;
+        self
+    }
+
+    /// Sets [`StartOptions::presence_sub`].
+    pub fn presence_sub(mut self, on: bool) -> Self {
+        self.config.start_options.presence_sub = on;
+        self
+    }
+
+    /// Checks the settings and creates the client (not yet connected: call
+    /// [`RtmClient::start`](crate::RtmClient::start)).
+    ///
+    /// # Errors
+    /// [`Error::KeepAliveConfig`] when `server_pong_timeout` is not shorter than
+    /// `client_ping_timeout`; [`Error::Config`] for other invalid settings (an empty token,
+    /// a zero timeout, a malformed URL, an unreadable CA or identity).
+    pub fn build(self) -> Result<crate::RtmClient> {
+        self.config.validate()?;
+        crate::RtmClient::from_config(self.config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        Config::new("xoxb-1".into()).validate().unwrap();
+    }
+
+    #[test]
+    fn pong_timeout_not_shorter_than_ping_is_a_keepalive_config_error() {
+        let mut c = Config::new("xoxb-1".into());
+        c.server_pong_timeout = c.client_ping_timeout;
+        assert!(matches!(c.validate(), Err(Error::KeepAliveConfig(_))));
+    }
+
+    #[test]
+    fn token_never_appears_in_debug() {
+        let c = Config::new("xoxb-super-secret".into());
+        assert!(!format!("{c:?}").contains("super-secret"));
+    }
+
+    #[test]
+    fn proxy_url_parses_credentials_and_hides_them() {
+        let p = Proxy::new("http://u:pw@example.test:8080").unwrap();
+        assert_eq!((p.host.as_str(), p.port), ("example.test", 8080));
+        assert_eq!(p.credentials.as_ref().unwrap().1.expose(), "pw");
+        assert!(Proxy::new("socks5://x:1").is_err());
+    }
+}

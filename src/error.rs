@@ -1,0 +1,499 @@
+//! The crate's one error type, [`Error`], and [`ErrorCode`], the counterpart of the Node
+//! client's `ErrorCode` export.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong, with *when* it happens.
+///
+/// `Error` is cheap to clone (sources are shared), so one failure can be handed to every
+/// waiting send and to the `disconnected` event. Its `Display` and `Debug` never contain the
+/// token or a websocket URL.
+///
+/// Use [`Error::code`] to branch the way a Node `RTMClient` user branches on `error.code`:
+///
+/// ```
+/// use slack_rtm::{Error, ErrorCode};
+///
+/// fn report(err: &Error) -> &'static str {
+///     match err.code() {
+///         ErrorCode::SendMessagePlatformError => "Slack refused the message",
+///         ErrorCode::NoReplyReceived => "not confirmed: maybe resend",
+///         ErrorCode::SendWhileDisconnected | ErrorCode::SendWhileNotReady => "try later",
+///         _ => "something else",
+///     }
+/// }
+/// assert_eq!(report(&Error::SendWhileDisconnected), "try later");
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Error {
+    /// A send was attempted while the client had no connection (before `start`, after
+    /// `disconnect`, or while reconnecting). Nothing was sent.
+    SendWhileDisconnected,
+
+    /// A send was attempted after the websocket opened but before Slack's `hello`: the
+    /// protocol allows nothing to be sent then. Nothing was sent.
+    /// [`RtmClient::add_outgoing_event`](crate::RtmClient::add_outgoing_event) queues instead.
+    SendWhileNotReady,
+
+    /// A frame was written but its reply never came: the connection was lost and the reply
+    /// did not arrive within `reply_ack_on_reconnect_timeout` of reconnecting, the client
+    /// was disconnected, or `reply_timeout` passed. Slack may or may not have
+    /// received the message; resending can duplicate it.
+    NoReplyReceived {
+        /// The `id` the frame was sent with.
+        id: u64,
+        /// Why no reply is expected any more.
+        cause: NoReplyCause,
+    },
+
+    /// Slack answered a sent frame with `ok: false` (Node: `SendMessagePlatformError`).
+    /// The message was not posted.
+    Platform(PlatformError),
+
+    /// A Web API call (`rtm.connect`, `rtm.start`, `chat.postMessage`, …) answered
+    /// `ok: false`. `error` is Slack's error string, e.g. `invalid_auth`.
+    Api {
+        /// The Web API method, e.g. `rtm.connect`.
+        method: String,
+        /// Slack's error string.
+        error: String,
+    },
+
+    /// A Web API call was rate limited (HTTP 429 or `ratelimited`); try again after
+    /// `retry_after`.
+    RateLimited {
+        /// The Web API method.
+        method: String,
+        /// How long Slack asked us to wait (`Retry-After`).
+        retry_after: Duration,
+    },
+
+    /// A Web API call failed at the HTTP level: unreachable host, TLS failure, a non-JSON
+    /// body or an unexpected status.
+    Http {
+        /// The Web API method.
+        method: String,
+        /// The HTTP status, when one was received.
+        status: Option<u16>,
+        /// What went wrong (never contains the token).
+        message: String,
+    },
+
+    /// The websocket failed: the upgrade was refused, the TCP connection dropped, the TLS
+    /// session failed, or a frame could not be written (Node: `WebsocketError`).
+    Websocket(WebsocketError),
+
+    /// The server sent an RTM `error` event on a fresh connection, e.g. code 1 "Socket URL
+    /// has expired". The URL is never reused: the next attempt calls `rtm.connect` again.
+    Server {
+        /// Slack's numeric error code.
+        code: i64,
+        /// Slack's message.
+        msg: String,
+    },
+
+    /// The server did not answer a ping within `server_pong_timeout`: the link is
+    /// considered dead.
+    KeepAliveTimeout,
+
+    /// The keep-alive settings are inconsistent (Node: `KeepAliveConfigError`), e.g.
+    /// `server_pong_timeout` is not shorter than `client_ping_timeout`.
+    KeepAliveConfig(String),
+
+    /// Another setting is invalid; the message names it.
+    Config(String),
+
+    /// A wait reached its deadline; [`TimeoutKind`] names which setting controls it.
+    Timeout(TimeoutKind),
+
+    /// A frame to send is larger than the protocol's 16 KB limit (Slack would disconnect
+    /// the client). Nothing was sent; the connection stays up.
+    FrameTooLarge {
+        /// The serialized size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
+    /// The server broke the protocol: a frame that is not a JSON object, a binary frame,
+    /// or a required field missing. Reported as an [`Event::Error`](crate::Event::Error);
+    /// the client keeps running.
+    Protocol(String),
+
+    /// The outgoing queue of `add_outgoing_event` is full.
+    QueueFull {
+        /// The configured bound.
+        capacity: usize,
+    },
+
+    /// An argument is unusable (e.g. a frame body that is not a JSON object); the message
+    /// names it. Nothing was sent.
+    InvalidArgument(String),
+
+    /// The client was shut down (by `disconnect` or by dropping it) while the call waited.
+    Shutdown,
+}
+
+/// Why [`Error::NoReplyReceived`] happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoReplyCause {
+    /// `reply_timeout` passed before the reply came.
+    TimedOut,
+    /// The connection the frame was written on died and no reply arrived within
+    /// `reply_ack_on_reconnect_timeout` of the next connection becoming ready (or
+    /// automatic reconnection is off).
+    ConnectionLost,
+    /// The client was disconnected (by `disconnect`, drop, or a fatal error).
+    Disconnected,
+}
+
+/// Which deadline an [`Error::Timeout`] hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// `start_timeout`: the client did not become ready in time.
+    Start,
+    /// `connect_timeout`: TCP, TLS or the websocket upgrade took too long.
+    Connect,
+    /// `hello_timeout`: the socket opened but `hello` did not come.
+    Hello,
+    /// A write could not complete before the call's deadline (the peer is not reading).
+    Write,
+    /// A `wait` on a [`PendingSend`](crate::PendingSend) reached its timeout.
+    Wait,
+}
+
+/// The reply data of a rejected send (Node: `RTMPlatformError.data`).
+#[derive(Debug, Clone)]
+pub struct PlatformError {
+    /// The id of the frame Slack rejected.
+    pub reply_to: u64,
+    /// Slack's numeric error code, when present.
+    pub code: Option<i64>,
+    /// Slack's error message, when present.
+    pub msg: Option<String>,
+    /// The whole reply as Slack sent it.
+    pub data: Value,
+}
+
+/// A websocket failure, without the URL.
+#[derive(Debug, Clone)]
+pub struct WebsocketError {
+    /// What failed.
+    pub message: String,
+    /// The HTTP status of a refused upgrade, if that is what happened.
+    pub status: Option<u16>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl WebsocketError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            status: None,
+            source: None,
+        }
+    }
+
+    pub(crate) fn with_source(
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            status: None,
+            source: Some(Arc::new(source)),
+        }
+    }
+
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+/// The Node client's `ErrorCode`s, plus the failures a Rust client can also report.
+///
+/// | Node `ErrorCode` | here |
+/// |---|---|
+/// | `SendWhileDisconnectedError` | [`ErrorCode::SendWhileDisconnected`] |
+/// | `SendWhileNotReadyError` | [`ErrorCode::SendWhileNotReady`] |
+/// | `NoReplyReceivedError` | [`ErrorCode::NoReplyReceived`] |
+/// | `SendMessagePlatformError` | [`ErrorCode::SendMessagePlatformError`] |
+/// | `WebsocketError` | [`ErrorCode::WebsocketError`] |
+/// | `KeepAliveConfigError` | [`ErrorCode::KeepAliveConfigError`] |
+/// | `KeepAliveClientNotConnected` | [`ErrorCode::KeepAliveClientNotConnected`] |
+/// | `KeepAliveInconsistentState` | [`ErrorCode::KeepAliveInconsistentState`] |
+///
+/// ```
+/// use slack_rtm::{Error, ErrorCode};
+/// assert_eq!(Error::SendWhileNotReady.code(), ErrorCode::SendWhileNotReady);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// [`Error::SendWhileDisconnected`].
+    SendWhileDisconnected,
+    /// [`Error::SendWhileNotReady`].
+    SendWhileNotReady,
+    /// [`Error::NoReplyReceived`].
+    NoReplyReceived,
+    /// [`Error::Platform`].
+    SendMessagePlatformError,
+    /// [`Error::Websocket`] and [`Error::Server`].
+    WebsocketError,
+    /// [`Error::KeepAliveConfig`].
+    KeepAliveConfigError,
+    /// Kept for parity with Node; this client's keep-alive cannot run without a
+    /// connection, so no error carries it.
+    KeepAliveClientNotConnected,
+    /// Kept for parity with Node; no error carries it.
+    KeepAliveInconsistentState,
+    /// [`Error::KeepAliveTimeout`].
+    KeepAliveTimeout,
+    /// [`Error::Api`] (Slack's `ok: false` on a Web API call).
+    PlatformError,
+    /// [`Error::RateLimited`].
+    RateLimited,
+    /// [`Error::Http`].
+    HttpError,
+    /// [`Error::Config`].
+    ConfigError,
+    /// [`Error::Timeout`].
+    Timeout,
+    /// [`Error::FrameTooLarge`].
+    FrameTooLarge,
+    /// [`Error::Protocol`].
+    ProtocolError,
+    /// [`Error::QueueFull`].
+    QueueFull,
+    /// [`Error::InvalidArgument`].
+    InvalidArgument,
+    /// [`Error::Shutdown`].
+    Shutdown,
+}
+
+/// Slack's Web API errors after which retrying with the same token can never work.
+const FATAL_API_ERRORS: &[&str] = &[
+    "not_authed",
+    "invalid_auth",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+    "team_disabled",
+    "no_permission",
+    "missing_scope",
+    "not_allowed_token_type",
+    "org_login_required",
+    "ekm_access_denied",
+    "invalid_arg_name",
+    "invalid_arguments",
+    "deprecated_endpoint",
+    "team_access_not_granted",
+];
+
+impl Error {
+    /// The Node-style code of this error.
+    ///
+    /// ```
+    /// use slack_rtm::{Error, ErrorCode};
+    /// assert_eq!(Error::KeepAliveTimeout.code(), ErrorCode::KeepAliveTimeout);
+    /// ```
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::SendWhileDisconnected => ErrorCode::SendWhileDisconnected,
+            Error::SendWhileNotReady => ErrorCode::SendWhileNotReady,
+            Error::NoReplyReceived { .. } => ErrorCode::NoReplyReceived,
+            Error::Platform(_) => ErrorCode::SendMessagePlatformError,
+            Error::Api { .. } => ErrorCode::PlatformError,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
+            Error::Http { .. } => ErrorCode::HttpError,
+            Error::Websocket(_) | Error::Server { .. } => ErrorCode::WebsocketError,
+            Error::KeepAliveTimeout => ErrorCode::KeepAliveTimeout,
+            Error::KeepAliveConfig(_) => ErrorCode::KeepAliveConfigError,
+            Error::Config(_) => ErrorCode::ConfigError,
+            Error::Timeout(_) => ErrorCode::Timeout,
+            Error::FrameTooLarge { .. } => ErrorCode::FrameTooLarge,
+            Error::Protocol(_) => ErrorCode::ProtocolError,
+            Error::QueueFull { .. } => ErrorCode::QueueFull,
+            Error::InvalidArgument(_) => ErrorCode::InvalidArgument,
+            Error::Shutdown => ErrorCode::Shutdown,
+        }
+    }
+
+    /// True when retrying cannot help: a revoked or invalid token, a disabled workspace,
+    /// an invalid configuration. The client stops reconnecting after such an error.
+    ///
+    /// ```
+    /// use slack_rtm::Error;
+    /// let e = Error::Api { method: "rtm.connect".into(), error: "invalid_auth".into() };
+    /// assert!(e.is_fatal());
+    /// assert!(!Error::KeepAliveTimeout.is_fatal());
+    /// ```
+    pub fn is_fatal(&self) -> bool {
+        match self {
+            Error::Api { error, .. } => FATAL_API_ERRORS.contains(&error.as_str()),
+            Error::Config(_) | Error::KeepAliveConfig(_) => true,
+            Error::Http {
+                status: Some(401 | 403),
+                ..
+            } => true,
+            _ => false,
+        }
+    }
+
+    /// For [`Error::Api`], Slack's error string (`invalid_auth`, …); for
+    /// [`Error::Platform`], its message.
+    ///
+    /// ```
+    /// use slack_rtm::Error;
+    /// let e = Error::Api { method: "rtm.connect".into(), error: "not_authed".into() };
+    /// assert_eq!(e.slack_error(), Some("not_authed"));
+    /// ```
+    pub fn slack_error(&self) -> Option<&str> {
+        match self {
+            Error::Api { error, .. } => Some(error),
+            Error::Platform(p) => p.msg.as_deref(),
+            Error::Server { msg, .. } => Some(msg),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::SendWhileDisconnected => f.write_str("cannot send: the client is not connected"),
+            Error::SendWhileNotReady => {
+                f.write_str("cannot send: the connection is open but Slack has not said hello yet")
+            }
+            Error::NoReplyReceived { id, cause } => {
+                let why = match cause {
+                    NoReplyCause::TimedOut => "reply_timeout passed",
+                    NoReplyCause::ConnectionLost => "the connection was lost",
+                    NoReplyCause::Disconnected => "the client disconnected",
+                };
+                write!(f, "no reply received for frame {id}: {why}")
+            }
+            Error::Platform(p) => write!(
+                f,
+                "Slack rejected frame {}: {} (code {})",
+                p.reply_to,
+                p.msg.as_deref().unwrap_or("no message"),
+                p.code.map_or_else(|| "none".to_string(), |c| c.to_string())
+            ),
+            Error::Api { method, error } => write!(f, "{method} failed: {error}"),
+            Error::RateLimited {
+                method,
+                retry_after,
+            } => write!(
+                f,
+                "{method} was rate limited: retry after {} s",
+                retry_after.as_secs_f64()
+            ),
+            Error::Http {
+                method,
+                status,
+                message,
+            } => match status {
+                Some(s) => write!(f, "{method}: HTTP {s}: {message}"),
+                None => write!(f, "{method}: {message}"),
+            },
+            Error::Websocket(w) => match w.status {
+                Some(s) => write!(f, "websocket error: {} (HTTP {s})", w.message),
+                None => write!(f, "websocket error: {}", w.message),
+            },
+            Error::Server { code, msg } => write!(f, "Slack sent error {code}: {msg}"),
+            Error::KeepAliveTimeout => {
+                f.write_str("the server did not answer a ping within server_pong_timeout")
+            }
+            Error::KeepAliveConfig(m) => write!(f, "invalid keep-alive settings: {m}"),
+            Error::Config(m) => write!(f, "invalid configuration: {m}"),
+            Error::Timeout(kind) => {
+                let what = match kind {
+                    TimeoutKind::Start => "the client did not become ready within start_timeout",
+                    TimeoutKind::Connect => "connecting took longer than connect_timeout",
+                    TimeoutKind::Hello => "Slack did not say hello within hello_timeout",
+                    TimeoutKind::Write => "the frame could not be written before its deadline",
+                    TimeoutKind::Wait => "the send did not complete within the wait timeout",
+                };
+                f.write_str(what)
+            }
+            Error::FrameTooLarge { size, limit } => write!(
+                f,
+                "frame of {size} bytes exceeds the RTM limit of {limit} bytes; nothing was sent"
+            ),
+            Error::Protocol(m) => write!(f, "protocol error: {m}"),
+            Error::QueueFull { capacity } => {
+                write!(f, "the outgoing queue is full ({capacity} frames)")
+            }
+            Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
+            Error::Shutdown => f.write_str("the client was shut down"),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Display is already free of secrets; Debug adds the variant's code.
+        write!(f, "Error({:?}: {})", self.code(), self)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Websocket(w) => w
+                .source
+                .as_deref()
+                .map(|s| s as &(dyn std::error::Error + 'static)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fatal_api_errors_stop_reconnecting_but_transient_ones_do_not() {
+        let api = |e: &str| Error::Api {
+            method: "rtm.connect".into(),
+            error: e.into(),
+        };
+        for e in ["invalid_auth", "not_authed", "account_inactive", "token_revoked"] {
+            assert!(api(e).is_fatal(), "{e}");
+        }
+        assert!(!api("internal_error").is_fatal());
+        assert!(!Error::RateLimited {
+            method: "rtm.connect".into(),
+            retry_after: Duration::from_secs(1)
+        }
+        .is_fatal());
+    }
+
+    #[test]
+    fn every_error_displays_without_panicking() {
+        let e = Error::Platform(PlatformError {
+            reply_to: 3,
+            code: Some(2),
+            msg: Some("message text is missing".into()),
+            data: Value::Null,
+        });
+        assert_eq!(
+            e.to_string(),
+            "Slack rejected frame 3: message text is missing (code 2)"
+        );
+        assert!(format!("{e:?}").contains("SendMessagePlatformError"));
+    }
+}

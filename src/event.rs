@@ -1,0 +1,247 @@
+//! What the client delivers: [`Event`] (Slack events and lifecycle changes),
+//! [`SlackEvent`] (one RTM event with its raw JSON), [`ConnectInfo`] and [`Reply`].
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tungstenite::Utf8Bytes;
+
+use crate::error::Error;
+
+/// One thing that happened: an RTM event from Slack, or a change in the client's
+/// lifecycle (the Node client's lifecycle events).
+///
+/// [`Event::name`] gives the name a handler is registered under with
+/// [`RtmClient::on`](crate::RtmClient::on).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Event {
+    /// The client is calling `rtm.connect` / `rtm.start` (Node: `connecting`).
+    Connecting,
+    /// `rtm.connect` / `rtm.start` succeeded (Node: `authenticated`, with its data).
+    Authenticated(std::sync::Arc<ConnectInfo>),
+    /// The websocket is open; events start flowing (Node: `connected`).
+    Connected,
+    /// Slack said `hello`: sends are allowed (Node: `ready`).
+    Ready,
+    /// The client is closing the connection for good (Node: `disconnecting`).
+    Disconnecting,
+    /// The connection was lost and the client will connect again (Node: `reconnecting`).
+    Reconnecting,
+    /// The client is disconnected and will not reconnect; `None` when the app asked for it
+    /// (Node: `disconnected`). This is the last event: the event stream ends after it.
+    Disconnected(Option<Error>),
+    /// A connection attempt failed; whether another follows depends on the error and
+    /// `auto_reconnect` (Node: `unable_to_rtm_start`).
+    UnableToStart(Error),
+    /// Something went wrong that did not stop the client, such as a frame from the server
+    /// that is not a JSON object (Node: `error`).
+    Error(Error),
+    /// An RTM event from Slack.
+    Slack(SlackEvent),
+}
+
+impl Event {
+    /// The name handlers use: the lifecycle names of the Node client (`connecting`,
+    /// `authenticated`, `connected`, `ready`, `disconnecting`, `reconnecting`,
+    /// `disconnected`, `unable_to_rtm_start`, `error`) or the Slack event's `type`.
+    ///
+    /// ```
+    /// use slack_rtm::Event;
+    /// assert_eq!(Event::Ready.name(), "ready");
+    /// ```
+    pub fn name(&self) -> &str {
+        match self {
+            Event::Connecting => "connecting",
+            Event::Authenticated(_) => "authenticated",
+            Event::Connected => "connected",
+            Event::Ready => "ready",
+            Event::Disconnecting => "disconnecting",
+            Event::Reconnecting => "reconnecting",
+            Event::Disconnected(_) => "disconnected",
+            Event::UnableToStart(_) => "unable_to_rtm_start",
+            Event::Error(_) => "error",
+            Event::Slack(e) => e.kind(),
+        }
+    }
+
+    /// The Slack event, if this is one.
+    ///
+    /// ```
+    /// use slack_rtm::Event;
+    /// assert!(Event::Connected.as_slack().is_none());
+    /// ```
+    pub fn as_slack(&self) -> Option<&SlackEvent> {
+        match self {
+            Event::Slack(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// One RTM event as Slack sent it.
+///
+/// The reader thread only peeks at `type` and `subtype`; the rest of the JSON is parsed
+/// where the event is consumed, with [`SlackEvent::json`] or [`SlackEvent::deserialize`].
+///
+/// ```
+/// use slack_rtm::SlackEvent;
+/// let ev = SlackEvent::from_json(r#"{"type":"message","channel":"C1","text":"hi"}"#).unwrap();
+/// assert_eq!(ev.kind(), "message");
+/// assert_eq!(ev.json().unwrap()["text"], "hi");
+/// ```
+#[derive(Clone)]
+pub struct SlackEvent {
+    kind: Cow<'static, str>,
+    subtype: Option<Box<str>>,
+    raw: Utf8Bytes,
+}
+
+impl SlackEvent {
+    pub(crate) fn new(kind: Cow<'static, str>, subtype: Option<Box<str>>, raw: Utf8Bytes) -> Self {
+        Self { kind, subtype, raw }
+    }
+
+    /// Classifies a JSON text as an event, as the reader thread does (for tests and for
+    /// replaying recorded events).
+    ///
+    /// # Errors
+    /// [`Error::Protocol`] if the text is not a JSON object.
+    pub fn from_json(text: &str) -> Result<SlackEvent, Error> {
+        match crate::frame::classify(Utf8Bytes::from(text.to_string())) {
+            crate::frame::Frame::Event(e) => Ok(e),
+            crate::frame::Frame::Malformed(why) => Err(Error::Protocol(why)),
+            _ => Err(Error::Protocol("the JSON is a reply, not an event".into())),
+        }
+    }
+
+    /// The event's `type` (`message`, `user_typing`, …; `"unknown"` when missing).
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// The event's `subtype`, if any (`channel_purpose`, `bot_message`, …).
+    ///
+    /// ```
+    /// use slack_rtm::SlackEvent;
+    /// let ev = SlackEvent::from_json(r#"{"type":"message","subtype":"me_message"}"#).unwrap();
+    /// assert_eq!(ev.subtype(), Some("me_message"));
+    /// ```
+    pub fn subtype(&self) -> Option<&str> {
+        self.subtype.as_deref()
+    }
+
+    /// The raw JSON text of the event.
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    /// Parses the whole event into a [`serde_json::Value`].
+    ///
+    /// # Errors
+    /// A `serde_json::Error` if the JSON is not valid (the reader already checked that
+    /// it is an object, so this does not happen for delivered events).
+    pub fn json(&self) -> Result<Value, serde_json::Error> {
+        serde_json::from_str(&self.raw)
+    }
+
+    /// Deserializes the event into a type of your own.
+    ///
+    /// ```
+    /// use slack_rtm::SlackEvent;
+    /// #[derive(serde::Deserialize)]
+    /// struct Typing { channel: String, user: String }
+    /// let ev = SlackEvent::from_json(r#"{"type":"user_typing","channel":"C1","user":"U1"}"#).unwrap();
+    /// let t: Typing = ev.deserialize().unwrap();
+    /// assert_eq!((t.channel.as_str(), t.user.as_str()), ("C1", "U1"));
+    /// ```
+    ///
+    /// # Errors
+    /// A `serde_json::Error` when the event does not have the shape of `T`.
+    pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(&self.raw)
+    }
+}
+
+impl fmt::Debug for SlackEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SlackEvent")
+            .field("kind", &self.kind)
+            .field("subtype", &self.subtype)
+            .field("raw", &self.raw.as_str())
+            .finish()
+    }
+}
+
+/// What `rtm.connect` (or `rtm.start`) returned, without the websocket URL.
+///
+/// ```no_run
+/// # fn main() -> Result<(), slack_rtm::Error> {
+/// let client = slack_rtm::RtmClient::builder("xoxb-...").build()?;
+/// let info = client.start()?;
+/// println!("connected as {} in {}", info.self_id, info.team_id);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectInfo {
+    /// The connected user's id (`self.id`).
+    pub self_id: String,
+    /// The connected user's name (`self.name`).
+    pub self_name: String,
+    /// The workspace id (`team.id`).
+    pub team_id: String,
+    /// The workspace name (`team.name`).
+    pub team_name: String,
+    /// The workspace domain (`team.domain`).
+    pub team_domain: String,
+    /// The whole response minus `url` (with `rtm.start`, the workspace snapshot).
+    pub raw: Value,
+}
+
+impl ConnectInfo {
+    /// Builds the info from a successful response, taking the URL out of it.
+    pub(crate) fn from_response(mut raw: Value) -> Result<(ConnectInfo, String), Error> {
+        let url = match raw.as_object_mut().and_then(|o| o.remove("url")) {
+            Some(Value::String(u)) => u,
+            _ => return Err(Error::Protocol("rtm.connect returned no websocket url".into())),
+        };
+        let s = |v: &Value, a: &str, b: &str| {
+            v.get(a)
+                .and_then(|o| o.get(b))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let info = ConnectInfo {
+            self_id: s(&raw, "self", "id"),
+            self_name: s(&raw, "self", "name"),
+            team_id: s(&raw, "team", "id"),
+            team_name: s(&raw, "team", "name"),
+            team_domain: s(&raw, "team", "domain"),
+            raw,
+        };
+        Ok((info, url))
+    }
+}
+
+/// Slack's acknowledgement of a sent frame (Node: `RTMCallResult`).
+///
+/// ```
+/// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
+/// let reply = client.send_message("hello", "C123")?;
+/// println!("posted at ts {}", reply.ts.as_deref().unwrap_or("?"));
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// The id of the frame this answers.
+    pub reply_to: u64,
+    /// The message's canonical timestamp (a string: it is an id, not a float).
+    pub ts: Option<String>,
+    /// The text as Slack recorded it (it may differ from what was sent).
+    pub text: Option<String>,
+    /// The whole reply.
+    pub data: Value,
+}

@@ -1,0 +1,240 @@
+//! The receiving side: [`Events`] for the caller's own loop, and the handler registry
+//! that [`RtmClient::run`](crate::RtmClient::run) dispatches on the caller's thread.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::Duration;
+
+use crossbeam_channel::Receiver;
+
+use crate::client::RtmClient;
+use crate::event::Event;
+
+/// The stream of [`Event`]s of one session (from `start` to the final `disconnected`).
+///
+/// Its methods never block past the session's end: once the client is disconnected (by
+/// [`RtmClient::disconnect`], a fatal error, or dropping every client handle) the
+/// remaining events are delivered, then `recv` returns `None` and iteration ends.
+///
+/// Clones share one queue: each event goes to exactly one receiver.
+///
+/// ```no_run
+/// # fn main() -> Result<(), slack_rtm::Error> {
+/// use slack_rtm::{Event, RtmClient};
+/// let client = RtmClient::builder(std::env::var("SLACK_BOT_TOKEN").unwrap()).build()?;
+/// client.start()?;
+/// for event in client.events() {
+///     if let Event::Slack(e) = &event {
+///         println!("{}: {}", e.kind(), e.raw());
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Events {
+    rx: Receiver<Event>,
+}
+
+/// Why [`Events::recv_timeout`] returned no event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecvTimeoutError {
+    /// Nothing arrived within the timeout.
+    Timeout,
+    /// The session has ended and every event was delivered.
+    Ended,
+}
+
+/// Why [`Events::try_recv`] returned no event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TryRecvError {
+    /// Nothing is waiting right now.
+    Empty,
+    /// The session has ended and every event was delivered.
+    Ended,
+}
+
+impl fmt::Display for RecvTimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RecvTimeoutError::Timeout => "no event within the timeout",
+            RecvTimeoutError::Ended => "the event stream has ended",
+        })
+    }
+}
+
+impl fmt::Display for TryRecvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TryRecvError::Empty => "no event waiting",
+            TryRecvError::Ended => "the event stream has ended",
+        })
+    }
+}
+
+impl std::error::Error for RecvTimeoutError {}
+impl std::error::Error for TryRecvError {}
+
+impl Events {
+    pub(crate) fn new(rx: Receiver<Event>) -> Self {
+        Self { rx }
+    }
+
+    /// Blocks until the next event; `None` once the session has ended. Waiting here is
+    /// bounded by the session: `disconnect`, a fatal error or dropping the client ends it.
+    pub fn recv(&self) -> Option<Event> {
+        self.rx.recv().ok()
+    }
+
+    /// Waits at most `timeout` for the next event.
+    ///
+    /// # Errors
+    /// [`RecvTimeoutError::Timeout`] when nothing came, [`RecvTimeoutError::Ended`] after
+    /// the last event of the session.
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<Event, RecvTimeoutError> {
+        self.rx.recv_timeout(timeout).map_err(|e| match e {
+            crossbeam_channel::RecvTimeoutError::Timeout => RecvTimeoutError::Timeout,
+            crossbeam_channel::RecvTimeoutError::Disconnected => RecvTimeoutError::Ended,
+        })
+    }
+
+    /// Takes the next event if one is waiting.
+    ///
+    /// # Errors
+    /// [`TryRecvError::Empty`] when none is waiting, [`TryRecvError::Ended`] after the last
+    /// event of the session.
+    pub fn try_recv(&self) -> Result<Event, TryRecvError> {
+        self.rx.try_recv().map_err(|e| match e {
+            crossbeam_channel::TryRecvError::Empty => TryRecvError::Empty,
+            crossbeam_channel::TryRecvError::Disconnected => TryRecvError::Ended,
+        })
+    }
+
+    /// Events waiting to be received.
+    pub fn len(&self) -> usize {
+        self.rx.len()
+    }
+
+    /// True when no event is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.rx.is_empty()
+    }
+
+    /// A blocking iterator that ends with the session.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter { events: self }
+    }
+}
+
+impl fmt::Debug for Events {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Events").field("waiting", &self.rx.len()).finish()
+    }
+}
+
+/// Iterator over [`Events`]; see [`Events::iter`].
+#[derive(Debug)]
+pub struct Iter<'a> {
+    events: &'a Events,
+}
+
+impl Iterator for Iter<'_> {
+    type Item = Event;
+    fn next(&mut self) -> Option<Event> {
+        self.events.recv()
+    }
+}
+
+/// Owning iterator over [`Events`].
+#[derive(Debug)]
+pub struct IntoIter {
+    events: Events,
+}
+
+impl Iterator for IntoIter {
+    type Item = Event;
+    fn next(&mut self) -> Option<Event> {
+        self.events.recv()
+    }
+}
+
+impl IntoIterator for Events {
+    type Item = Event;
+    type IntoIter = IntoIter;
+    fn into_iter(self) -> IntoIter {
+        IntoIter { events: self }
+    }
+}
+
+impl<'a> IntoIterator for &'a Events {
+    type Item = Event;
+    type IntoIter = Iter<'a>;
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+/// A registered closure.
+pub(crate) type Handler = Box<dyn FnMut(&RtmClient, &Event) + Send + 'static>;
+
+/// Closures by event name, plus catch-alls.
+#[derive(Default)]
+pub(crate) struct Handlers {
+    by_name: HashMap<String, Vec<Handler>>,
+    slack_events: Vec<Handler>,
+    any: Vec<Handler>,
+    /// Whether any name uses `type::subtype` routing (saves a lookup per event if not).
+    has_subtypes: bool,
+}
+
+impl Handlers {
+    pub(crate) fn add(&mut self, name: &str, handler: Handler) {
+        if name == "slack_event" {
+            self.slack_events.push(handler);
+            return;
+        }
+        self.has_subtypes |= name.contains("::");
+        self.by_name.entry(name.to_string()).or_default().push(handler);
+    }
+
+    pub(crate) fn add_any(&mut self, handler: Handler) {
+        self.any.push(handler);
+    }
+
+    /// Calls, in order: handlers for the event's name, for `type::subtype`, the
+    /// `slack_event` handlers (Slack events only), then the catch-alls.
+    pub(crate) fn dispatch(&mut self, client: &RtmClient, event: &Event) {
+        if let Some(hs) = self.by_name.get_mut(event.name()) {
+            for h in hs {
+                h(client, event);
+            }
+        }
+        if let Event::Slack(e) = event {
+            if self.has_subtypes {
+                if let Some(sub) = e.subtype() {
+                    let key = format!("{}::{sub}", e.kind());
+                    if let Some(hs) = self.by_name.get_mut(&key) {
+                        for h in hs {
+                            h(client, event);
+                        }
+                    }
+                }
+            }
+            for h in &mut self.slack_events {
+                h(client, event);
+            }
+        }
+        for h in &mut self.any {
+            h(client, event);
+        }
+    }
+
+    /// Adds `later`'s handlers after this registry's own.
+    pub(crate) fn merge(&mut self, later: Handlers) {
+        for (name, hs) in later.by_name {
+            self.by_name.entry(name).or_default().extend(hs);
+        }
+        self.slack_events.extend(later.slack_events);
+        self.any.extend(later.any);
+        self.has_subtypes |= later.has_subtypes;
+    }
+}

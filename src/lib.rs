@@ -1,0 +1,97 @@
+//! A synchronous, blocking client for Slack's Real Time Messaging (RTM) API.
+//!
+//! No async runtime: a reader thread and a keepalive thread own the websocket, events
+//! reach your loop (or your closures) through a channel, and
+//! [`send_message`](RtmClient::send_message) blocks until Slack confirms the message.
+//!
+//! # Quick start
+//! ```no_run
+//! use slack_rtm::{Event, RtmClient};
+//!
+//! # fn main() -> Result<(), slack_rtm::Error> {
+//! let client = RtmClient::builder(std::env::var("SLACK_BOT_TOKEN").unwrap()).build()?;
+//! let me = client.start()?; // blocks until Slack says hello
+//! for event in client.events() {
+//!     let Event::Slack(ev) = event else { continue };
+//!     if ev.kind() != "message" || ev.subtype().is_some() { continue }
+//!     let msg = ev.json().unwrap_or_default();
+//!     if msg["user"] == me.self_id.as_str() { continue }
+//!     if let Some(channel) = msg["channel"].as_str() {
+//!         let reply = client.send_message("hello!", channel)?;
+//!         println!("answered at ts {:?}", reply.ts);
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # Threads and blocking
+//! | thread | what it does | blocks on |
+//! |---|---|---|
+//! | `slack-rtm-reader` | `rtm.connect`, websocket, every inbound frame, reconnects | `poll(2)` on the socket (no timer while connected and ready), HTTP calls bounded by `http_timeout` |
+//! | `slack-rtm-keepalive` | RTM `ping` after `client_ping_timeout` of silence | its channel, with a deadline |
+//! | yours | [`RtmClient::run`] dispatching handlers, or your own loop over [`Events`] | the event channel |
+//!
+//! Calls that block, and their bounds: [`RtmClient::start`] (`start_timeout`),
+//! [`RtmClient::send_message`] (`reply_timeout`, write included), [`PendingSend::wait`]
+//! (its argument), [`RtmClient::disconnect`] (joins the threads: immediate, unless the
+//! reader is inside an HTTP call or TCP connect, bounded by `http_timeout` /
+//! `connect_timeout`), [`Events::recv`] and [`RtmClient::run`] (until the session ends).
+//! A send never waits behind a read: the reader waits for data without holding the
+//! socket lock.
+//!
+//! # Errors
+//! One [`Error`] type; [`Error::code`] gives the Node client's [`ErrorCode`]s. A send ends in
+//! exactly one of: a [`Reply`], [`Error::Platform`] (Slack said `ok: false`), or another
+//! error that says whether anything was written ([`Error::SendWhileDisconnected`],
+//! [`Error::SendWhileNotReady`], [`Error::FrameTooLarge`]: nothing was sent;
+//! [`Error::NoReplyReceived`]: written, not confirmed).
+//!
+//! # Logging
+//! Through the `log` crate. The token and websocket URLs never appear in log lines, in
+//! `Debug` output or in errors.
+//!
+//! | level | what |
+//! |---|---|
+//! | `ERROR` | a thread panicked; a ping could not be encoded |
+//! | `WARN` | a connection attempt failed, the connection was lost, no pong, disconnected with an error |
+//! | `INFO` | connected as who, in which workspace; goodbye; disconnected |
+//! | `DEBUG` | state changes, retry delays, malformed frames, late replies |
+//! | `TRACE` | every frame sent (type and id), pings and pongs |
+//!
+//! # Features
+//! - `fake-slack` (default): [`fake::FakeSlack`], an embedded fake Slack (Web API +
+//!   RTM websocket on loopback) for demos and for testing your bot.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod backoff;
+mod client;
+mod config;
+mod connection;
+mod error;
+mod event;
+mod events;
+mod frame;
+mod keepalive;
+mod readiness;
+mod reader;
+mod shared;
+mod state;
+mod stats;
+mod stream;
+mod waiters;
+mod wake;
+mod web;
+
+#[cfg(feature = "fake-slack")]
+pub mod fake;
+
+pub use client::{PendingSend, RtmClient};
+pub use config::{
+    Builder, ClientIdentity, Config, Proxy, RetryPolicy, StartOptions, TlsOptions, MAX_FRAME_BYTES,
+};
+pub use error::{Error, ErrorCode, NoReplyCause, PlatformError, Result, TimeoutKind, WebsocketError};
+pub use event::{ConnectInfo, Event, Reply, SlackEvent};
+pub use events::{Events, IntoIter, Iter, RecvTimeoutError, TryRecvError};
+pub use state::State;
+pub use stats::Stats;

@@ -1,0 +1,383 @@
+//! The reader thread: it connects (`rtm.connect` + websocket), reads every frame, routes
+//! replies to their senders and events to the event stream, and reconnects per the retry
+//! policy. It is the only producer of lifecycle events, so they arrive in order.
+
+use std::os::fd::AsFd;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Sender;
+use serde_json::Value;
+use tungstenite::Message;
+
+use crate::backoff::{random_seed, Backoff};
+use crate::connection::{Connection, Drain};
+use crate::error::{Error, NoReplyCause, TimeoutKind};
+use crate::event::{ConnectInfo, Event};
+use crate::frame::{classify, Frame};
+use crate::keepalive::Signal;
+use crate::readiness::{self, Interest, Readiness};
+use crate::shared::Shared;
+use crate::state::State;
+use crate::wake::Waker;
+
+/// Most messages read under one hold of the socket lock.
+const BATCH: usize = 256;
+
+/// Why a connection ended.
+enum End {
+    /// The app asked to disconnect.
+    Stopped,
+    /// Slack said `goodbye`: reconnect at once.
+    Goodbye,
+    /// The connection failed.
+    Lost(Error),
+}
+
+/// The reader thread's state.
+pub(crate) struct Reader {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) events: Sender<Event>,
+    pub(crate) keepalive: Sender<Signal>,
+    pub(crate) stop: Arc<Waker>,
+    pub(crate) session: u64,
+}
+
+impl Reader {
+    /// Runs the session to its end; the last event sent is `Disconnected`.
+    pub(crate) fn run(self) {
+        let mut backoff = Backoff::new(self.shared.config.retry.clone(), random_seed());
+        let mut generation = 0u64;
+        let final_error = loop {
+            if self.stopping() {
+                break None;
+            }
+            generation += 1;
+            let attempt = self.connect(generation);
+            let (conn, ready_at) = match attempt {
+                Ok(conn) => {
+                    let outcome = self.read(&conn);
+                    let _ = self.keepalive.send(Signal::Down);
+                    self.shared.set_connection(None);
+                    match outcome {
+                        (End::Stopped, _) => {
+                            conn.close();
+                            break None;
+                        }
+                        (end, ready_at) => {
+                            conn.kill(Error::Shutdown);
+                            (end, ready_at)
+                        }
+                    }
+                }
+                Err(e) => {
+                    if self.stopping() {
+                        break None;
+                    }
+                    log::warn!("connection attempt failed: {e}");
+                    self.emit(Event::UnableToStart(e.clone()));
+                    if e.is_fatal() || !self.shared.config.auto_reconnect {
+                        break Some(e);
+                    }
+                    let floor = match &e {
+                        Error::RateLimited { retry_after, .. } => Some(*retry_after),
+                        _ => None,
+                    };
+                    match backoff.after_failure(floor) {
+                        Some(delay) => {
+                            self.shared
+                                .enter(State::Reconnecting, Event::Reconnecting, &self.events);
+                            if !self.pause(delay) {
+                                break None;
+                            }
+                            continue;
+                        }
+                        None => break Some(e),
+                    }
+                }
+            };
+            // The connection ended on its own.
+            let error = match conn {
+                End::Goodbye => None,
+                End::Lost(e) => Some(e),
+                End::Stopped => None,
+            };
+            if !self.shared.config.auto_reconnect {
+                let err = error.unwrap_or(Error::Websocket(crate::error::WebsocketError::new(
+                    "the server closed the connection",
+                )));
+                break Some(err);
+            }
+            if let Some(e) = &error {
+                log::warn!("connection lost: {e}; reconnecting");
+                if e.is_fatal() {
+                    break Some(e.clone());
+                }
+            } else {
+                log::info!("Slack said goodbye; reconnecting");
+            }
+            self.shared.counters.reconnects.fetch_add(1, Ordering::Relaxed);
+            self.shared
+                .enter(State::Reconnecting, Event::Reconnecting, &self.events);
+            let delay = match (error.is_none(), ready_at) {
+                (true, _) => Duration::ZERO,
+                (false, Some(at)) => backoff.after_connection(at.elapsed()),
+                (false, None) => backoff
+                    .after_failure(None)
+                    .unwrap_or(self.shared.config.retry.max_backoff),
+            };
+            if !self.pause(delay) {
+                break None;
+            }
+        };
+        self.finish(final_error);
+    }
+
+    fn stopping(&self) -> bool {
+        readiness::wait(self.stop.as_fd(), Interest::Read, None, Some(Instant::now()))
+            .map(|r| r == Readiness::Ready)
+            .unwrap_or(true)
+    }
+
+    /// Sleeps `delay` unless asked to stop; false when stopping.
+    fn pause(&self, delay: Duration) -> bool {
+        if delay.is_zero() {
+            return !self.stopping();
+        }
+        log::debug!("next connection attempt in {delay:?}");
+        match readiness::wait(
+            self.stop.as_fd(),
+            Interest::Read,
+            None,
+            Some(Instant::now() + delay),
+        ) {
+            Ok(Readiness::TimedOut) => true,
+            _ => false,
+        }
+    }
+
+    fn emit(&self, event: Event) {
+        let _ = self.events.send(event);
+    }
+
+    /// One attempt: `rtm.connect` (or `rtm.start`), then the websocket.
+    fn connect(&self, generation: u64) -> Result<Arc<Connection>, Error> {
+        let shared = &self.shared;
+        shared.enter(State::Connecting, Event::Connecting, &self.events);
+        let config = &shared.config;
+        let method = if config.use_rtm_connect {
+            "rtm.connect"
+        } else {
+            "rtm.start"
+        };
+        let mut params: Vec<(&str, &str)> = Vec::new();
+        if config.start_options.batch_presence_aware {
+            params.push(("batch_presence_aware", "true"));
+        }
+        if config.start_options.presence_sub {
+            params.push(("presence_sub", "true"));
+        }
+        let body = shared.web.call(method, &params)?;
+        let (info, url) = ConnectInfo::from_response(body)?;
+        log::info!(
+            "{method} succeeded: {} ({}) in {} ({})",
+            info.self_name,
+            info.self_id,
+            info.team_name,
+            info.team_id
+        );
+        shared.enter(
+            State::Authenticated,
+            Event::Authenticated(Arc::new(info)),
+            &self.events,
+        );
+        let conn = Arc::new(Connection::open(&url, config, &shared.tls, generation)?);
+        drop(url);
+        shared.touch_rx();
+        shared.set_connection(Some(conn.clone()));
+        shared.enter(State::Connected, Event::Connected, &self.events);
+        Ok(conn)
+    }
+
+    /// Reads until the connection ends. Returns why, and when it became ready.
+    fn read(&self, conn: &Arc<Connection>) -> (End, Option<Instant>) {
+        let shared = &self.shared;
+        let hello_deadline = Instant::now() + shared.config.hello_timeout;
+        let mut ready_at: Option<Instant> = None;
+        let mut ack_deadline: Option<Instant> = None;
+        let mut batch: Vec<Message> = Vec::with_capacity(BATCH);
+        loop {
+            let drained = match conn.drain(&mut batch, BATCH) {
+                Ok(d) => d,
+                Err(e) => {
+                    // Deliver what was read before the failure.
+                    if let Some(end) = self.process(conn, &mut batch, &mut ready_at, &mut ack_deadline) {
+                        return (end, ready_at);
+                    }
+                    return (End::Lost(e), ready_at);
+                }
+            };
+            if !batch.is_empty() {
+                shared.touch_rx();
+                if let Some(end) = self.process(conn, &mut batch, &mut ready_at, &mut ack_deadline) {
+                    return (end, ready_at);
+                }
+            }
+            if drained == Drain::More {
+                continue;
+            }
+            let deadline = match (ready_at, ack_deadline) {
+                (None, _) => Some(hello_deadline),
+                (Some(_), d) => d,
+            };
+            match conn.wait_readable(&self.stop, deadline) {
+                Ok(Readiness::Ready) => {}
+                Ok(Readiness::Woken) => return (End::Stopped, ready_at),
+                Ok(Readiness::TimedOut) => {
+                    if ready_at.is_none() {
+                        return (End::Lost(Error::Timeout(TimeoutKind::Hello)), ready_at);
+                    }
+                    if ack_deadline.is_some_and(|d| Instant::now() >= d) {
+                        ack_deadline = None;
+                        let n = shared
+                            .waiters
+                            .fail_before(conn.generation, NoReplyCause::ConnectionLost);
+                        if n > 0 {
+                            log::debug!("{n} sends from the previous connection got no reply");
+                        }
+                    }
+                }
+                Err(e) => return (End::Lost(e), ready_at),
+            }
+        }
+    }
+
+    /// Routes a batch of messages. Returns `Some` when the connection must end.
+    fn process(
+        &self,
+        conn: &Arc<Connection>,
+        batch: &mut Vec<Message>,
+        ready_at: &mut Option<Instant>,
+        ack_deadline: &mut Option<Instant>,
+    ) -> Option<End> {
+        let shared = &self.shared;
+        let mut events = 0u64;
+        let mut end = None;
+        for message in batch.drain(..) {
+            if end.is_some() {
+                continue;
+            }
+            let text = match message {
+                Message::Text(t) => t,
+                Message::Binary(b) => {
+                    shared.counters.malformed_frames.fetch_add(1, Ordering::Relaxed);
+                    self.emit(Event::Error(Error::Protocol(format!(
+                        "a binary frame of {} bytes (RTM frames are JSON text)",
+                        b.len()
+                    ))));
+                    continue;
+                }
+                Message::Close(_) => {
+                    end = Some(End::Lost(Error::Websocket(crate::error::WebsocketError::new(
+                        "the server closed the connection",
+                    ))));
+                    continue;
+                }
+                Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
+            };
+            match classify(text) {
+                Frame::Event(event) => {
+                    match event.kind() {
+                        "hello" if ready_at.is_none() => {
+                            *ready_at = Some(Instant::now());
+                            shared.enter(State::Ready, Event::Ready, &self.events);
+                            let _ = self.keepalive.send(Signal::Up(conn.clone()));
+                            if shared.waiters.len() > 0 {
+                                *ack_deadline = Some(
+                                    Instant::now() + shared.config.reply_ack_on_reconnect_timeout,
+                                );
+                            }
+                            shared.flush_outbox();
+                        }
+                        "goodbye" => end = Some(End::Goodbye),
+                        "error" if ready_at.is_none() => {
+                            end = Some(End::Lost(server_error(event.raw())));
+                        }
+                        _ => {}
+                    }
+                    events += 1;
+                    self.emit(Event::Slack(event));
+                }
+                Frame::Reply(result) => {
+                    let (id, outcome, counter) = match result {
+                        Ok(reply) => (reply.reply_to, Ok(Some(reply)), &shared.counters.sends_acked),
+                        Err(p) => (
+                            p.reply_to,
+                            Err(Error::Platform(p)),
+                            &shared.counters.sends_rejected,
+                        ),
+                    };
+                    if shared.waiters.resolve(id, outcome) {
+                        counter.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        shared.counters.late_replies.fetch_add(1, Ordering::Relaxed);
+                        log::debug!("reply to frame {id} came after its sender stopped waiting; dropped");
+                    }
+                }
+                Frame::Pong { reply_to } => {
+                    if let Some(id) = reply_to {
+                        let _ = self.keepalive.send(Signal::Pong(id));
+                    }
+                }
+                Frame::Malformed(why) => {
+                    shared.counters.malformed_frames.fetch_add(1, Ordering::Relaxed);
+                    log::debug!("malformed frame: {why}");
+                    self.emit(Event::Error(Error::Protocol(why)));
+                }
+            }
+        }
+        shared
+            .counters
+            .events_received
+            .fetch_add(events, Ordering::Relaxed);
+        end
+    }
+
+    /// The end of the session: fail what waits, then `disconnected`.
+    fn finish(self, error: Option<Error>) {
+        let shared = &self.shared;
+        if error.is_none() {
+            shared.enter(State::Disconnecting, Event::Disconnecting, &self.events);
+        }
+        if let Some(conn) = shared.connection() {
+            conn.close();
+            shared.set_connection(None);
+        }
+        shared.waiters.fail_all(NoReplyCause::Disconnected);
+        shared.fail_outbox(&error.clone().unwrap_or(Error::SendWhileDisconnected));
+        match &error {
+            Some(e) => log::warn!("disconnected: {e}"),
+            None => log::info!("disconnected"),
+        }
+        shared.end_session(self.session, error.clone());
+        self.emit(Event::Disconnected(error));
+    }
+}
+
+/// The `error` event Slack sends instead of `hello` (e.g. code 1, "Socket URL has expired").
+fn server_error(raw: &str) -> Error {
+    let v: Value = serde_json::from_str(raw).unwrap_or(Value::Null);
+    let err = v.get("error");
+    Error::Server {
+        code: err
+            .and_then(|e| e.get("code"))
+            .and_then(Value::as_i64)
+            .unwrap_or(0),
+        msg: err
+            .and_then(|e| e.get("msg"))
+            .and_then(Value::as_str)
+            .unwrap_or("unknown error")
+            .to_string(),
+    }
+}

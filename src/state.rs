@@ -1,0 +1,78 @@
+//! [`State`]: the client's lifecycle, as in the Node client's state machine.
+
+/// Where the client is in its lifecycle. Each state is entered with the
+/// [`Event`](crate::Event) of the same name.
+///
+/// ```text
+/// disconnected ─start─▶ connecting ─▶ authenticated ─▶ connected ─hello─▶ ready
+///      ▲                     ▲                                              │
+///      │                     └──────────── reconnecting ◀── link lost ──────┤
+///      └──────────────── disconnecting ◀── disconnect() / fatal error ──────┘
+/// ```
+///
+/// ```
+/// use slack_rtm::State;
+/// assert!(State::Ready.is_connected() && State::Ready.is_authenticated());
+/// assert!(!State::Connecting.is_connected());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum State {
+    /// Not connected and not trying to be.
+    Disconnected,
+    /// Calling `rtm.connect` / `rtm.start`.
+    Connecting,
+    /// `rtm.connect` succeeded; opening the websocket (a sub-state of connecting).
+    Authenticated,
+    /// The websocket is open; waiting for `hello`.
+    Connected,
+    /// `hello` received: sends are allowed (a sub-state of connected).
+    Ready,
+    /// Closing for good.
+    Disconnecting,
+    /// The link was lost; about to connect again.
+    Reconnecting,
+}
+
+impl State {
+    /// True in [`State::Connected`] and [`State::Ready`] (Node: `connected`).
+    pub fn is_connected(self) -> bool {
+        matches!(self, State::Connected | State::Ready)
+    }
+
+    /// True from a successful `rtm.connect` until the connection is lost (Node:
+    /// `authenticated`).
+    pub fn is_authenticated(self) -> bool {
+        matches!(self, State::Authenticated | State::Connected | State::Ready)
+    }
+
+    /// The error a send gets in this state, if it is not allowed.
+    pub(crate) fn send_error(self) -> Option<crate::Error> {
+        match self {
+            State::Ready => None,
+            State::Authenticated | State::Connected => Some(crate::Error::SendWhileNotReady),
+            _ => Some(crate::Error::SendWhileDisconnected),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    #[test]
+    fn sends_are_allowed_only_when_ready() {
+        assert!(State::Ready.send_error().is_none());
+        assert_eq!(
+            State::Connected.send_error().map(|e| e.code()),
+            Some(ErrorCode::SendWhileNotReady)
+        );
+        for s in [State::Disconnected, State::Connecting, State::Reconnecting, State::Disconnecting] {
+            assert_eq!(
+                s.send_error().map(|e| e.code()),
+                Some(ErrorCode::SendWhileDisconnected)
+            );
+        }
+    }
+}
