@@ -10,7 +10,7 @@ use crossbeam_channel::{Receiver, Sender};
 use parking_lot::Mutex;
 use serde_json::{Map, Value};
 
-use crate::config::{Builder, Config};
+use crate::config::{Builder, Config, LongTextPolicy, MAX_TEXT_CHARS};
 use crate::error::{Error, NoReplyCause, Result, TimeoutKind};
 use crate::event::{ConnectInfo, Event, Reply};
 use crate::events::{Events, Handlers};
@@ -346,9 +346,19 @@ impl RtmClient {
     ///
     /// # Errors
     /// [`Error::SendWhileDisconnected`], [`Error::SendWhileNotReady`],
-    /// [`Error::FrameTooLarge`], [`Error::Platform`] (Slack's `ok: false`),
+    /// [`Error::FrameTooLarge`], [`Error::TextTooLong`], [`Error::Platform`] (Slack's
+    /// `ok: false`), [`Error::Timeout`] ([`TimeoutKind::RateLimit`]),
     /// [`Error::NoReplyReceived`], or [`Error::Websocket`] if the write failed.
     pub fn send_message(&self, text: &str, channel: &str) -> Result<Reply> {
+        if self.inner.shared.config.long_text == LongTextPolicy::Reject {
+            let chars = text.chars().count();
+            if chars > MAX_TEXT_CHARS {
+                return Err(Error::TextTooLong {
+                    chars,
+                    limit: MAX_TEXT_CHARS,
+                });
+            }
+        }
         let mut body = Map::new();
         body.insert("channel".into(), Value::from(channel));
         body.insert("text".into(), Value::from(text));
@@ -440,10 +450,18 @@ impl RtmClient {
     }
 
     /// Shows "typing…" in a conversation (Node: `sendTyping`). Slack sends no reply.
+    /// The protocol allows one indicator per channel every 3 s: a call within 3 s of the
+    /// last one to the same channel returns `Ok` without sending (the indicator is showing).
     ///
     /// # Errors
     /// As [`send`](Self::send).
     pub fn send_typing(&self, channel: &str) -> Result<()> {
+        if let Some(e) = self.state().send_error() {
+            return Err(e);
+        }
+        if !self.inner.shared.typing_allowed(channel) {
+            return Ok(());
+        }
         self.send("typing", serde_json::json!({ "channel": channel }))
             .map(|_| ())
     }

@@ -5,9 +5,31 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::ratelimit::RateLimit;
 
 /// The protocol's limit on one client frame: Slack disconnects a client that sends more.
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+
+/// The protocol's advice on message text: at most 4,000 characters.
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+/// What [`send_message`](crate::RtmClient::send_message) does with text over
+/// [`MAX_TEXT_CHARS`] characters.
+///
+/// ```
+/// use slack_rtm::LongTextPolicy;
+/// assert_eq!(LongTextPolicy::default(), LongTextPolicy::Reject);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum LongTextPolicy {
+    /// Refuse it locally with [`Error::TextTooLong`]; nothing is sent (the default: the
+    /// protocol asks clients to split, snippet or post such text instead).
+    #[default]
+    Reject,
+    /// Send it anyway; only the 16 KB frame limit applies.
+    Allow,
+}
 
 /// A secret string (the token) whose `Debug` output is redacted.
 #[derive(Clone, PartialEq, Eq)]
@@ -247,6 +269,13 @@ pub struct Config {
     pub max_inbound_message: usize,
     /// Bound on frames queued by `add_outgoing_event` while not ready. Default 1000.
     pub outgoing_queue_capacity: usize,
+    /// The outgoing rate limit (pings and typing indicators are exempt; typing has its own
+    /// limit of one per channel per 3 s). A send waits for its turn within its own
+    /// deadline. Default [`RateLimit::default`] (1/s, bursts of 5); `None` turns it off.
+    pub rate_limit: Option<RateLimit>,
+    /// What to do with message text over 4,000 characters. Default
+    /// [`LongTextPolicy::Reject`].
+    pub long_text: LongTextPolicy,
 }
 
 impl Config {
@@ -270,6 +299,8 @@ impl Config {
             http_timeout: Duration::from_secs(30),
             max_inbound_message: 4 << 20,
             outgoing_queue_capacity: 1000,
+            rate_limit: Some(RateLimit::default()),
+            long_text: LongTextPolicy::Reject,
         }
     }
 
@@ -325,6 +356,13 @@ impl Config {
         }
         if self.outgoing_queue_capacity == 0 {
             return Err(Error::Config("outgoing_queue_capacity must be at least 1".into()));
+        }
+        if let Some(r) = &self.rate_limit {
+            if !(r.per_second > 0.0 && r.per_second.is_finite()) || r.burst == 0 {
+                return Err(Error::Config(
+                    "rate_limit needs per_second > 0 and burst >= 1 (or None to turn it off)".into(),
+                ));
+            }
         }
         if self.proxy.is_some() {
             return Err(Error::Config(
@@ -430,6 +468,10 @@ impl Builder {
         max_inbound_message: usize,
         /// Sets [`Config::outgoing_queue_capacity`].
         outgoing_queue_capacity: usize,
+        /// Sets [`Config::rate_limit`].
+        rate_limit: Option<RateLimit>,
+        /// Sets [`Config::long_text`].
+        long_text: LongTextPolicy,
     }
 
     /// Sets [`StartOptions::batch_presence_aware`].

@@ -128,6 +128,15 @@ pub enum Error {
     /// the client keeps running.
     Protocol(String),
 
+    /// Message text is longer than 4,000 characters and the
+    /// [`LongTextPolicy`](crate::LongTextPolicy) is `Reject`. Nothing was sent.
+    TextTooLong {
+        /// The text's length in characters.
+        chars: usize,
+        /// The limit.
+        limit: usize,
+    },
+
     /// The outgoing queue of `add_outgoing_event` is full.
     QueueFull {
         /// The configured bound.
@@ -170,6 +179,9 @@ pub enum TimeoutKind {
     Write,
     /// A `wait` on a [`PendingSend`](crate::PendingSend) reached its timeout.
     Wait,
+    /// The outgoing rate limit would not let the frame go before its deadline; nothing was
+    /// sent.
+    RateLimit,
 }
 
 /// The reply data of a rejected send (Node: `RTMPlatformError.data`).
@@ -276,6 +288,8 @@ pub enum ErrorCode {
     ProtocolError,
     /// [`Error::QueueFull`].
     QueueFull,
+    /// [`Error::TextTooLong`].
+    TextTooLong,
     /// [`Error::InvalidArgument`].
     InvalidArgument,
     /// [`Error::Shutdown`].
@@ -325,6 +339,7 @@ impl Error {
             Error::FrameTooLarge { .. } => ErrorCode::FrameTooLarge,
             Error::Protocol(_) => ErrorCode::ProtocolError,
             Error::QueueFull { .. } => ErrorCode::QueueFull,
+            Error::TextTooLong { .. } => ErrorCode::TextTooLong,
             Error::InvalidArgument(_) => ErrorCode::InvalidArgument,
             Error::Shutdown => ErrorCode::Shutdown,
         }
@@ -425,6 +440,9 @@ impl fmt::Display for Error {
                     TimeoutKind::Hello => "Slack did not say hello within hello_timeout",
                     TimeoutKind::Write => "the frame could not be written before its deadline",
                     TimeoutKind::Wait => "the send did not complete within the wait timeout",
+                    TimeoutKind::RateLimit => {
+                        "the outgoing rate limit did not allow the frame before its deadline; nothing was sent"
+                    }
                 };
                 f.write_str(what)
             }
@@ -433,6 +451,10 @@ impl fmt::Display for Error {
                 "frame of {size} bytes exceeds the RTM limit of {limit} bytes; nothing was sent"
             ),
             Error::Protocol(m) => write!(f, "protocol error: {m}"),
+            Error::TextTooLong { chars, limit } => write!(
+                f,
+                "message text of {chars} characters exceeds {limit}; nothing was sent"
+            ),
             Error::QueueFull { capacity } => {
                 write!(f, "the outgoing queue is full ({capacity} frames)")
             }

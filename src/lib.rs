@@ -73,6 +73,7 @@ mod event;
 mod events;
 mod frame;
 mod keepalive;
+mod ratelimit;
 mod readiness;
 mod reader;
 mod shared;
@@ -88,8 +89,10 @@ pub mod fake;
 
 pub use client::{PendingSend, RtmClient};
 pub use config::{
-    Builder, ClientIdentity, Config, Proxy, RetryPolicy, StartOptions, TlsOptions, MAX_FRAME_BYTES,
+    Builder, ClientIdentity, Config, LongTextPolicy, Proxy, RetryPolicy, StartOptions, TlsOptions,
+    MAX_FRAME_BYTES, MAX_TEXT_CHARS,
 };
+pub use ratelimit::RateLimit;
 pub use error::{Error, ErrorCode, NoReplyCause, PlatformError, Result, TimeoutKind, WebsocketError};
 pub use event::{ConnectInfo, Event, Reply, SlackEvent};
 pub use events::{Events, IntoIter, Iter, RecvTimeoutError, TryRecvError};

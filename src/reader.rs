@@ -54,23 +54,24 @@ impl Reader {
                 break None;
             }
             generation += 1;
-            let attempt = self.connect(generation);
-            let (conn, ready_at) = match attempt {
-                Ok(conn) => {
-                    let outcome = self.read(&conn);
-                    let _ = self.keepalive.send(Signal::Down);
-                    self.shared.set_connection(None);
-                    match outcome {
-                        (End::Stopped, _) => {
-                            conn.close();
-                            break None;
-                        }
-                        (end, ready_at) => {
-                            conn.kill(Error::Shutdown);
-                            (end, ready_at)
-                        }
-                    }
+            // Ok: the connection became ready and later ended; Err: the attempt failed.
+            let attempt = self.connect(generation).and_then(|conn| {
+                let (end, ready_at) = self.read(&conn);
+                let _ = self.keepalive.send(Signal::Down);
+                self.shared.set_connection(None);
+                if matches!(end, End::Stopped) {
+                    conn.close();
+                } else {
+                    conn.kill(Error::Shutdown);
                 }
+                match (end, ready_at) {
+                    // No hello (a timeout, or Slack's `error` event instead): a failed attempt.
+                    (End::Lost(e), None) => Err(e),
+                    (end, ready_at) => Ok((end, ready_at)),
+                }
+            });
+            let delay = match attempt {
+                Ok((End::Stopped, _)) => break None,
                 Err(e) => {
                     if self.stopping() {
                         break None;
@@ -85,48 +86,42 @@ impl Reader {
                         _ => None,
                     };
                     match backoff.after_failure(floor) {
-                        Some(delay) => {
-                            self.shared
-                                .enter(State::Reconnecting, Event::Reconnecting, &self.events);
-                            if !self.pause(delay) {
-                                break None;
-                            }
-                            continue;
-                        }
+                        Some(delay) => delay,
                         None => break Some(e),
                     }
                 }
-            };
-            // The connection ended on its own.
-            let error = match conn {
-                End::Goodbye => None,
-                End::Lost(e) => Some(e),
-                End::Stopped => None,
-            };
-            if !self.shared.config.auto_reconnect {
-                let err = error.unwrap_or(Error::Websocket(crate::error::WebsocketError::new(
-                    "the server closed the connection",
-                )));
-                break Some(err);
-            }
-            if let Some(e) = &error {
-                log::warn!("connection lost: {e}; reconnecting");
-                if e.is_fatal() {
-                    break Some(e.clone());
+                Ok((end, ready_at)) => {
+                    let error = match end {
+                        End::Lost(e) => Some(e),
+                        End::Goodbye | End::Stopped => None,
+                    };
+                    if !self.shared.config.auto_reconnect {
+                        break Some(error.unwrap_or_else(|| {
+                            Error::Websocket(crate::error::WebsocketError::new(
+                                "Slack said goodbye and auto_reconnect is off",
+                            ))
+                        }));
+                    }
+                    self.shared.counters.reconnects.fetch_add(1, Ordering::Relaxed);
+                    match (error, ready_at) {
+                        (Some(e), _) if e.is_fatal() => break Some(e),
+                        (Some(e), Some(at)) => {
+                            log::warn!("connection lost: {e}; reconnecting");
+                            backoff.after_connection(at.elapsed())
+                        }
+                        (Some(e), None) => {
+                            log::warn!("connection lost: {e}; reconnecting");
+                            backoff.after_failure(None).unwrap_or(self.shared.config.retry.max_backoff)
+                        }
+                        (None, _) => {
+                            log::info!("Slack said goodbye; reconnecting now");
+                            Duration::ZERO
+                        }
+                    }
                 }
-            } else {
-                log::info!("Slack said goodbye; reconnecting");
-            }
-            self.shared.counters.reconnects.fetch_add(1, Ordering::Relaxed);
+            };
             self.shared
                 .enter(State::Reconnecting, Event::Reconnecting, &self.events);
-            let delay = match (error.is_none(), ready_at) {
-                (true, _) => Duration::ZERO,
-                (false, Some(at)) => backoff.after_connection(at.elapsed()),
-                (false, None) => backoff
-                    .after_failure(None)
-                    .unwrap_or(self.shared.config.retry.max_backoff),
-            };
             if !self.pause(delay) {
                 break None;
             }

@@ -15,6 +15,7 @@ use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::event::{ConnectInfo, Event};
 use crate::state::State;
+use crate::ratelimit::{TokenBucket, TypingThrottle};
 use crate::stats::Counters;
 use crate::waiters::{Outcome, ReplyWaiters};
 use crate::web::WebApi;
@@ -60,12 +61,17 @@ pub(crate) struct Shared {
     epoch: Instant,
     last_rx: AtomicU64,
     pub(crate) counters: Counters,
+    bucket: Option<Mutex<TokenBucket>>,
+    typing: Mutex<TypingThrottle>,
 }
 
 impl Shared {
     pub(crate) fn new(config: Config) -> Result<Self> {
         let web = WebApi::new(&config)?;
         let tls = tls_connector(&config)?;
+        let config_bucket = config
+            .rate_limit
+            .map(|limit| Mutex::new(TokenBucket::new(limit, Instant::now())));
         Ok(Self {
             config,
             web,
@@ -84,6 +90,8 @@ impl Shared {
             epoch: Instant::now(),
             last_rx: AtomicU64::new(0),
             counters: Counters::default(),
+            bucket: config_bucket,
+            typing: Mutex::new(TypingThrottle::default()),
         })
     }
 
@@ -195,6 +203,9 @@ impl Shared {
         reply: Option<Sender<Outcome>>,
         deadline: Instant,
     ) -> Result<u64> {
+        if kind != "typing" {
+            self.wait_for_rate_limit(deadline)?;
+        }
         let conn = {
             let life = self.life.lock();
             if let Some(e) = life.state.send_error() {
@@ -217,6 +228,30 @@ impl Shared {
             self.counters.sent_unacked.fetch_add(1, Ordering::Relaxed);
         }
         Ok(id)
+    }
+
+    /// Waits for the outgoing rate limit to allow one frame, within `deadline`.
+    fn wait_for_rate_limit(&self, deadline: Instant) -> Result<()> {
+        let Some(bucket) = &self.bucket else {
+            return Ok(());
+        };
+        loop {
+            let now = Instant::now();
+            let wait = match bucket.lock().take(now) {
+                Ok(()) => return Ok(()),
+                Err(wait) => wait,
+            };
+            if now + wait > deadline {
+                return Err(Error::Timeout(crate::TimeoutKind::RateLimit));
+            }
+            log::debug!("outgoing rate limit: waiting {wait:?}");
+            std::thread::sleep(wait);
+        }
+    }
+
+    /// Whether a typing indicator may go to `channel` now (at most one per 3 s).
+    pub(crate) fn typing_allowed(&self, channel: &str) -> bool {
+        self.typing.lock().allow(channel, Instant::now())
     }
 
     /// Queues a frame for when the client is ready, then tries to send the queue.

@@ -1,0 +1,484 @@
+//! The core client against the fake Slack over real loopback sockets.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{builder, drain_names, fake, started, wait_for, wait_for_slack, SOON};
+use serde_json::json;
+use slack_rtm::fake::AckPolicy;
+use slack_rtm::{Error, ErrorCode, Event, NoReplyCause, RtmClient, State};
+
+#[test]
+fn start_blocks_until_ready_and_returns_who_we_are() {
+    let fake = fake();
+    let (client, events) = started(&fake);
+    assert_eq!(client.state(), State::Ready);
+    assert!(client.connected() && client.authenticated());
+    let info = client.start().expect("start again returns the current connection");
+    assert!(!info.self_id.is_empty() && !info.team_id.is_empty());
+    assert_eq!(client.active_user_id().as_deref(), Some(info.self_id.as_str()));
+    assert_eq!(client.active_team_id().as_deref(), Some(info.team_id.as_str()));
+    assert!(info.raw.get("url").is_none(), "the ws URL is not handed out");
+    let hello = wait_for_slack(&events, "hello");
+    assert_eq!(hello.raw(), r#"{"type":"hello"}"#);
+}
+
+#[test]
+fn lifecycle_events_follow_the_node_state_machine() {
+    let fake = fake();
+    let (client, events) = started(&fake);
+    client.disconnect();
+    let names = drain_names(&events);
+    let lifecycle: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| *n != "hello")
+        .collect();
+    assert_eq!(
+        lifecycle,
+        [
+            "connecting",
+            "authenticated",
+            "connected",
+            "ready",
+            "disconnecting",
+            "disconnected"
+        ]
+    );
+    assert_eq!(client.state(), State::Disconnected);
+}
+
+#[test]
+fn an_invalid_token_fails_start_with_slacks_error_and_no_retry() {
+    let fake = fake();
+    let client = RtmClient::builder("xoxb-wrong-token")
+        .slack_api_url(fake.api_url())
+        .build()
+        .unwrap();
+    let events = client.events();
+    let err = client.start().unwrap_err();
+    assert_eq!(err.code(), ErrorCode::PlatformError);
+    assert_eq!(err.slack_error(), Some("invalid_auth"));
+    assert!(err.is_fatal());
+    assert!(!err.to_string().contains("xoxb-wrong-token"));
+    assert_eq!(fake.connect_calls(), 1, "fatal errors are not retried");
+    let last = wait_for(&events, "disconnected", |e| matches!(e, Event::Disconnected(_)));
+    assert!(matches!(last, Event::Disconnected(Some(Error::Api { .. }))));
+    assert!(events.recv().is_none(), "the stream ends after disconnected");
+}
+
+#[test]
+fn send_message_returns_slacks_ack() {
+    let fake = fake();
+    let (client, _events) = started(&fake);
+    let reply = client.send_message("hello world", "C024BE91L").unwrap();
+    assert_eq!(reply.text.as_deref(), Some("hello world"));
+    assert!(reply.ts.is_some());
+    let sent = fake
+        .wait_for_sent(|f| f["type"] == "message", SOON)
+        .expect("the frame reached the server");
+    assert_eq!(sent["id"].as_u64(), Some(reply.reply_to));
+    assert_eq!(sent["channel"], "C024BE91L");
+    assert_eq!(client.stats().sends_acked, 1);
+}
+
+#[test]
+fn concurrent_sends_each_get_their_own_reply_with_unique_ids() {
+    let fake = fake();
+    let (client, _events) = started(&fake);
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let client = client.clone();
+            std::thread::spawn(move || {
+                (0..10)
+                    .map(|i| {
+                        let text = format!("t{t} m{i}");
+                        let reply = client.send_message(&text, "C1").unwrap();
+                        assert_eq!(reply.text.as_deref(), Some(text.as_str()));
+                        reply.reply_to
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let ids: Vec<u64> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    let unique: HashSet<u64> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), 80);
+    assert!(ids.iter().all(|&id| id > 0));
+}
+
+#[test]
+fn reordered_acks_resolve_the_right_sends() {
+    let fake = fake();
+    let (client, _events) = started(&fake);
+    fake.set_ack_policy(AckPolicy::Reorder);
+    let a = {
+        let c = client.clone();
+        std::thread::spawn(move || c.send_message("first", "C1"))
+    };
+    fake.wait_for_sent(|f| f["text"] == "first", SOON).unwrap();
+    let b = client.send_message("second", "C1").unwrap();
+    let a = a.join().unwrap().unwrap();
+    assert_eq!(a.text.as_deref(), Some("first"));
+    assert_eq!(b.text.as_deref(), Some("second"));
+    assert_ne!(a.ts, b.ts);
+}
+
+#[test]
+fn an_error_reply_is_a_platform_error_with_slacks_code_and_msg() {
+    let fake = fake();
+    let (client, _events) = started(&fake);
+    fake.set_ack_policy(AckPolicy::Error {
+        code: 2,
+        msg: "message text is missing".into(),
+    });
+    let err = client.send_message("x", "C1").unwrap_err();
+    assert_eq!(err.code(), ErrorCode::SendMessagePlatformError);
+    match err {
+        Error::Platform(p) => {
+            assert_eq!(p.code, Some(2));
+            assert_eq!(p.msg.as_deref(), Some("message text is missing"));
+            assert_eq!(p.data["ok"], false);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_server_rejects_an_empty_message_and_the_client_reports_it() {
+    let fake = fake();
+    let (client, _events) = started(&fake);
+    let err = client
+        .send_and_wait_reply("message", json!({"channel": "C1"}))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::SendMessagePlatformError);
+    assert!(client.send_message("still fine", "C1").is_ok());
+}
+
+#[test]
+fn a_dropped_ack_ends_in_no_reply_received_after_reply_timeout() {
+    let fake = fake();
+    let client = builder(&fake)
+        .reply_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    client.start().unwrap();
+    fake.set_ack_policy(AckPolicy::Drop);
+    let err = client.send_message("lost", "C1").unwrap_err();
+    assert!(matches!(
+        err,
+        Error::NoReplyReceived {
+            cause: NoReplyCause::TimedOut,
+            ..
+        }
+    ));
+    assert_eq!(client.stats().awaiting_reply, 0, "no waiter leaks");
+    fake.set_ack_policy(AckPolicy::Immediate);
+    assert!(client.send_message("fine again", "C1").is_ok());
+}
+
+#[test]
+fn an_echoed_message_event_carrying_reply_to_does_not_resolve_a_send() {
+    let fake = fake();
+    let client = builder(&fake)
+        .reply_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    fake.set_ack_policy(AckPolicy::Drop);
+    let sender = {
+        let c = client.clone();
+        std::thread::spawn(move || c.send_message("echo me", "C1"))
+    };
+    let frame = fake.wait_for_sent(|f| f["text"] == "echo me", SOON).unwrap();
+    let id = frame["id"].as_u64().unwrap();
+    fake.push(json!({"type": "message", "ok": true, "reply_to": id, "channel": "C1", "text": "echo me", "ts": "1.000001"}));
+    let echoed = wait_for(&events, "the echo", |e| {
+        e.as_slack()
+            .is_some_and(|s| s.json().unwrap()["reply_to"] == id)
+    });
+    assert_eq!(echoed.name(), "message");
+    let err = sender.join().unwrap().unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NoReplyReceived);
+}
+
+#[test]
+fn sends_before_start_and_after_disconnect_fail_clearly() {
+    let fake = fake();
+    let client = builder(&fake).build().unwrap();
+    assert!(matches!(
+        client.send_message("x", "C1"),
+        Err(Error::SendWhileDisconnected)
+    ));
+    client.start().unwrap();
+    client.disconnect();
+    assert!(matches!(
+        client.send_typing("C1"),
+        Err(Error::SendWhileDisconnected)
+    ));
+}
+
+#[test]
+fn add_outgoing_event_queues_until_ready_then_delivers_in_order() {
+    let fake = fake();
+    let client = builder(&fake).build().unwrap();
+    let first = client
+        .add_outgoing_event(true, "message", json!({"channel": "C1", "text": "queued 1"}))
+        .unwrap();
+    let second = client
+        .add_outgoing_event(false, "typing", json!({"channel": "C1"}))
+        .unwrap();
+    assert_eq!(client.stats().queued, 2);
+    client.start().unwrap();
+    let reply = first.wait(SOON).unwrap().expect("a reply was awaited");
+    assert_eq!(reply.text.as_deref(), Some("queued 1"));
+    assert!(second.wait(SOON).unwrap().is_none());
+    let kinds: Vec<String> = fake
+        .sent()
+        .iter()
+        .filter_map(|f| f["type"].as_str().map(str::to_owned))
+        .filter(|k| k != "ping")
+        .collect();
+    assert_eq!(kinds, ["message", "typing"]);
+}
+
+#[test]
+fn the_outgoing_queue_is_bounded() {
+    let fake = fake();
+    let client = builder(&fake).outgoing_queue_capacity(2).build().unwrap();
+    let _a = client.add_outgoing_event(false, "typing", json!({"channel": "C1"})).unwrap();
+    let _b = client.add_outgoing_event(false, "typing", json!({"channel": "C1"})).unwrap();
+    let err = client
+        .add_outgoing_event(false, "typing", json!({"channel": "C1"}))
+        .unwrap_err();
+    assert!(matches!(err, Error::QueueFull { capacity: 2 }));
+}
+
+#[test]
+fn a_queued_frame_whose_wait_times_out_is_withdrawn_not_sent_later() {
+    let fake = fake();
+    let client = builder(&fake).build().unwrap();
+    let pending = client
+        .add_outgoing_event(false, "typing", json!({"channel": "WITHDRAWN"}))
+        .unwrap();
+    let err = pending.wait(Duration::from_millis(10)).unwrap_err();
+    assert!(matches!(err, Error::Timeout(slack_rtm::TimeoutKind::Wait)));
+    client.start().unwrap();
+    client.send_message("marker", "C1").unwrap();
+    assert!(fake.sent().iter().all(|f| f["channel"] != "WITHDRAWN"));
+}
+
+#[test]
+fn typing_gets_no_reply_and_presence_subscriptions_reach_the_server() {
+    let fake = fake();
+    let (client, _events) = started(&fake);
+    client.send_typing("C1").unwrap();
+    client.subscribe_presence(["U1", "U2"]).unwrap();
+    client.send_message("after", "C1").unwrap();
+    assert!(fake.sent().iter().any(|f| f["type"] == "typing" && f["channel"] == "C1"));
+    fake.wait_for_sent(|f| f["type"] == "presence_sub", SOON).unwrap();
+    assert_eq!(fake.presence_subscriptions(), ["U1", "U2"]);
+}
+
+#[test]
+fn a_frame_over_16_kb_is_refused_locally_and_the_connection_stays_up() {
+    let fake = fake();
+    let (client, _events) = started(&fake);
+    let err = client
+        .send_and_wait_reply("message", json!({"channel": "C1", "text": "é".repeat(9000)}))
+        .unwrap_err();
+    assert!(matches!(err, Error::FrameTooLarge { limit: 16384, .. }));
+    assert!(client.send_message("small", "C1").is_ok());
+    assert_eq!(fake.sessions_opened(), 1);
+}
+
+#[test]
+fn malformed_binary_and_non_object_frames_are_reported_and_the_client_keeps_working() {
+    let fake = fake();
+    let (client, events) = started(&fake);
+    for raw in ["null", "", "{not json", "[1,2]", "42", "{}"] {
+        fake.push_raw(raw);
+    }
+    fake.push_binary(vec![1, 2, 3]);
+    for _ in 0..7 {
+        let e = wait_for(&events, "an error event", |e| matches!(e, Event::Error(_)));
+        assert!(matches!(e, Event::Error(Error::Protocol(_))), "{e:?}");
+    }
+    fake.push(json!({"type": "brand_new_event", "n": 1}));
+    let unknown = wait_for_slack(&events, "brand_new_event");
+    assert_eq!(unknown.json().unwrap()["n"], 1);
+    assert!(client.send_message("still here", "C1").is_ok());
+    assert_eq!(client.stats().malformed_frames, 7);
+}
+
+#[test]
+fn handlers_run_on_the_callers_thread_can_send_and_can_disconnect() {
+    let fake = fake();
+    let client = builder(&fake).build().unwrap();
+    let caller = std::thread::current().id();
+    let seen = Arc::new(AtomicUsize::new(0));
+    let purpose = Arc::new(AtomicUsize::new(0));
+    let unknown = Arc::new(AtomicUsize::new(0));
+    {
+        let seen = seen.clone();
+        client.on("message", move |client, event| {
+            assert_eq!(std::thread::current().id(), caller);
+            let v = event.as_slack().unwrap().json().unwrap();
+            if v["text"] == "ping" {
+                seen.fetch_add(1, Ordering::SeqCst);
+                let reply = client.send_message("pong", "C1").expect("send from a handler");
+                assert_eq!(reply.text.as_deref(), Some("pong"));
+                client.disconnect();
+            }
+        });
+    }
+    {
+        let purpose = purpose.clone();
+        client.on("message::channel_purpose", move |_, _| {
+            purpose.fetch_add(1, Ordering::SeqCst);
+        });
+    }
+    {
+        let unknown = unknown.clone();
+        client.on_any(move |_, event| {
+            if event.name() == "something_new" {
+                unknown.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+    }
+    client.start().unwrap();
+    fake.push(json!({"type": "message", "subtype": "channel_purpose", "channel": "C1", "purpose": "x"}));
+    fake.push(json!({"type": "something_new"}));
+    fake.push(json!({"type": "message", "channel": "C1", "user": "U9", "text": "ping"}));
+    client.run().expect("run ends cleanly after disconnect");
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
+    assert_eq!(purpose.load(Ordering::SeqCst), 1);
+    assert_eq!(unknown.load(Ordering::SeqCst), 1);
+    assert_eq!(client.state(), State::Disconnected);
+}
+
+#[test]
+fn disconnect_twice_and_dropping_the_client_end_the_stream_and_threads() {
+    let fake = fake();
+    let (client, events) = started(&fake);
+    client.disconnect();
+    client.disconnect();
+    assert_eq!(drain_names(&events).last().map(String::as_str), Some("disconnected"));
+
+    let (client, events) = started(&fake);
+    drop(client);
+    let names = drain_names(&events);
+    assert_eq!(names.last().map(String::as_str), Some("disconnected"));
+    fake.wait_for_open_sessions(0, SOON);
+}
+
+#[test]
+fn the_client_can_start_again_after_disconnect() {
+    let fake = fake();
+    let (client, _old) = started(&fake);
+    client.disconnect();
+    let events = client.events();
+    client.start().unwrap();
+    assert!(client.send_message("again", "C1").is_ok());
+    client.disconnect();
+    assert_eq!(drain_names(&events).last().map(String::as_str), Some("disconnected"));
+}
+
+#[test]
+fn keepalive_pings_a_quiet_link_and_records_the_round_trip() {
+    let fake = fake();
+    let client = builder(&fake)
+        .client_ping_timeout(Duration::from_millis(200))
+        .server_pong_timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
+    client.start().unwrap();
+    let first = fake.wait_for_sent(|f| f["type"] == "ping", SOON).unwrap();
+    let first_id = first["id"].as_u64().unwrap();
+    fake.wait_for_sent(
+        |f| f["type"] == "ping" && f["id"].as_u64() != Some(first_id),
+        SOON,
+    )
+    .unwrap();
+    assert!(client.stats().last_ping_rtt.is_some());
+    assert_eq!(client.state(), State::Ready);
+}
+
+#[test]
+fn a_silent_server_is_declared_dead_by_the_keepalive() {
+    let fake = fake();
+    let client = builder(&fake)
+        .auto_reconnect(false)
+        .client_ping_timeout(Duration::from_millis(200))
+        .server_pong_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    fake.go_silent();
+    let e = wait_for(&events, "disconnected", |e| matches!(e, Event::Disconnected(_)));
+    match e {
+        Event::Disconnected(Some(err)) => assert_eq!(err.code(), ErrorCode::KeepAliveTimeout),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn goodbye_reconnects_at_once_with_a_fresh_url() {
+    let fake = fake();
+    let (client, events) = started(&fake);
+    fake.send_goodbye();
+    wait_for_slack(&events, "goodbye");
+    wait_for(&events, "reconnecting", |e| matches!(e, Event::Reconnecting));
+    wait_for(&events, "ready again", |e| matches!(e, Event::Ready));
+    assert_eq!(fake.connect_calls(), 2);
+    assert_eq!(fake.sessions_opened(), 2);
+    assert!(client.send_message("after goodbye", "C1").is_ok());
+}
+
+#[test]
+fn an_abrupt_drop_reconnects_and_events_keep_flowing() {
+    let fake = fake();
+    let (client, events) = started(&fake);
+    fake.drop_connections();
+    wait_for(&events, "reconnecting", |e| matches!(e, Event::Reconnecting));
+    wait_for(&events, "ready again", |e| matches!(e, Event::Ready));
+    fake.push(json!({"type": "user_typing", "channel": "C1", "user": "U1"}));
+    wait_for_slack(&events, "user_typing");
+    assert!(client.send_message("back", "C1").is_ok());
+    assert_eq!(client.stats().reconnects, 1);
+}
+
+#[test]
+fn without_auto_reconnect_a_drop_ends_the_session_with_a_websocket_error() {
+    let fake = fake();
+    let client = builder(&fake).auto_reconnect(false).build().unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    fake.drop_connections();
+    let e = wait_for(&events, "disconnected", |e| matches!(e, Event::Disconnected(_)));
+    match e {
+        Event::Disconnected(Some(err)) => assert_eq!(err.code(), ErrorCode::WebsocketError),
+        other => panic!("{other:?}"),
+    }
+    assert!(events.recv().is_none());
+}
+
+#[test]
+fn secrets_stay_out_of_debug_output_and_errors() {
+    let fake = fake();
+    let (client, _events) = started(&fake);
+    let debug = format!("{client:?}");
+    assert!(!debug.contains(fake.token()), "{debug}");
+    assert!(!debug.contains("websocket/"), "{debug}");
+    let info = client.start().unwrap();
+    assert!(!format!("{info:?}").contains("ws://"));
+}

@@ -1,0 +1,76 @@
+//! Shared helpers for the integration tests: a fake Slack on loopback and a client tuned
+//! with short timeouts through the public config.
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant};
+
+use slack_rtm::fake::FakeSlack;
+use slack_rtm::{Builder, Event, Events, RecvTimeoutError, RtmClient};
+
+/// A generous bound for anything that should happen "soon" on loopback.
+pub const SOON: Duration = Duration::from_secs(10);
+
+pub fn fake() -> FakeSlack {
+    let _ = env_logger_init();
+    FakeSlack::start().expect("the fake Slack starts")
+}
+
+fn env_logger_init() -> Result<(), ()> {
+    Ok(())
+}
+
+/// A client for `fake` with test-friendly timeouts.
+pub fn builder(fake: &FakeSlack) -> Builder {
+    RtmClient::builder(fake.token())
+        .slack_api_url(fake.api_url())
+        .reply_timeout(Duration::from_secs(5))
+        .start_timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(5))
+        .hello_timeout(Duration::from_secs(5))
+        .http_timeout(Duration::from_secs(5))
+        // Many tests send bursts; the rate limit has tests of its own.
+        .rate_limit(None)
+}
+
+/// Started client plus its event stream (taken before start, so nothing is missed).
+pub fn started(fake: &FakeSlack) -> (RtmClient, Events) {
+    let client = builder(fake).build().expect("valid config");
+    let events = client.events();
+    client.start().expect("start");
+    (client, events)
+}
+
+/// Receives until an event matches, failing the test after `SOON`.
+pub fn wait_for(events: &Events, what: &str, mut pred: impl FnMut(&Event) -> bool) -> Event {
+    let deadline = Instant::now() + SOON;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left) {
+            Ok(e) if pred(&e) => return e,
+            Ok(_) => {}
+            Err(RecvTimeoutError::Timeout) => panic!("timed out waiting for {what}"),
+            Err(RecvTimeoutError::Ended) => panic!("event stream ended waiting for {what}"),
+        }
+    }
+}
+
+/// Waits for a Slack event of type `kind`.
+pub fn wait_for_slack(events: &Events, kind: &str) -> slack_rtm::SlackEvent {
+    match wait_for(events, kind, |e| matches!(e, Event::Slack(s) if s.kind() == kind)) {
+        Event::Slack(s) => s,
+        _ => unreachable!(),
+    }
+}
+
+/// Drains the stream to its end (bounded), returning the event names seen.
+pub fn drain_names(events: &Events) -> Vec<String> {
+    let mut names = Vec::new();
+    let deadline = Instant::now() + SOON;
+    loop {
+        match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(e) => names.push(e.name().to_string()),
+            Err(RecvTimeoutError::Ended) => return names,
+            Err(RecvTimeoutError::Timeout) => panic!("the stream did not end; saw {names:?}"),
+        }
+    }
+}

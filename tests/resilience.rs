@@ -1,0 +1,288 @@
+//! Surviving whatever the network and Slack do, one named test per situation, against the
+//! fake Slack over real loopback sockets.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{builder, fake, wait_for, wait_for_slack, SOON};
+use serde_json::json;
+use slack_rtm::fake::{AckPolicy, FakeSlack};
+use slack_rtm::{
+    Error, ErrorCode, Event, LongTextPolicy, NoReplyCause, RateLimit, RetryPolicy, RtmClient,
+    TimeoutKind,
+};
+
+/// Fast retries so that tests exercising failures finish quickly.
+fn quick_retry() -> RetryPolicy {
+    RetryPolicy {
+        first_retry: Duration::from_millis(10),
+        initial_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(200),
+        ..RetryPolicy::default()
+    }
+}
+
+fn resilient(fake: &FakeSlack) -> RtmClient {
+    builder(fake).retry(quick_retry()).build().unwrap()
+}
+
+fn wait_ready_again(events: &slack_rtm::Events) {
+    wait_for(events, "reconnecting", |e| matches!(e, Event::Reconnecting));
+    wait_for(events, "ready again", |e| matches!(e, Event::Ready));
+}
+
+#[test]
+fn a_close_frame_from_the_server_reconnects() {
+    let fake = fake();
+    let client = resilient(&fake);
+    let events = client.events();
+    client.start().unwrap();
+    fake.close_connections();
+    wait_ready_again(&events);
+    assert!(client.send_message("back", "C1").is_ok());
+}
+
+#[test]
+fn a_half_open_link_is_detected_and_replaced() {
+    let fake = fake();
+    let client = builder(&fake)
+        .retry(quick_retry())
+        .client_ping_timeout(Duration::from_millis(300))
+        .server_pong_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    fake.go_silent();
+    let lost = wait_for(&events, "unable / reconnecting", |e| {
+        matches!(e, Event::Reconnecting)
+    });
+    assert_eq!(lost.name(), "reconnecting");
+    wait_for(&events, "ready again", |e| matches!(e, Event::Ready));
+    assert_eq!(fake.sessions_opened(), 2);
+    assert!(client.send_message("alive", "C1").is_ok());
+}
+
+#[test]
+fn hello_that_never_comes_fails_the_attempt_and_the_next_one_succeeds() {
+    let fake = fake();
+    fake.suppress_hello(1);
+    let client = builder(&fake)
+        .retry(quick_retry())
+        .hello_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    let failed = wait_for(&events, "unable_to_rtm_start", |e| {
+        matches!(e, Event::UnableToStart(_))
+    });
+    assert!(matches!(
+        failed,
+        Event::UnableToStart(Error::Timeout(TimeoutKind::Hello))
+    ));
+    assert_eq!(fake.connect_calls(), 2, "a fresh rtm.connect, never the old URL");
+}
+
+#[test]
+fn refused_upgrades_are_retried_with_backoff_until_one_succeeds() {
+    let fake = fake();
+    fake.fail_upgrades(3, 503);
+    let client = resilient(&fake);
+    let events = client.events();
+    client.start().unwrap();
+    let mut refusals = 0;
+    while let Ok(e) = events.try_recv() {
+        if let Event::UnableToStart(Error::Websocket(w)) = e {
+            assert_eq!(w.status, Some(503));
+            refusals += 1;
+        }
+    }
+    assert_eq!(refusals, 3);
+    assert_eq!(fake.connect_calls(), 4, "each attempt gets a fresh URL");
+}
+
+#[test]
+fn rtm_connect_429_is_retried_no_sooner_than_retry_after() {
+    let fake = fake();
+    fake.rate_limit_connect(1, 1);
+    let client = resilient(&fake);
+    let events = client.events();
+    client.start().unwrap();
+    let limited = wait_for(&events, "the rate-limit failure", |e| {
+        matches!(e, Event::UnableToStart(_))
+    });
+    match limited {
+        Event::UnableToStart(Error::RateLimited { retry_after, .. }) => {
+            assert_eq!(retry_after, Duration::from_secs(1))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_fatal_error_stops_reconnecting_and_ends_the_stream() {
+    let fake = fake();
+    let client = RtmClient::builder("xoxb-revoked")
+        .slack_api_url(fake.api_url())
+        .retry(quick_retry())
+        .build()
+        .unwrap();
+    let events = client.events();
+    assert_eq!(client.start().unwrap_err().slack_error(), Some("invalid_auth"));
+    let names: Vec<String> = events.iter().map(|e| e.name().to_string()).collect();
+    assert_eq!(
+        names,
+        ["connecting", "unable_to_rtm_start", "disconnected"],
+        "no retry after a fatal error"
+    );
+}
+
+#[test]
+fn sends_pending_when_the_link_dies_fail_after_the_reconnect_grace_period() {
+    let fake = fake();
+    let client = builder(&fake)
+        .retry(quick_retry())
+        .reply_ack_on_reconnect_timeout(Duration::from_millis(200))
+        .reply_timeout(Duration::from_secs(8))
+        .build()
+        .unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    fake.set_ack_policy(AckPolicy::Drop);
+    let sender = {
+        let c = client.clone();
+        std::thread::spawn(move || c.send_message("in flight", "C1"))
+    };
+    fake.wait_for_sent(|f| f["text"] == "in flight", SOON).unwrap();
+    fake.drop_connections();
+    wait_ready_again(&events);
+    let err = sender.join().unwrap().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NoReplyReceived {
+                cause: NoReplyCause::ConnectionLost,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(client.stats().awaiting_reply, 0);
+}
+
+#[test]
+fn outgoing_events_buffer_while_reconnecting_and_go_out_after_ready() {
+    let fake = fake();
+    let client = resilient(&fake);
+    let events = client.events();
+    client.start().unwrap();
+    fake.fail_upgrades(2, 503);
+    fake.drop_connections();
+    wait_for(&events, "reconnecting", |e| matches!(e, Event::Reconnecting));
+    let pending = client
+        .add_outgoing_event(true, "message", json!({"channel": "C1", "text": "buffered"}))
+        .unwrap();
+    let reply = pending.wait(SOON).unwrap().unwrap();
+    assert_eq!(reply.text.as_deref(), Some("buffered"));
+}
+
+#[test]
+fn the_rate_limit_refuses_what_cannot_go_before_the_deadline_and_sends_nothing() {
+    let fake = fake();
+    let client = builder(&fake)
+        .rate_limit(Some(RateLimit {
+            per_second: 0.01,
+            burst: 2,
+        }))
+        .reply_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    client.start().unwrap();
+    client.send_message("one", "C1").unwrap();
+    client.send_message("two", "C1").unwrap();
+    let err = client.send_message("three", "C1").unwrap_err();
+    assert!(matches!(err, Error::Timeout(TimeoutKind::RateLimit)), "{err:?}");
+    let messages = fake.sent().iter().filter(|f| f["type"] == "message").count();
+    assert_eq!(messages, 2);
+}
+
+#[test]
+fn typing_indicators_go_at_most_once_per_channel_per_three_seconds() {
+    let fake = fake();
+    let (client, _events) = common::started(&fake);
+    for _ in 0..5 {
+        client.send_typing("C1").unwrap();
+    }
+    client.send_typing("C2").unwrap();
+    client.send_message("marker", "C1").unwrap();
+    let typing: Vec<String> = fake
+        .sent()
+        .iter()
+        .filter(|f| f["type"] == "typing")
+        .map(|f| f["channel"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(typing, ["C1", "C2"]);
+}
+
+#[test]
+fn text_over_4000_characters_follows_the_long_text_policy() {
+    let fake = fake();
+    let (client, _events) = common::started(&fake);
+    let long = "a".repeat(4001);
+    let err = client.send_message(&long, "C1").unwrap_err();
+    assert_eq!(err.code(), ErrorCode::TextTooLong);
+
+    let allowing = builder(&fake)
+        .long_text(LongTextPolicy::Allow)
+        .build()
+        .unwrap();
+    allowing.start().unwrap();
+    // The fake follows Slack: it rejects such text with an error reply.
+    let err = allowing.send_message(&long, "C1").unwrap_err();
+    assert_eq!(err.code(), ErrorCode::SendMessagePlatformError);
+}
+
+#[test]
+fn an_inbound_message_over_the_limit_ends_the_connection_without_being_buffered() {
+    let fake = fake();
+    let client = builder(&fake)
+        .auto_reconnect(false)
+        .max_inbound_message(2048)
+        .build()
+        .unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    fake.push(json!({"type": "message", "text": "x".repeat(8192)}));
+    match wait_for(&events, "disconnected", |e| matches!(e, Event::Disconnected(_))) {
+        Event::Disconnected(Some(Error::Websocket(w))) => {
+            assert!(w.message.contains("max_inbound_message"), "{}", w.message)
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn delayed_acks_within_the_timeout_still_resolve() {
+    let fake = fake();
+    let (client, _events) = common::started(&fake);
+    fake.set_ack_policy(AckPolicy::Delay(Duration::from_millis(100)));
+    let reply = client.send_message("slow ack", "C1").unwrap();
+    assert_eq!(reply.text.as_deref(), Some("slow ack"));
+}
+
+#[test]
+fn events_from_many_reconnects_all_arrive() {
+    let fake = fake();
+    let client = resilient(&fake);
+    let events = client.events();
+    client.start().unwrap();
+    for round in 0..3 {
+        fake.push(json!({"type": "user_typing", "channel": "C1", "user": format!("U{round}")}));
+        wait_for_slack(&events, "user_typing");
+        fake.drop_connections();
+        wait_ready_again(&events);
+    }
+    assert_eq!(client.stats().reconnects, 3);
+}
