@@ -289,6 +289,7 @@ impl RtmClient {
             keepalive: ka_tx,
             stop: stop.clone(),
             session: number,
+            dropped: std::cell::Cell::new(0),
         };
         let reader = match std::thread::Builder::new()
             .name("slack-rtm-reader".into())
@@ -537,7 +538,10 @@ impl RtmClient {
 
     /// The event stream of the current (or next) session, for your own loop.
     pub fn events(&self) -> Events {
-        Events::new(self.inner.channel.lock().rx.clone())
+        Events::new(
+            self.inner.channel.lock().rx.clone(),
+            self.inner.shared.backlog.clone(),
+        )
     }
 
     /// Registers a closure for events named `name` (see [`Event::name`]): a Slack type

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::backlog::SlowConsumerPolicy;
 use crate::ratelimit::RateLimit;
 
 /// The protocol's limit on one client frame: Slack disconnects a client that sends more.
@@ -276,6 +277,12 @@ pub struct Config {
     /// What to do with message text over 4,000 characters. Default
     /// [`LongTextPolicy::Reject`].
     pub long_text: LongTextPolicy,
+    /// Most Slack events waiting for the consumer; bounds memory when the consumer is slow
+    /// (about 0.3–1 KB an event). Default 10,000.
+    pub event_queue_capacity: usize,
+    /// What happens when `event_queue_capacity` is reached. Default
+    /// [`SlowConsumerPolicy::DropNewest`] (counted, never silent).
+    pub slow_consumer: SlowConsumerPolicy,
 }
 
 impl Config {
@@ -301,6 +308,8 @@ impl Config {
             outgoing_queue_capacity: 1000,
             rate_limit: Some(RateLimit::default()),
             long_text: LongTextPolicy::Reject,
+            event_queue_capacity: 10_000,
+            slow_consumer: SlowConsumerPolicy::DropNewest,
         }
     }
 
@@ -353,6 +362,9 @@ impl Config {
         }
         if self.max_inbound_message < 1024 {
             return Err(Error::Config("max_inbound_message must be at least 1024".into()));
+        }
+        if self.event_queue_capacity == 0 {
+            return Err(Error::Config("event_queue_capacity must be at least 1".into()));
         }
         if self.outgoing_queue_capacity == 0 {
             return Err(Error::Config("outgoing_queue_capacity must be at least 1".into()));
@@ -472,6 +484,10 @@ impl Builder {
         rate_limit: Option<RateLimit>,
         /// Sets [`Config::long_text`].
         long_text: LongTextPolicy,
+        /// Sets [`Config::event_queue_capacity`].
+        event_queue_capacity: usize,
+        /// Sets [`Config::slow_consumer`].
+        slow_consumer: SlowConsumerPolicy,
     }
 
     /// Sets [`StartOptions::batch_presence_aware`].

@@ -41,6 +41,9 @@ pub enum Event {
     Error(Error),
     /// An RTM event from Slack.
     Slack(SlackEvent),
+    /// The consumer fell `event_queue_capacity` events behind and this many Slack events
+    /// were dropped since the last report ([`SlowConsumerPolicy::DropNewest`](crate::SlowConsumerPolicy)).
+    EventsDropped(u64),
 }
 
 impl Event {
@@ -63,6 +66,7 @@ impl Event {
             Event::Disconnected(_) => "disconnected",
             Event::UnableToStart(_) => "unable_to_rtm_start",
             Event::Error(_) => "error",
+            Event::EventsDropped(_) => "events_dropped",
             Event::Slack(e) => e.kind(),
         }
     }

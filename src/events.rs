@@ -5,7 +5,11 @@ use std::collections::HashMap;
 use std::fmt;
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use crossbeam_channel::Receiver;
+
+use crate::backlog::Backlog;
 
 use crate::client::RtmClient;
 use crate::event::Event;
@@ -33,6 +37,7 @@ use crate::event::Event;
 #[derive(Clone)]
 pub struct Events {
     rx: Receiver<Event>,
+    backlog: Arc<Backlog>,
 }
 
 /// Why [`Events::recv_timeout`] returned no event.
@@ -75,14 +80,19 @@ impl std::error::Error for RecvTimeoutError {}
 impl std::error::Error for TryRecvError {}
 
 impl Events {
-    pub(crate) fn new(rx: Receiver<Event>) -> Self {
-        Self { rx }
+    pub(crate) fn new(rx: Receiver<Event>, backlog: Arc<Backlog>) -> Self {
+        Self { rx, backlog }
+    }
+
+    fn took(&self, event: Event) -> Event {
+        self.backlog.consumed(self.rx.len());
+        event
     }
 
     /// Blocks until the next event; `None` once the session has ended. Waiting here is
     /// bounded by the session: `disconnect`, a fatal error or dropping the client ends it.
     pub fn recv(&self) -> Option<Event> {
-        self.rx.recv().ok()
+        self.rx.recv().ok().map(|e| self.took(e))
     }
 
     /// Waits at most `timeout` for the next event.
@@ -91,7 +101,7 @@ impl Events {
     /// [`RecvTimeoutError::Timeout`] when nothing came, [`RecvTimeoutError::Ended`] after
     /// the last event of the session.
     pub fn recv_timeout(&self, timeout: Duration) -> Result<Event, RecvTimeoutError> {
-        self.rx.recv_timeout(timeout).map_err(|e| match e {
+        self.rx.recv_timeout(timeout).map(|e| self.took(e)).map_err(|e| match e {
             crossbeam_channel::RecvTimeoutError::Timeout => RecvTimeoutError::Timeout,
             crossbeam_channel::RecvTimeoutError::Disconnected => RecvTimeoutError::Ended,
         })
@@ -103,7 +113,7 @@ impl Events {
     /// [`TryRecvError::Empty`] when none is waiting, [`TryRecvError::Ended`] after the last
     /// event of the session.
     pub fn try_recv(&self) -> Result<Event, TryRecvError> {
-        self.rx.try_recv().map_err(|e| match e {
+        self.rx.try_recv().map(|e| self.took(e)).map_err(|e| match e {
             crossbeam_channel::TryRecvError::Empty => TryRecvError::Empty,
             crossbeam_channel::TryRecvError::Disconnected => TryRecvError::Ended,
         })

@@ -87,9 +87,10 @@ pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Signal>) {
                     break;
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    if shared.rx_stamp() != stamp {
-                        // Frames arrived after the ping: the link is alive even if the
-                        // pong itself is late.
+                    if shared.rx_stamp() != stamp || shared.backpressured.load(Ordering::SeqCst) {
+                        // Frames arrived after the ping (the link is alive even if the
+                        // pong itself is late), or the reader is paused for a slow consumer
+                        // and cannot have read the pong.
                         break;
                     }
                     log::warn!(

@@ -64,6 +64,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod backlog;
 mod backoff;
 mod client;
 mod config;
@@ -87,6 +88,7 @@ mod web;
 #[cfg(feature = "fake-slack")]
 pub mod fake;
 
+pub use backlog::SlowConsumerPolicy;
 pub use client::{PendingSend, RtmClient};
 pub use config::{
     Builder, ClientIdentity, Config, LongTextPolicy, Proxy, RetryPolicy, StartOptions, TlsOptions,

@@ -2,6 +2,7 @@
 //! replies to their senders and events to the event stream, and reconnects per the retry
 //! policy. It is the only producer of lifecycle events, so they arrive in order.
 
+use std::cell::Cell;
 use std::os::fd::AsFd;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -11,10 +12,11 @@ use crossbeam_channel::Sender;
 use serde_json::Value;
 use tungstenite::Message;
 
+use crate::backlog::SlowConsumerPolicy;
 use crate::backoff::{random_seed, Backoff};
 use crate::connection::{Connection, Drain};
 use crate::error::{Error, NoReplyCause, TimeoutKind};
-use crate::event::{ConnectInfo, Event};
+use crate::event::{ConnectInfo, Event, SlackEvent};
 use crate::frame::{classify, Frame};
 use crate::keepalive::Signal;
 use crate::readiness::{self, Interest, Readiness};
@@ -42,6 +44,8 @@ pub(crate) struct Reader {
     pub(crate) keepalive: Sender<Signal>,
     pub(crate) stop: Arc<Waker>,
     pub(crate) session: u64,
+    /// Slack events dropped since the last `EventsDropped` report.
+    pub(crate) dropped: Cell<u64>,
 }
 
 impl Reader {
@@ -154,6 +158,61 @@ impl Reader {
 
     fn emit(&self, event: Event) {
         let _ = self.events.send(event);
+    }
+
+    /// Queues a Slack event within `event_queue_capacity`, per the slow-consumer policy.
+    /// False when the client is stopping.
+    fn deliver(&self, event: SlackEvent) -> bool {
+        let shared = &self.shared;
+        if self.events.len() >= shared.backlog.capacity {
+            match shared.config.slow_consumer {
+                SlowConsumerPolicy::Backpressure => {
+                    if !self.wait_for_room() {
+                        return false;
+                    }
+                }
+                _ => {
+                    self.dropped.set(self.dropped.get() + 1);
+                    shared.counters.events_dropped.fetch_add(1, Ordering::Relaxed);
+                    return true;
+                }
+            }
+        }
+        let dropped = self.dropped.replace(0);
+        if dropped > 0 {
+            log::warn!("the consumer fell behind: {dropped} events were dropped");
+            self.emit(Event::EventsDropped(dropped));
+        }
+        self.emit(Event::Slack(event));
+        true
+    }
+
+    /// Waits until the consumer has made room, without reading the socket. False when
+    /// the client is stopping.
+    fn wait_for_room(&self) -> bool {
+        let backlog = &self.shared.backlog;
+        log::debug!("the consumer is {} events behind: pausing reads", backlog.capacity);
+        self.shared.backpressured.store(true, Ordering::SeqCst);
+        backlog.reader_waiting.store(true, Ordering::SeqCst);
+        let room = loop {
+            if self.events.len() < backlog.capacity {
+                break true;
+            }
+            match readiness::wait(
+                backlog.space.as_fd(),
+                Interest::Read,
+                Some(self.stop.as_fd()),
+                None,
+            ) {
+                Ok(Readiness::Ready) => backlog.space.drain(),
+                Ok(Readiness::TimedOut) => {}
+                Ok(Readiness::Woken) | Err(_) => break false,
+            }
+        };
+        backlog.reader_waiting.store(false, Ordering::SeqCst);
+        self.shared.backpressured.store(false, Ordering::SeqCst);
+        self.shared.touch_rx();
+        room
     }
 
     /// One attempt: `rtm.connect` (or `rtm.start`), then the websocket.
@@ -302,7 +361,9 @@ impl Reader {
                         _ => {}
                     }
                     events += 1;
-                    self.emit(Event::Slack(event));
+                    if !self.deliver(event) {
+                        end = Some(End::Stopped);
+                    }
                 }
                 Frame::Reply(result) => {
                     let (id, outcome, counter) = match result {

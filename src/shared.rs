@@ -2,7 +2,7 @@
 //! lifecycle, the current connection, frame ids, reply waiters and the outgoing queue.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -10,6 +10,7 @@ use crossbeam_channel::Sender;
 use parking_lot::{Condvar, Mutex};
 use serde_json::{Map, Value};
 
+use crate::backlog::Backlog;
 use crate::config::{Config, MAX_FRAME_BYTES};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
@@ -62,6 +63,9 @@ pub(crate) struct Shared {
     last_rx: AtomicU64,
     pub(crate) counters: Counters,
     bucket: Option<Mutex<TokenBucket>>,
+    pub(crate) backlog: Arc<Backlog>,
+    /// True while the reader waits for a slow consumer (the keepalive then spares the link).
+    pub(crate) backpressured: AtomicBool,
     typing: Mutex<TypingThrottle>,
 }
 
@@ -72,6 +76,10 @@ impl Shared {
         let config_bucket = config
             .rate_limit
             .map(|limit| Mutex::new(TokenBucket::new(limit, Instant::now())));
+        let backlog = Arc::new(
+            Backlog::new(config.event_queue_capacity)
+                .map_err(|e| Error::Config(format!("cannot create a wake-up pipe: {e}")))?,
+        );
         Ok(Self {
             config,
             web,
@@ -91,6 +99,8 @@ impl Shared {
             last_rx: AtomicU64::new(0),
             counters: Counters::default(),
             bucket: config_bucket,
+            backlog,
+            backpressured: AtomicBool::new(false),
             typing: Mutex::new(TypingThrottle::default()),
         })
     }

@@ -16,6 +16,7 @@ pub(crate) struct Counters {
     pub(crate) reconnects: AtomicU64,
     pub(crate) malformed_frames: AtomicU64,
     pub(crate) late_replies: AtomicU64,
+    pub(crate) events_dropped: AtomicU64,
     /// Microseconds; 0 before the first pong.
     pub(crate) last_ping_rtt_us: AtomicU64,
 }
@@ -51,6 +52,8 @@ pub struct Stats {
     pub malformed_frames: u64,
     /// Replies that came after their sender stopped waiting (logged and dropped).
     pub late_replies: u64,
+    /// Slack events dropped because the consumer was `event_queue_capacity` behind.
+    pub events_dropped: u64,
     /// Sends waiting for a reply now.
     pub awaiting_reply: usize,
     /// Frames queued by `add_outgoing_event` until ready.
@@ -72,6 +75,7 @@ impl Counters {
             sent_without_reply: get(&self.sent_unacked),
             malformed_frames: get(&self.malformed_frames),
             late_replies: get(&self.late_replies),
+            events_dropped: get(&self.events_dropped),
             awaiting_reply,
             queued,
         }

@@ -286,3 +286,73 @@ fn events_from_many_reconnects_all_arrive() {
     }
     assert_eq!(client.stats().reconnects, 3);
 }
+
+fn count_messages(events: &slack_rtm::Events) -> (usize, u64, Vec<String>) {
+    let (mut messages, mut dropped, mut others) = (0, 0, Vec::new());
+    while let Ok(e) = events.try_recv() {
+        match e {
+            Event::Slack(s) if s.kind() == "message" => messages += 1,
+            Event::EventsDropped(n) => dropped += n,
+            other => others.push(other.name().to_string()),
+        }
+    }
+    (messages, dropped, others)
+}
+
+#[test]
+fn a_slow_consumer_loses_only_counted_events_and_sends_keep_working() {
+    let fake = slack_rtm::fake::FakeSlack::builder()
+        .echo_own_messages(false)
+        .start()
+        .unwrap();
+    let client = builder(&fake).event_queue_capacity(10).build().unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    let blasted = fake.blast(r#"{"type":"message","channel":"C1","text":"flood","ts":"1.000001"}"#, 100);
+    assert_eq!(blasted, 100);
+    // The ack comes after the 100 events on the same socket: once it is here, the reader
+    // has dealt with all of them, while nobody consumed.
+    client.send_message("sends still work", "C1").unwrap();
+    let (delivered, dropped_before, _) = count_messages(&events);
+    assert_eq!(dropped_before, 0, "the drop count is reported once there is room");
+    fake.push(json!({"type": "message", "channel": "C1", "text": "marker"}));
+    wait_for(&events, "the drop report", |e| matches!(e, Event::EventsDropped(_)));
+    let dropped = client.stats().events_dropped;
+    assert!(dropped > 0);
+    assert_eq!(delivered as u64 + dropped, 100);
+    wait_for_slack(&events, "message");
+}
+
+#[test]
+fn backpressure_loses_nothing_and_the_keepalive_spares_the_paused_link() {
+    let fake = slack_rtm::fake::FakeSlack::builder()
+        .echo_own_messages(false)
+        .start()
+        .unwrap();
+    let client = builder(&fake)
+        .event_queue_capacity(10)
+        .slow_consumer(slack_rtm::SlowConsumerPolicy::Backpressure)
+        .client_ping_timeout(Duration::from_millis(200))
+        .server_pong_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    fake.blast(r#"{"type":"message","channel":"C1","text":"flood","ts":"1.000001"}"#, 100);
+    // Let at least two ping cycles pass while the reader is paused.
+    let first = fake.wait_for_sent(|f| f["type"] == "ping", SOON).unwrap();
+    fake.wait_for_sent(|f| f["type"] == "ping" && f["id"] != first["id"], SOON)
+        .unwrap();
+    let mut messages = 0;
+    while messages < 100 {
+        match wait_for(&events, "a flood message", |e| {
+            matches!(e, Event::Slack(_) | Event::Reconnecting | Event::EventsDropped(_))
+        }) {
+            Event::Slack(s) if s.kind() == "message" => messages += 1,
+            Event::Slack(_) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(client.stats().events_dropped, 0);
+    assert_eq!(fake.sessions_opened(), 1, "the paused link was not declared dead");
+}
