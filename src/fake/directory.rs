@@ -1,0 +1,150 @@
+//! The workspace the fake server knows about: users (with presence) and channels, as
+//! returned by `users.info`, `users.getPresence`, `conversations.info` and `rtm.start`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+/// A known user.
+#[derive(Debug, Clone)]
+struct User {
+    name: String,
+    is_bot: bool,
+    /// `"active"` or `"away"`.
+    presence: String,
+}
+
+/// Known users and channels, by id.
+#[derive(Debug, Default)]
+pub(crate) struct Directory {
+    users: BTreeMap<String, User>,
+    channels: BTreeMap<String, String>,
+}
+
+impl Directory {
+    /// Adds (or renames) a user; a new user starts `"active"`.
+    pub(crate) fn add_user(&mut self, id: &str, name: &str, is_bot: bool) {
+        let user = self.users.entry(id.to_owned()).or_insert_with(|| User {
+            name: String::new(),
+            is_bot,
+            presence: "active".to_owned(),
+        });
+        user.name = name.to_owned();
+        user.is_bot = is_bot;
+    }
+
+    /// Adds (or renames) a channel.
+    pub(crate) fn add_channel(&mut self, id: &str, name: &str) {
+        self.channels.insert(id.to_owned(), name.to_owned());
+    }
+
+    /// Sets a known user's presence; false if the user is unknown.
+    pub(crate) fn set_presence(&mut self, id: &str, presence: &str) -> bool {
+        match self.users.get_mut(id) {
+            Some(user) => {
+                user.presence = presence.to_owned();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A known user's presence.
+    pub(crate) fn presence(&self, id: &str) -> Option<&str> {
+        self.users.get(id).map(|u| u.presence.as_str())
+    }
+
+    /// The `users.info` user object for `id`.
+    pub(crate) fn user_json(&self, id: &str, team_id: &str) -> Option<Value> {
+        let user = self.users.get(id)?;
+        Some(json!({
+            "id": id,
+            "team_id": team_id,
+            "name": user.name,
+            "deleted": false,
+            "real_name": user.name,
+            "tz": "UTC",
+            "tz_label": "Coordinated Universal Time",
+            "tz_offset": 0,
+            "profile": {
+                "real_name": user.name,
+                "display_name": user.name,
+                "real_name_normalized": user.name,
+                "display_name_normalized": user.name,
+                "team": team_id,
+            },
+            "is_admin": false,
+            "is_owner": false,
+            "is_primary_owner": false,
+            "is_restricted": false,
+            "is_ultra_restricted": false,
+            "is_bot": user.is_bot,
+            "is_app_user": false,
+            "updated": 0,
+        }))
+    }
+
+    /// The `conversations.info` channel object for `id`.
+    pub(crate) fn channel_json(&self, id: &str, team_id: &str) -> Option<Value> {
+        let name = self.channels.get(id)?;
+        Some(json!({
+            "id": id,
+            "name": name,
+            "is_channel": true,
+            "is_group": false,
+            "is_im": false,
+            "is_mpim": false,
+            "is_private": false,
+            "created": 0,
+            "is_archived": false,
+            "is_general": name == "general",
+            "name_normalized": name,
+            "is_shared": false,
+            "is_org_shared": false,
+            "is_ext_shared": false,
+            "is_member": true,
+            "context_team_id": team_id,
+            "topic": {"value": "", "creator": "", "last_set": 0},
+            "purpose": {"value": "", "creator": "", "last_set": 0},
+        }))
+    }
+
+    /// Every user object, for `rtm.start`.
+    pub(crate) fn all_users_json(&self, team_id: &str) -> Vec<Value> {
+        self.users
+            .keys()
+            .filter_map(|id| self.user_json(id, team_id))
+            .collect()
+    }
+
+    /// Every channel object, for `rtm.start`.
+    pub(crate) fn all_channels_json(&self, team_id: &str) -> Vec<Value> {
+        self.channels
+            .keys()
+            .filter_map(|id| self.channel_json(id, team_id))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_and_channels_round_trip() {
+        let mut d = Directory::default();
+        d.add_user("U1", "alice", false);
+        d.add_channel("C1", "general");
+        assert_eq!(d.user_json("U1", "T1").expect("known")["name"], "alice");
+        assert_eq!(
+            d.channel_json("C1", "T1").expect("known")["is_general"],
+            true
+        );
+        assert!(d.user_json("U2", "T1").is_none());
+        assert!(d.channel_json("C2", "T1").is_none());
+        assert_eq!(d.presence("U1"), Some("active"));
+        assert!(d.set_presence("U1", "away"));
+        assert!(!d.set_presence("U2", "away"));
+        assert_eq!(d.presence("U1"), Some("away"));
+    }
+}

@@ -1,0 +1,278 @@
+//! State shared by the public handle, the Web API threads and the websocket sessions.
+
+use std::collections::hash_map::RandomState;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hasher};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Sender;
+use parking_lot::{Condvar, Mutex};
+use serde_json::Value;
+use tungstenite::Utf8Bytes;
+
+use super::directory::Directory;
+use super::script::AckPolicy;
+use super::ts::TsGenerator;
+use super::ws::Command;
+use super::RecordedRequest;
+use crate::wake::Waker;
+
+/// Who the token belongs to, as reported by `rtm.connect` and `auth.test`.
+#[derive(Debug, Clone)]
+pub(crate) struct Identity {
+    pub(crate) bot_id: String,
+    pub(crate) bot_name: String,
+    pub(crate) team_id: String,
+    pub(crate) team_name: String,
+    pub(crate) team_domain: String,
+}
+
+/// Settings fixed when the server starts.
+pub(crate) struct Settings {
+    pub(crate) token: String,
+    pub(crate) url_ttl: Duration,
+    pub(crate) identity: Identity,
+    pub(crate) echo_own_messages: bool,
+    pub(crate) goodbye_close_after: Duration,
+    pub(crate) tls: Option<native_tls::TlsAcceptor>,
+}
+
+/// A websocket URL ticket handed out by `rtm.connect` / `rtm.start`.
+struct Ticket {
+    issued: Instant,
+    used: bool,
+    batch_presence_aware: bool,
+}
+
+/// What an upgrade request's ticket turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TicketCheck {
+    /// Fresh and unused (now used): open a session.
+    Valid {
+        /// The `batch_presence_aware` flag of the `rtm.connect` call that issued it.
+        batch_presence_aware: bool,
+    },
+    /// Used before, or too old: upgrade, send error code 1, close.
+    Stale,
+    /// Never issued: 404.
+    Unknown,
+}
+
+/// Mutable server state, behind [`Shared::state`]. (No `Debug`: tickets are secrets.)
+#[derive(Default)]
+pub(crate) struct State {
+    tickets: HashMap<String, Ticket>,
+    pub(crate) directory: Directory,
+    pub(crate) ack_policy: AckPolicy,
+    /// Upgrades still to fail, and with which HTTP status.
+    pub(crate) fail_upgrades: (usize, u16),
+    /// `rtm.connect`/`rtm.start` calls still to answer 429, and the `Retry-After` value.
+    pub(crate) rate_limit_connect: (usize, u64),
+    pub(crate) suppress_hello: usize,
+    pub(crate) rtm_start_snapshot: serde_json::Map<String, Value>,
+    /// Every frame the clients sent, in order, since the last `clear_sent`.
+    pub(crate) sent: Vec<Value>,
+    /// How many frames `clear_sent` has forgotten: `sent[i]` is frame number
+    /// `sent_base + i` overall.
+    pub(crate) sent_base: usize,
+    pub(crate) requests: Vec<RecordedRequest>,
+    pub(crate) presence_subscriptions: Vec<String>,
+    pub(crate) sessions_opened: usize,
+    /// Sessions registered in [`Shared::sessions`] (kept here too, so waiters on
+    /// [`Shared::changed`] see changes).
+    pub(crate) open_sessions: usize,
+    pub(crate) stale_url_upgrades: usize,
+    pub(crate) closed_for_size: usize,
+    pub(crate) connect_calls: usize,
+    /// Messages the bot posted, by `(channel, ts)`, with their text (for `chat.update`).
+    pub(crate) posted: HashMap<(String, String), String>,
+}
+
+impl State {
+    /// Records a new ticket and returns it.
+    pub(crate) fn issue_ticket(&mut self, batch_presence_aware: bool) -> String {
+        let ticket = random_ticket();
+        self.tickets.insert(
+            ticket.clone(),
+            Ticket {
+                issued: Instant::now(),
+                used: false,
+                batch_presence_aware,
+            },
+        );
+        ticket
+    }
+
+    /// Uses up `ticket` if it is fresh.
+    pub(crate) fn redeem_ticket(&mut self, ticket: &str, ttl: Duration) -> TicketCheck {
+        let Some(t) = self.tickets.get_mut(ticket) else {
+            return TicketCheck::Unknown;
+        };
+        let fresh = !t.used && t.issued.elapsed() < ttl;
+        t.used = true;
+        if fresh {
+            TicketCheck::Valid {
+                batch_presence_aware: t.batch_presence_aware,
+            }
+        } else {
+            TicketCheck::Stale
+        }
+    }
+}
+
+/// 128 random bits in hex, from std's randomly keyed hasher (no crypto needed here).
+fn random_ticket() -> String {
+    let mut halves = [0u64; 2];
+    for (i, half) in halves.iter_mut().enumerate() {
+        let mut h = RandomState::new().build_hasher();
+        h.write_usize(i);
+        *half = h.finish();
+    }
+    format!("{:016x}{:016x}", halves[0], halves[1])
+}
+
+/// How the rest of the server reaches one websocket session thread.
+pub(crate) struct SessionHandle {
+    tx: Sender<Command>,
+    waker: Arc<Waker>,
+    /// Whether `hello` was sent: only greeted sessions get pushed events.
+    pub(crate) greeted: bool,
+}
+
+impl SessionHandle {
+    pub(crate) fn new(tx: Sender<Command>, waker: Arc<Waker>, greeted: bool) -> Self {
+        Self { tx, waker, greeted }
+    }
+
+    /// Queues `cmd` and wakes the session; false if the session has ended.
+    pub(crate) fn send(&self, cmd: Command) -> bool {
+        let sent = self.tx.send(cmd).is_ok();
+        if sent {
+            self.waker.wake();
+        }
+        sent
+    }
+
+    pub(crate) fn wake(&self) {
+        self.waker.wake();
+    }
+}
+
+/// Everything the server's threads share.
+pub(crate) struct Shared {
+    pub(crate) settings: Settings,
+    /// `http://127.0.0.1:PORT/api/`.
+    pub(crate) api_url: String,
+    /// `ws://127.0.0.1:PORT/websocket/`.
+    pub(crate) ws_url_base: String,
+    pub(crate) state: Mutex<State>,
+    /// Signalled when `sent` or the session counters change.
+    pub(crate) changed: Condvar,
+    /// Open websocket sessions, by id.
+    pub(crate) sessions: Mutex<BTreeMap<u64, SessionHandle>>,
+    pub(crate) ts: TsGenerator,
+    shutdown: AtomicBool,
+    /// Never drained: once woken, every accept loop sees it.
+    pub(crate) shutdown_waker: Waker,
+    next_id: AtomicU64,
+    /// A clone of every connected socket, so shutdown can unblock its thread.
+    pub(crate) conns: Mutex<HashMap<u64, TcpStream>>,
+    /// Connection threads (finished ones are pruned as new ones start).
+    pub(crate) threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Shared {
+    pub(crate) fn new(
+        settings: Settings,
+        api_url: String,
+        ws_url_base: String,
+        state: State,
+    ) -> std::io::Result<Self> {
+        Ok(Self {
+            settings,
+            api_url,
+            ws_url_base,
+            state: Mutex::new(state),
+            changed: Condvar::new(),
+            sessions: Mutex::new(BTreeMap::new()),
+            ts: TsGenerator::new(),
+            shutdown: AtomicBool::new(false),
+            shutdown_waker: Waker::new()?,
+            next_id: AtomicU64::new(1),
+            conns: Mutex::new(HashMap::new()),
+            threads: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// A fresh id for a connection.
+    pub(crate) fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn is_shutting_down(&self) -> bool {
+        self.shutdown.load(Ordering::Acquire)
+    }
+
+    /// Flags shutdown and wakes the accept loops.
+    pub(crate) fn begin_shutdown(&self) {
+        self.shutdown.store(true, Ordering::Release);
+        self.shutdown_waker.wake();
+    }
+
+    /// Sends a command built by `make` to every greeted session; returns how many took it.
+    pub(crate) fn to_greeted(&self, mut make: impl FnMut() -> Command) -> usize {
+        let sessions = self.sessions.lock();
+        sessions
+            .values()
+            .filter(|s| s.greeted)
+            .filter(|s| s.send(make()))
+            .count()
+    }
+
+    /// Sends a command built by `make` to every open session, greeted or not.
+    pub(crate) fn to_all(&self, mut make: impl FnMut() -> Command) -> usize {
+        let sessions = self.sessions.lock();
+        sessions.values().filter(|s| s.send(make())).count()
+    }
+
+    /// Pushes an event (encoded once) to every greeted session.
+    pub(crate) fn broadcast(&self, event: &Value) -> usize {
+        let text = Utf8Bytes::from(event.to_string());
+        self.to_greeted(|| Command::Text(text.clone()))
+    }
+
+    /// Updates the state and wakes everyone waiting on [`Shared::changed`].
+    pub(crate) fn update<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        let r = f(&mut self.state.lock());
+        self.changed.notify_all();
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tickets_are_single_use_and_expire() {
+        let mut st = State::default();
+        let long = Duration::from_secs(30);
+        let t = st.issue_ticket(true);
+        assert_eq!(t.len(), 32);
+        assert_eq!(
+            st.redeem_ticket(&t, long),
+            TicketCheck::Valid {
+                batch_presence_aware: true
+            }
+        );
+        assert_eq!(st.redeem_ticket(&t, long), TicketCheck::Stale);
+        let old = st.issue_ticket(false);
+        assert_eq!(st.redeem_ticket(&old, Duration::ZERO), TicketCheck::Stale);
+        assert_eq!(st.redeem_ticket("nope", long), TicketCheck::Unknown);
+        assert_ne!(st.issue_ticket(false), st.issue_ticket(false));
+    }
+}
