@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use slack_rtm::fake::FakeSlack;
-use slack_rtm::{Event, RtmClient};
+use slack_rtm::{Event, RtmClient, SlowConsumerPolicy};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
@@ -36,7 +36,10 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(3_000);
     let event = message_event();
-    println!("slack-rtm bench: {n} events of {} bytes, {rtt_n} round trips", event.len());
+    println!(
+        "slack-rtm bench: {n} events of {} bytes, {rtt_n} round trips",
+        event.len()
+    );
 
     let fake = FakeSlack::builder()
         .echo_own_messages(false)
@@ -55,9 +58,20 @@ fn main() {
     let best = |v: &[f64]| v.iter().cloned().fold(0.0, f64::max);
     let (raw, cl, clp) = (best(&raw_eps), best(&client_eps), best(&client_parse_eps));
     println!("events/s (best of 3)");
-    println!("  raw tungstenite + serde_json::Value per frame : {:>10.0}", raw);
-    println!("  slack-rtm, events() loop (type peeked)        : {:>10.0}  ({:.2}x raw)", cl, cl / raw);
-    println!("  slack-rtm, events() loop + ev.json() per event: {:>10.0}  ({:.2}x raw)", clp, clp / raw);
+    println!(
+        "  raw tungstenite + serde_json::Value per frame : {:>10.0}",
+        raw
+    );
+    println!(
+        "  slack-rtm, events() loop (type peeked)        : {:>10.0}  ({:.2}x raw)",
+        cl,
+        cl / raw
+    );
+    println!(
+        "  slack-rtm, events() loop + ev.json() per event: {:>10.0}  ({:.2}x raw)",
+        clp,
+        clp / raw
+    );
 
     let raw_rtt = raw_round_trips(&fake, rtt_n);
     let client_rtt = client_round_trips(&fake, rtt_n);
@@ -147,8 +161,11 @@ fn raw_events(fake: &FakeSlack, event: &str, n: usize) -> f64 {
 }
 
 fn client_events(fake: &FakeSlack, event: &str, n: usize, parse: bool) -> f64 {
+    // Backpressure: every event is delivered (the default policy would drop what a
+    // consumer slower than the reader cannot keep up with, and count it).
     let client = RtmClient::builder(fake.token())
         .slack_api_url(fake.api_url())
+        .slow_consumer(SlowConsumerPolicy::Backpressure)
         .build()
         .expect("client");
     let events = client.events();
@@ -166,6 +183,7 @@ fn client_events(fake: &FakeSlack, event: &str, n: usize, parse: bool) -> f64 {
                     }
                     got += 1;
                 }
+                Some(Event::EventsDropped(d)) => panic!("{d} events dropped"),
                 Some(_) => {}
                 None => panic!("stream ended"),
             }
@@ -198,8 +216,10 @@ fn raw_round_trips(fake: &FakeSlack, n: usize) -> Vec<f64> {
 }
 
 fn client_round_trips(fake: &FakeSlack, n: usize) -> Vec<f64> {
+    // The outgoing rate limit (1/s by default) is off: this measures the client's latency.
     let client = RtmClient::builder(fake.token())
         .slack_api_url(fake.api_url())
+        .rate_limit(None)
         .build()
         .expect("client");
     client.start().expect("start");
@@ -244,8 +264,14 @@ fn idle_child(api_url: &str, token: &str) {
     println!("idle connected client (separate process, ws://, default settings)");
     println!("  VmRSS after connecting: {} kB", rss.unwrap_or(0));
     for (name, b) in &before {
-        let q = after_quiet.iter().find(|(n, _)| n == name).map_or(0, |(_, v)| *v);
-        let p = after_pings.iter().find(|(n, _)| n == name).map_or(0, |(_, v)| *v);
+        let q = after_quiet
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(0, |(_, v)| *v);
+        let p = after_pings
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(0, |(_, v)| *v);
         println!(
             "  {name:<16} wake-ups in {:.0} s with no ping due: {}; over the next {:.0} s ({} ping intervals): {}",
             window.as_secs_f64(),
@@ -255,7 +281,10 @@ fn idle_child(api_url: &str, token: &str) {
             p - q
         );
     }
-    println!("  (ready for {:.1} s in total)", ready.elapsed().as_secs_f64());
+    println!(
+        "  (ready for {:.1} s in total)",
+        ready.elapsed().as_secs_f64()
+    );
     client.disconnect();
 }
 
@@ -273,8 +302,11 @@ fn thread_switches() -> Vec<(String, u64)> {
             continue;
         }
         let status = path.join("status");
-        let v = status_field(status.to_str().unwrap_or_default(), "voluntary_ctxt_switches:")
-            .unwrap_or(0);
+        let v = status_field(
+            status.to_str().unwrap_or_default(),
+            "voluntary_ctxt_switches:",
+        )
+        .unwrap_or(0);
         let nv = status_field(
             status.to_str().unwrap_or_default(),
             "nonvoluntary_ctxt_switches:",

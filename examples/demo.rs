@@ -33,8 +33,12 @@ fn main() -> ExitCode {
 /// A real echo bot: answers every human message until Ctrl-C.
 fn echo_bot(token: &str) -> Result<(), Box<dyn std::error::Error>> {
     let client = RtmClient::builder(token).build()?;
-    client.on("ready", |_, _| println!("ready: listening (Ctrl-C to stop)"));
-    client.on("reconnecting", |_, _| println!("connection lost, reconnecting…"));
+    client.on("ready", |_, _| {
+        println!("ready: listening (Ctrl-C to stop)")
+    });
+    client.on("reconnecting", |_, _| {
+        println!("connection lost, reconnecting…")
+    });
     client.on("message", |client, event| {
         let Some(msg) = event.as_slack() else { return };
         if msg.subtype().is_some() {
@@ -48,7 +52,10 @@ fn echo_bot(token: &str) -> Result<(), Box<dyn std::error::Error>> {
             return;
         };
         match client.send_message(&format!("You said: {text}"), channel) {
-            Ok(reply) => println!("answered in {channel} (ts {})", reply.ts.unwrap_or_default()),
+            Ok(reply) => println!(
+                "answered in {channel} (ts {})",
+                reply.ts.unwrap_or_default()
+            ),
             Err(e) => eprintln!("could not answer: {e}"),
         }
     });
@@ -67,7 +74,10 @@ fn scripted_demo() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let events = client.events();
     let me = client.start()?;
-    println!("connected as {} ({}) in {}", me.self_name, me.self_id, me.team_name);
+    println!(
+        "connected as {} ({}) in {}",
+        me.self_name, me.self_id, me.team_name
+    );
 
     let script = [
         "hello bot",

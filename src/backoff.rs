@@ -49,8 +49,7 @@ impl Backoff {
             self.failures = 0;
             return self.policy.first_retry;
         }
-        self.after_failure(None)
-            .unwrap_or(self.policy.max_backoff)
+        self.after_failure(None).unwrap_or(self.policy.max_backoff)
     }
 
     /// Consecutive failures so far.

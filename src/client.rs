@@ -234,7 +234,10 @@ impl RtmClient {
         let deadline = Instant::now() + shared.config.start_timeout;
         let number = {
             let mut session = self.inner.session.lock();
-            let running = session.as_ref().filter(|s| !s.reader.is_finished()).map(|s| s.number);
+            let running = session
+                .as_ref()
+                .filter(|s| !s.reader.is_finished())
+                .map(|s| s.number);
             match running {
                 Some(n) => n,
                 None => {
@@ -271,7 +274,8 @@ impl RtmClient {
             }
         };
         let stop = Arc::new(
-            Waker::new().map_err(|e| Error::Config(format!("cannot create a wake-up pipe: {e}")))?,
+            Waker::new()
+                .map_err(|e| Error::Config(format!("cannot create a wake-up pipe: {e}")))?,
         );
         let number = shared.begin_session();
         let (ka_tx, ka_rx) = crossbeam_channel::unbounded();
@@ -432,7 +436,12 @@ impl RtmClient {
     /// [`Error::QueueFull`] when `outgoing_queue_capacity` frames already wait;
     /// [`Error::InvalidArgument`] when `body` is not an object. Later failures come through
     /// [`PendingSend::wait`].
-    pub fn add_outgoing_event(&self, await_reply: bool, kind: &str, body: Value) -> Result<PendingSend> {
+    pub fn add_outgoing_event(
+        &self,
+        await_reply: bool,
+        kind: &str,
+        body: Value,
+    ) -> Result<PendingSend> {
         let shared = &self.inner.shared;
         let (tx, rx) = oneshot();
         let slot = Arc::new(Mutex::new(Slot::Queued));

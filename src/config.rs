@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::{Error, Result};
 use crate::backlog::SlowConsumerPolicy;
+use crate::error::{Error, Result};
 use crate::ratelimit::RateLimit;
 
 /// The protocol's limit on one client frame: Slack disconnects a client that sends more.
@@ -216,7 +216,10 @@ impl fmt::Debug for Proxy {
         f.debug_struct("Proxy")
             .field("host", &self.host)
             .field("port", &self.port)
-            .field("credentials", &self.credentials.as_ref().map(|_| "[redacted]"))
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|_| "[redacted]"),
+            )
             .finish()
     }
 }
@@ -328,10 +331,18 @@ impl Config {
         if self.token.expose().is_empty() {
             return Err(Error::Config("the token is empty".into()));
         }
-        if self.token.expose().chars().any(|c| c.is_control() || c == ' ') {
-            return Err(Error::Config("the token contains whitespace or control characters".into()));
+        if self
+            .token
+            .expose()
+            .chars()
+            .any(|c| c.is_control() || c == ' ')
+        {
+            return Err(Error::Config(
+                "the token contains whitespace or control characters".into(),
+            ));
         }
-        if !(self.slack_api_url.starts_with("https://") || self.slack_api_url.starts_with("http://"))
+        if !(self.slack_api_url.starts_with("https://")
+            || self.slack_api_url.starts_with("http://"))
         {
             return Err(Error::Config(
                 "slack_api_url must start with https:// or http://".into(),
@@ -353,7 +364,9 @@ impl Config {
             return Err(Error::Config("retry.multiplier must be >= 1".into()));
         }
         if !(0.0..=1.0).contains(&r.jitter) {
-            return Err(Error::Config("retry.jitter must be within 0.0..=1.0".into()));
+            return Err(Error::Config(
+                "retry.jitter must be within 0.0..=1.0".into(),
+            ));
         }
         if r.max_backoff < r.initial_backoff {
             return Err(Error::Config(
@@ -361,18 +374,25 @@ impl Config {
             ));
         }
         if self.max_inbound_message < 1024 {
-            return Err(Error::Config("max_inbound_message must be at least 1024".into()));
+            return Err(Error::Config(
+                "max_inbound_message must be at least 1024".into(),
+            ));
         }
         if self.event_queue_capacity == 0 {
-            return Err(Error::Config("event_queue_capacity must be at least 1".into()));
+            return Err(Error::Config(
+                "event_queue_capacity must be at least 1".into(),
+            ));
         }
         if self.outgoing_queue_capacity == 0 {
-            return Err(Error::Config("outgoing_queue_capacity must be at least 1".into()));
+            return Err(Error::Config(
+                "outgoing_queue_capacity must be at least 1".into(),
+            ));
         }
         if let Some(r) = &self.rate_limit {
             if !(r.per_second > 0.0 && r.per_second.is_finite()) || r.burst == 0 {
                 return Err(Error::Config(
-                    "rate_limit needs per_second > 0 and burst >= 1 (or None to turn it off)".into(),
+                    "rate_limit needs per_second > 0 and burst >= 1 (or None to turn it off)"
+                        .into(),
                 ));
             }
         }

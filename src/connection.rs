@@ -47,10 +47,10 @@ impl Connection {
     /// # Errors
     /// [`Error::Timeout`] ([`TimeoutKind::Connect`]) or [`Error::Websocket`]; never
     /// containing the URL.
-    pub(crate) fn open(
+    pub(crate) fn open<'t>(
         url: &str,
         config: &Config,
-        tls: &native_tls::TlsConnector,
+        tls: impl FnOnce() -> Result<&'t native_tls::TlsConnector>,
         generation: u64,
     ) -> Result<Connection> {
         let deadline = Instant::now() + config.connect_timeout;
@@ -78,7 +78,7 @@ impl Connection {
         let socket = tcp.try_clone().map_err(io_err)?;
 
         let stream = if secure {
-            match tls.connect(&host, tcp) {
+            match tls()?.connect(&host, tcp) {
                 Ok(s) => Stream::Tls(Box::new(s)),
                 Err(native_tls::HandshakeError::Failure(e)) => {
                     return Err(Error::Websocket(WebsocketError::with_source(
@@ -100,11 +100,16 @@ impl Connection {
             .read_buffer_size(16 * 1024)
             .write_buffer_size(0)
             .max_write_buffer_size(1 << 20);
-        let (ws, _response) = match tungstenite::client::client_with_config(url, stream, Some(ws_config)) {
-            Ok(ok) => ok,
-            Err(HandshakeError::Interrupted(_)) => return Err(Error::Timeout(TimeoutKind::Connect)),
-            Err(HandshakeError::Failure(e)) => return Err(map_ws_error(e, "websocket upgrade failed")),
-        };
+        let (ws, _response) =
+            match tungstenite::client::client_with_config(url, stream, Some(ws_config)) {
+                Ok(ok) => ok,
+                Err(HandshakeError::Interrupted(_)) => {
+                    return Err(Error::Timeout(TimeoutKind::Connect))
+                }
+                Err(HandshakeError::Failure(e)) => {
+                    return Err(map_ws_error(e, "websocket upgrade failed"))
+                }
+            };
 
         socket.set_read_timeout(None).map_err(io_err)?;
         socket.set_write_timeout(None).map_err(io_err)?;
@@ -139,9 +144,18 @@ impl Connection {
 
     /// Waits, without any lock, until there is something to read, `waker` fires, or
     /// `deadline` passes.
-    pub(crate) fn wait_readable(&self, waker: &Waker, deadline: Option<Instant>) -> Result<Readiness> {
-        readiness::wait(self.socket.as_fd(), Interest::Read, Some(waker.as_fd()), deadline)
-            .map_err(io_err)
+    pub(crate) fn wait_readable(
+        &self,
+        waker: &Waker,
+        deadline: Option<Instant>,
+    ) -> Result<Readiness> {
+        readiness::wait(
+            self.socket.as_fd(),
+            Interest::Read,
+            Some(waker.as_fd()),
+            deadline,
+        )
+        .map_err(io_err)
     }
 
     /// Sends one text frame, waiting for room in the socket until `deadline`.
@@ -207,19 +221,29 @@ impl AsFd for Connection {
 fn connect_tcp(host: &str, port: u16, deadline: Instant) -> Result<TcpStream> {
     let addrs: Vec<SocketAddr> = (host, port)
         .to_socket_addrs()
-        .map_err(|e| Error::Websocket(WebsocketError::with_source("could not resolve the websocket host", e)))?
+        .map_err(|e| {
+            Error::Websocket(WebsocketError::with_source(
+                "could not resolve the websocket host",
+                e,
+            ))
+        })?
         .collect();
     let mut last = None;
     for addr in addrs {
         let left = remaining(deadline)?;
         match TcpStream::connect_timeout(&addr, left) {
             Ok(s) => return Ok(s),
-            Err(e) if e.kind() == ErrorKind::TimedOut => return Err(Error::Timeout(TimeoutKind::Connect)),
+            Err(e) if e.kind() == ErrorKind::TimedOut => {
+                return Err(Error::Timeout(TimeoutKind::Connect))
+            }
             Err(e) => last = Some(e),
         }
     }
     Err(match last {
-        Some(e) => Error::Websocket(WebsocketError::with_source(format!("TCP connect failed: {e}"), e)),
+        Some(e) => Error::Websocket(WebsocketError::with_source(
+            format!("TCP connect failed: {e}"),
+            e,
+        )),
         None => ws_err("the websocket host resolved to no address"),
     })
 }
@@ -248,15 +272,18 @@ pub(crate) fn map_ws_error(e: tungstenite::Error, context: &str) -> Error {
     match e {
         T::Http(response) => {
             let status = response.status().as_u16();
-            Error::Websocket(WebsocketError::new(format!("{context}: the server refused the upgrade")).with_status(status))
+            Error::Websocket(
+                WebsocketError::new(format!("{context}: the server refused the upgrade"))
+                    .with_status(status),
+            )
         }
         T::Io(io) if matches!(io.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) => {
             Error::Timeout(TimeoutKind::Connect)
         }
         T::Io(io) => Error::Websocket(WebsocketError::with_source(format!("{context}: {io}"), io)),
-        T::ConnectionClosed | T::AlreadyClosed => {
-            Error::Websocket(WebsocketError::new(format!("{context}: the connection was closed")))
-        }
+        T::ConnectionClosed | T::AlreadyClosed => Error::Websocket(WebsocketError::new(format!(
+            "{context}: the connection was closed"
+        ))),
         T::Capacity(c) => Error::Websocket(WebsocketError::new(format!(
             "{context}: an inbound message exceeded max_inbound_message ({c})"
         ))),

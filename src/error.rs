@@ -493,7 +493,12 @@ mod tests {
             method: "rtm.connect".into(),
             error: e.into(),
         };
-        for e in ["invalid_auth", "not_authed", "account_inactive", "token_revoked"] {
+        for e in [
+            "invalid_auth",
+            "not_authed",
+            "account_inactive",
+            "token_revoked",
+        ] {
             assert!(api(e).is_fatal(), "{e}");
         }
         assert!(!api("internal_error").is_fatal());

@@ -209,7 +209,11 @@ impl ConnectInfo {
     pub(crate) fn from_response(mut raw: Value) -> Result<(ConnectInfo, String), Error> {
         let url = match raw.as_object_mut().and_then(|o| o.remove("url")) {
             Some(Value::String(u)) => u,
-            _ => return Err(Error::Protocol("rtm.connect returned no websocket url".into())),
+            _ => {
+                return Err(Error::Protocol(
+                    "rtm.connect returned no websocket url".into(),
+                ))
+            }
         };
         let s = |v: &Value, a: &str, b: &str| {
             v.get(a)

@@ -101,10 +101,13 @@ impl Events {
     /// [`RecvTimeoutError::Timeout`] when nothing came, [`RecvTimeoutError::Ended`] after
     /// the last event of the session.
     pub fn recv_timeout(&self, timeout: Duration) -> Result<Event, RecvTimeoutError> {
-        self.rx.recv_timeout(timeout).map(|e| self.took(e)).map_err(|e| match e {
-            crossbeam_channel::RecvTimeoutError::Timeout => RecvTimeoutError::Timeout,
-            crossbeam_channel::RecvTimeoutError::Disconnected => RecvTimeoutError::Ended,
-        })
+        self.rx
+            .recv_timeout(timeout)
+            .map(|e| self.took(e))
+            .map_err(|e| match e {
+                crossbeam_channel::RecvTimeoutError::Timeout => RecvTimeoutError::Timeout,
+                crossbeam_channel::RecvTimeoutError::Disconnected => RecvTimeoutError::Ended,
+            })
     }
 
     /// Takes the next event if one is waiting.
@@ -113,10 +116,13 @@ impl Events {
     /// [`TryRecvError::Empty`] when none is waiting, [`TryRecvError::Ended`] after the last
     /// event of the session.
     pub fn try_recv(&self) -> Result<Event, TryRecvError> {
-        self.rx.try_recv().map(|e| self.took(e)).map_err(|e| match e {
-            crossbeam_channel::TryRecvError::Empty => TryRecvError::Empty,
-            crossbeam_channel::TryRecvError::Disconnected => TryRecvError::Ended,
-        })
+        self.rx
+            .try_recv()
+            .map(|e| self.took(e))
+            .map_err(|e| match e {
+                crossbeam_channel::TryRecvError::Empty => TryRecvError::Empty,
+                crossbeam_channel::TryRecvError::Disconnected => TryRecvError::Ended,
+            })
     }
 
     /// Events waiting to be received.
@@ -137,7 +143,9 @@ impl Events {
 
 impl fmt::Debug for Events {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Events").field("waiting", &self.rx.len()).finish()
+        f.debug_struct("Events")
+            .field("waiting", &self.rx.len())
+            .finish()
     }
 }
 
@@ -203,7 +211,10 @@ impl Handlers {
             return;
         }
         self.has_subtypes |= name.contains("::");
-        self.by_name.entry(name.to_string()).or_default().push(handler);
+        self.by_name
+            .entry(name.to_string())
+            .or_default()
+            .push(handler);
     }
 
     pub(crate) fn add_any(&mut self, handler: Handler) {

@@ -75,10 +75,7 @@ fn classify_slow(text: Utf8Bytes) -> Frame {
                 .and_then(Value::as_str)
                 .map(intern)
                 .unwrap_or(Cow::Borrowed("unknown"));
-            let subtype = map
-                .get("subtype")
-                .and_then(Value::as_str)
-                .map(Box::from);
+            let subtype = map.get("subtype").and_then(Value::as_str).map(Box::from);
             Frame::Event(SlackEvent::new(kind, subtype, text))
         }
         Ok(other) => Frame::Malformed(format!(
@@ -236,8 +233,7 @@ mod tests {
 
     #[test]
     fn an_error_reply_carries_code_and_msg() {
-        match c(r#"{"ok":false,"reply_to":1,"error":{"code":2,"msg":"message text is missing"}}"#)
-        {
+        match c(r#"{"ok":false,"reply_to":1,"error":{"code":2,"msg":"message text is missing"}}"#) {
             Frame::Reply(Err(p)) => {
                 assert_eq!((p.reply_to, p.code), (1, Some(2)));
                 assert_eq!(p.msg.as_deref(), Some("message text is missing"));
@@ -276,7 +272,17 @@ mod tests {
 
     #[test]
     fn non_objects_and_garbage_are_malformed_never_panics() {
-        for s in ["", "null", "[1]", "42", "\"x\"", "{", "{\"type\":", "\u{0}", "{}"] {
+        for s in [
+            "",
+            "null",
+            "[1]",
+            "42",
+            "\"x\"",
+            "{",
+            "{\"type\":",
+            "\u{0}",
+            "{}",
+        ] {
             assert!(matches!(c(s), Frame::Malformed(_)), "{s:?}");
         }
     }

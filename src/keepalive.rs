@@ -93,9 +93,7 @@ pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Signal>) {
                         // and cannot have read the pong.
                         break;
                     }
-                    log::warn!(
-                        "no pong within {pong_within:?}: the connection is considered dead"
-                    );
+                    log::warn!("no pong within {pong_within:?}: the connection is considered dead");
                     conn.kill(Error::KeepAliveTimeout);
                     watched = None;
                     break;

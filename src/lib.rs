@@ -75,8 +75,8 @@ mod events;
 mod frame;
 mod keepalive;
 mod ratelimit;
-mod readiness;
 mod reader;
+mod readiness;
 mod shared;
 mod state;
 mod stats;
@@ -94,9 +94,11 @@ pub use config::{
     Builder, ClientIdentity, Config, LongTextPolicy, Proxy, RetryPolicy, StartOptions, TlsOptions,
     MAX_FRAME_BYTES, MAX_TEXT_CHARS,
 };
-pub use ratelimit::RateLimit;
-pub use error::{Error, ErrorCode, NoReplyCause, PlatformError, Result, TimeoutKind, WebsocketError};
+pub use error::{
+    Error, ErrorCode, NoReplyCause, PlatformError, Result, TimeoutKind, WebsocketError,
+};
 pub use event::{ConnectInfo, Event, Reply, SlackEvent};
 pub use events::{Events, IntoIter, Iter, RecvTimeoutError, TryRecvError};
+pub use ratelimit::RateLimit;
 pub use state::State;
 pub use stats::Stats;

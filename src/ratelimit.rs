@@ -50,7 +50,8 @@ impl TokenBucket {
     pub(crate) fn take(&mut self, now: Instant) -> Result<(), Duration> {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
         self.last = now;
-        self.tokens = (self.tokens + elapsed * self.limit.per_second).min(f64::from(self.limit.burst));
+        self.tokens =
+            (self.tokens + elapsed * self.limit.per_second).min(f64::from(self.limit.burst));
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
             Ok(())
@@ -100,7 +101,10 @@ mod tests {
             assert!(b.take(t0).is_ok());
         }
         let wait = b.take(t0).unwrap_err();
-        assert!(wait <= Duration::from_secs(1) && wait > Duration::from_millis(900), "{wait:?}");
+        assert!(
+            wait <= Duration::from_secs(1) && wait > Duration::from_millis(900),
+            "{wait:?}"
+        );
         assert!(b.take(t0 + Duration::from_millis(1001)).is_ok());
         assert!(b.take(t0 + Duration::from_millis(1002)).is_err());
     }

@@ -106,7 +106,10 @@ impl Reader {
                             ))
                         }));
                     }
-                    self.shared.counters.reconnects.fetch_add(1, Ordering::Relaxed);
+                    self.shared
+                        .counters
+                        .reconnects
+                        .fetch_add(1, Ordering::Relaxed);
                     match (error, ready_at) {
                         (Some(e), _) if e.is_fatal() => break Some(e),
                         (Some(e), Some(at)) => {
@@ -115,7 +118,9 @@ impl Reader {
                         }
                         (Some(e), None) => {
                             log::warn!("connection lost: {e}; reconnecting");
-                            backoff.after_failure(None).unwrap_or(self.shared.config.retry.max_backoff)
+                            backoff
+                                .after_failure(None)
+                                .unwrap_or(self.shared.config.retry.max_backoff)
                         }
                         (None, _) => {
                             log::info!("Slack said goodbye; reconnecting now");
@@ -134,9 +139,14 @@ impl Reader {
     }
 
     fn stopping(&self) -> bool {
-        readiness::wait(self.stop.as_fd(), Interest::Read, None, Some(Instant::now()))
-            .map(|r| r == Readiness::Ready)
-            .unwrap_or(true)
+        readiness::wait(
+            self.stop.as_fd(),
+            Interest::Read,
+            None,
+            Some(Instant::now()),
+        )
+        .map(|r| r == Readiness::Ready)
+        .unwrap_or(true)
     }
 
     /// Sleeps `delay` unless asked to stop; false when stopping.
@@ -145,15 +155,13 @@ impl Reader {
             return !self.stopping();
         }
         log::debug!("next connection attempt in {delay:?}");
-        match readiness::wait(
+        let woke = readiness::wait(
             self.stop.as_fd(),
             Interest::Read,
             None,
             Some(Instant::now() + delay),
-        ) {
-            Ok(Readiness::TimedOut) => true,
-            _ => false,
-        }
+        );
+        matches!(woke, Ok(Readiness::TimedOut))
     }
 
     fn emit(&self, event: Event) {
@@ -173,7 +181,10 @@ impl Reader {
                 }
                 _ => {
                     self.dropped.set(self.dropped.get() + 1);
-                    shared.counters.events_dropped.fetch_add(1, Ordering::Relaxed);
+                    shared
+                        .counters
+                        .events_dropped
+                        .fetch_add(1, Ordering::Relaxed);
                     return true;
                 }
             }
@@ -191,7 +202,10 @@ impl Reader {
     /// the client is stopping.
     fn wait_for_room(&self) -> bool {
         let backlog = &self.shared.backlog;
-        log::debug!("the consumer is {} events behind: pausing reads", backlog.capacity);
+        log::debug!(
+            "the consumer is {} events behind: pausing reads",
+            backlog.capacity
+        );
         self.shared.backpressured.store(true, Ordering::SeqCst);
         backlog.reader_waiting.store(true, Ordering::SeqCst);
         let room = loop {
@@ -246,7 +260,7 @@ impl Reader {
             Event::Authenticated(Arc::new(info)),
             &self.events,
         );
-        let conn = Arc::new(Connection::open(&url, config, &shared.tls, generation)?);
+        let conn = Arc::new(Connection::open(&url, config, || shared.tls(), generation)?);
         drop(url);
         shared.touch_rx();
         shared.set_connection(Some(conn.clone()));
@@ -266,7 +280,9 @@ impl Reader {
                 Ok(d) => d,
                 Err(e) => {
                     // Deliver what was read before the failure.
-                    if let Some(end) = self.process(conn, &mut batch, &mut ready_at, &mut ack_deadline) {
+                    if let Some(end) =
+                        self.process(conn, &mut batch, &mut ready_at, &mut ack_deadline)
+                    {
                         return (end, ready_at);
                     }
                     return (End::Lost(e), ready_at);
@@ -274,7 +290,8 @@ impl Reader {
             };
             if !batch.is_empty() {
                 shared.touch_rx();
-                if let Some(end) = self.process(conn, &mut batch, &mut ready_at, &mut ack_deadline) {
+                if let Some(end) = self.process(conn, &mut batch, &mut ready_at, &mut ack_deadline)
+                {
                     return (end, ready_at);
                 }
             }
@@ -325,7 +342,10 @@ impl Reader {
             let text = match message {
                 Message::Text(t) => t,
                 Message::Binary(b) => {
-                    shared.counters.malformed_frames.fetch_add(1, Ordering::Relaxed);
+                    shared
+                        .counters
+                        .malformed_frames
+                        .fetch_add(1, Ordering::Relaxed);
                     self.emit(Event::Error(Error::Protocol(format!(
                         "a binary frame of {} bytes (RTM frames are JSON text)",
                         b.len()
@@ -333,9 +353,9 @@ impl Reader {
                     continue;
                 }
                 Message::Close(_) => {
-                    end = Some(End::Lost(Error::Websocket(crate::error::WebsocketError::new(
-                        "the server closed the connection",
-                    ))));
+                    end = Some(End::Lost(Error::Websocket(
+                        crate::error::WebsocketError::new("the server closed the connection"),
+                    )));
                     continue;
                 }
                 Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
@@ -367,7 +387,11 @@ impl Reader {
                 }
                 Frame::Reply(result) => {
                     let (id, outcome, counter) = match result {
-                        Ok(reply) => (reply.reply_to, Ok(Some(reply)), &shared.counters.sends_acked),
+                        Ok(reply) => (
+                            reply.reply_to,
+                            Ok(Some(reply)),
+                            &shared.counters.sends_acked,
+                        ),
                         Err(p) => (
                             p.reply_to,
                             Err(Error::Platform(p)),
@@ -378,7 +402,9 @@ impl Reader {
                         counter.fetch_add(1, Ordering::Relaxed);
                     } else {
                         shared.counters.late_replies.fetch_add(1, Ordering::Relaxed);
-                        log::debug!("reply to frame {id} came after its sender stopped waiting; dropped");
+                        log::debug!(
+                            "reply to frame {id} came after its sender stopped waiting; dropped"
+                        );
                     }
                 }
                 Frame::Pong { reply_to } => {
@@ -387,7 +413,10 @@ impl Reader {
                     }
                 }
                 Frame::Malformed(why) => {
-                    shared.counters.malformed_frames.fetch_add(1, Ordering::Relaxed);
+                    shared
+                        .counters
+                        .malformed_frames
+                        .fetch_add(1, Ordering::Relaxed);
                     log::debug!("malformed frame: {why}");
                     self.emit(Event::Error(Error::Protocol(why)));
                 }

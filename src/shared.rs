@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
@@ -15,8 +15,8 @@ use crate::config::{Config, MAX_FRAME_BYTES};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::event::{ConnectInfo, Event};
-use crate::state::State;
 use crate::ratelimit::{TokenBucket, TypingThrottle};
+use crate::state::State;
 use crate::stats::Counters;
 use crate::waiters::{Outcome, ReplyWaiters};
 use crate::web::WebApi;
@@ -52,7 +52,9 @@ pub(crate) struct Queued {
 pub(crate) struct Shared {
     pub(crate) config: Config,
     pub(crate) web: WebApi,
-    pub(crate) tls: native_tls::TlsConnector,
+    /// Built on the first `wss://` connection: a `ws://`-only client never initializes
+    /// OpenSSL (which costs several MB of resident memory).
+    tls: OnceLock<native_tls::TlsConnector>,
     life: Mutex<Life>,
     life_changed: Condvar,
     conn: Mutex<Option<Arc<Connection>>>,
@@ -72,7 +74,14 @@ pub(crate) struct Shared {
 impl Shared {
     pub(crate) fn new(config: Config) -> Result<Self> {
         let web = WebApi::new(&config)?;
-        let tls = tls_connector(&config)?;
+        if let Some(pem) = &config.tls.ca_pem {
+            // Reject a bad CA at build time rather than at the first connection.
+            let certs = native_tls::Certificate::stack_from_pem(pem)
+                .map_err(|e| Error::Config(format!("tls.ca_pem is not valid PEM: {e}")))?;
+            if certs.is_empty() {
+                return Err(Error::Config("tls.ca_pem holds no certificate".into()));
+            }
+        }
         let config_bucket = config
             .rate_limit
             .map(|limit| Mutex::new(TokenBucket::new(limit, Instant::now())));
@@ -83,7 +92,7 @@ impl Shared {
         Ok(Self {
             config,
             web,
-            tls,
+            tls: OnceLock::new(),
             life: Mutex::new(Life {
                 state: State::Disconnected,
                 info: None,
@@ -161,10 +170,23 @@ impl Shared {
                     return Ok(info.clone());
                 }
             }
-            if self.life_changed.wait_until(&mut life, deadline).timed_out() {
+            if self
+                .life_changed
+                .wait_until(&mut life, deadline)
+                .timed_out()
+            {
                 return Err(Error::Timeout(crate::TimeoutKind::Start));
             }
         }
+    }
+
+    /// The TLS connector for `wss://`, built on first use.
+    pub(crate) fn tls(&self) -> Result<&native_tls::TlsConnector> {
+        if let Some(c) = self.tls.get() {
+            return Ok(c);
+        }
+        let built = tls_connector(&self.config)?;
+        Ok(self.tls.get_or_init(|| built))
     }
 
     // ---- the connection ----------------------------------------------------------------
@@ -366,7 +388,10 @@ mod tests {
         body.insert("text".into(), Value::from("x".repeat(MAX_FRAME_BYTES)));
         assert!(matches!(
             encode_frame(1, "message", body),
-            Err(Error::FrameTooLarge { limit: MAX_FRAME_BYTES, .. })
+            Err(Error::FrameTooLarge {
+                limit: MAX_FRAME_BYTES,
+                ..
+            })
         ));
     }
 
@@ -376,6 +401,9 @@ mod tests {
         body.insert("id".into(), Value::from(99));
         body.insert("type".into(), Value::from("ping"));
         let v: Value = serde_json::from_str(&encode_frame(3, "message", body).unwrap()).unwrap();
-        assert_eq!((v["id"].as_u64(), v["type"].as_str()), (Some(3), Some("message")));
+        assert_eq!(
+            (v["id"].as_u64(), v["type"].as_str()),
+            (Some(3), Some("message"))
+        );
     }
 }

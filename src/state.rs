@@ -68,7 +68,12 @@ mod tests {
             State::Connected.send_error().map(|e| e.code()),
             Some(ErrorCode::SendWhileNotReady)
         );
-        for s in [State::Disconnected, State::Connecting, State::Reconnecting, State::Disconnecting] {
+        for s in [
+            State::Disconnected,
+            State::Connecting,
+            State::Reconnecting,
+            State::Disconnecting,
+        ] {
             assert_eq!(
                 s.send_error().map(|e| e.code()),
                 Some(ErrorCode::SendWhileDisconnected)

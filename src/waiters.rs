@@ -108,7 +108,10 @@ mod tests {
         assert!(w.resolve(1, Ok(Some(reply(1)))));
         assert_eq!(r1.try_recv().unwrap().unwrap().unwrap().reply_to, 1);
         assert_eq!(r2.try_recv().unwrap().unwrap().unwrap().reply_to, 2);
-        assert!(!w.resolve(1, Ok(None)), "a second reply to the same id is not delivered");
+        assert!(
+            !w.resolve(1, Ok(None)),
+            "a second reply to the same id is not delivered"
+        );
     }
 
     #[test]
@@ -121,7 +124,10 @@ mod tests {
         assert_eq!(w.fail_before(2, NoReplyCause::ConnectionLost), 1);
         assert!(matches!(
             r1.try_recv().unwrap(),
-            Err(Error::NoReplyReceived { id: 1, cause: NoReplyCause::ConnectionLost })
+            Err(Error::NoReplyReceived {
+                id: 1,
+                cause: NoReplyCause::ConnectionLost
+            })
         ));
         assert!(r2.try_recv().is_err());
         assert_eq!(w.len(), 1);

@@ -18,11 +18,22 @@ fn start_blocks_until_ready_and_returns_who_we_are() {
     let (client, events) = started(&fake);
     assert_eq!(client.state(), State::Ready);
     assert!(client.connected() && client.authenticated());
-    let info = client.start().expect("start again returns the current connection");
+    let info = client
+        .start()
+        .expect("start again returns the current connection");
     assert!(!info.self_id.is_empty() && !info.team_id.is_empty());
-    assert_eq!(client.active_user_id().as_deref(), Some(info.self_id.as_str()));
-    assert_eq!(client.active_team_id().as_deref(), Some(info.team_id.as_str()));
-    assert!(info.raw.get("url").is_none(), "the ws URL is not handed out");
+    assert_eq!(
+        client.active_user_id().as_deref(),
+        Some(info.self_id.as_str())
+    );
+    assert_eq!(
+        client.active_team_id().as_deref(),
+        Some(info.team_id.as_str())
+    );
+    assert!(
+        info.raw.get("url").is_none(),
+        "the ws URL is not handed out"
+    );
     let hello = wait_for_slack(&events, "hello");
     assert_eq!(hello.raw(), r#"{"type":"hello"}"#);
 }
@@ -66,9 +77,14 @@ fn an_invalid_token_fails_start_with_slacks_error_and_no_retry() {
     assert!(err.is_fatal());
     assert!(!err.to_string().contains("xoxb-wrong-token"));
     assert_eq!(fake.connect_calls(), 1, "fatal errors are not retried");
-    let last = wait_for(&events, "disconnected", |e| matches!(e, Event::Disconnected(_)));
+    let last = wait_for(&events, "disconnected", |e| {
+        matches!(e, Event::Disconnected(_))
+    });
     assert!(matches!(last, Event::Disconnected(Some(Error::Api { .. }))));
-    assert!(events.recv().is_none(), "the stream ends after disconnected");
+    assert!(
+        events.recv().is_none(),
+        "the stream ends after disconnected"
+    );
 }
 
 #[test]
@@ -198,7 +214,9 @@ fn an_echoed_message_event_carrying_reply_to_does_not_resolve_a_send() {
         let c = client.clone();
         std::thread::spawn(move || c.send_message("echo me", "C1"))
     };
-    let frame = fake.wait_for_sent(|f| f["text"] == "echo me", SOON).unwrap();
+    let frame = fake
+        .wait_for_sent(|f| f["text"] == "echo me", SOON)
+        .unwrap();
     let id = frame["id"].as_u64().unwrap();
     fake.push(json!({"type": "message", "ok": true, "reply_to": id, "channel": "C1", "text": "echo me", "ts": "1.000001"}));
     let echoed = wait_for(&events, "the echo", |e| {
@@ -231,7 +249,11 @@ fn add_outgoing_event_queues_until_ready_then_delivers_in_order() {
     let fake = fake();
     let client = builder(&fake).build().unwrap();
     let first = client
-        .add_outgoing_event(true, "message", json!({"channel": "C1", "text": "queued 1"}))
+        .add_outgoing_event(
+            true,
+            "message",
+            json!({"channel": "C1", "text": "queued 1"}),
+        )
         .unwrap();
     let second = client
         .add_outgoing_event(false, "typing", json!({"channel": "C1"}))
@@ -254,8 +276,12 @@ fn add_outgoing_event_queues_until_ready_then_delivers_in_order() {
 fn the_outgoing_queue_is_bounded() {
     let fake = fake();
     let client = builder(&fake).outgoing_queue_capacity(2).build().unwrap();
-    let _a = client.add_outgoing_event(false, "typing", json!({"channel": "C1"})).unwrap();
-    let _b = client.add_outgoing_event(false, "typing", json!({"channel": "C1"})).unwrap();
+    let _a = client
+        .add_outgoing_event(false, "typing", json!({"channel": "C1"}))
+        .unwrap();
+    let _b = client
+        .add_outgoing_event(false, "typing", json!({"channel": "C1"}))
+        .unwrap();
     let err = client
         .add_outgoing_event(false, "typing", json!({"channel": "C1"}))
         .unwrap_err();
@@ -283,8 +309,12 @@ fn typing_gets_no_reply_and_presence_subscriptions_reach_the_server() {
     client.send_typing("C1").unwrap();
     client.subscribe_presence(["U1", "U2"]).unwrap();
     client.send_message("after", "C1").unwrap();
-    assert!(fake.sent().iter().any(|f| f["type"] == "typing" && f["channel"] == "C1"));
-    fake.wait_for_sent(|f| f["type"] == "presence_sub", SOON).unwrap();
+    assert!(fake
+        .sent()
+        .iter()
+        .any(|f| f["type"] == "typing" && f["channel"] == "C1"));
+    fake.wait_for_sent(|f| f["type"] == "presence_sub", SOON)
+        .unwrap();
     assert_eq!(fake.presence_subscriptions(), ["U1", "U2"]);
 }
 
@@ -293,7 +323,10 @@ fn a_frame_over_16_kb_is_refused_locally_and_the_connection_stays_up() {
     let fake = fake();
     let (client, _events) = started(&fake);
     let err = client
-        .send_and_wait_reply("message", json!({"channel": "C1", "text": "é".repeat(9000)}))
+        .send_and_wait_reply(
+            "message",
+            json!({"channel": "C1", "text": "é".repeat(9000)}),
+        )
         .unwrap_err();
     assert!(matches!(err, Error::FrameTooLarge { limit: 16384, .. }));
     assert!(client.send_message("small", "C1").is_ok());
@@ -334,7 +367,9 @@ fn handlers_run_on_the_callers_thread_can_send_and_can_disconnect() {
             let v = event.as_slack().unwrap().json().unwrap();
             if v["text"] == "ping" {
                 seen.fetch_add(1, Ordering::SeqCst);
-                let reply = client.send_message("pong", "C1").expect("send from a handler");
+                let reply = client
+                    .send_message("pong", "C1")
+                    .expect("send from a handler");
                 assert_eq!(reply.text.as_deref(), Some("pong"));
                 client.disconnect();
             }
@@ -355,7 +390,9 @@ fn handlers_run_on_the_callers_thread_can_send_and_can_disconnect() {
         });
     }
     client.start().unwrap();
-    fake.push(json!({"type": "message", "subtype": "channel_purpose", "channel": "C1", "purpose": "x"}));
+    fake.push(
+        json!({"type": "message", "subtype": "channel_purpose", "channel": "C1", "purpose": "x"}),
+    );
     fake.push(json!({"type": "something_new"}));
     fake.push(json!({"type": "message", "channel": "C1", "user": "U9", "text": "ping"}));
     client.run().expect("run ends cleanly after disconnect");
@@ -371,7 +408,10 @@ fn disconnect_twice_and_dropping_the_client_end_the_stream_and_threads() {
     let (client, events) = started(&fake);
     client.disconnect();
     client.disconnect();
-    assert_eq!(drain_names(&events).last().map(String::as_str), Some("disconnected"));
+    assert_eq!(
+        drain_names(&events).last().map(String::as_str),
+        Some("disconnected")
+    );
 
     let (client, events) = started(&fake);
     drop(client);
@@ -389,7 +429,10 @@ fn the_client_can_start_again_after_disconnect() {
     client.start().unwrap();
     assert!(client.send_message("again", "C1").is_ok());
     client.disconnect();
-    assert_eq!(drain_names(&events).last().map(String::as_str), Some("disconnected"));
+    assert_eq!(
+        drain_names(&events).last().map(String::as_str),
+        Some("disconnected")
+    );
 }
 
 #[test]
@@ -424,7 +467,9 @@ fn a_silent_server_is_declared_dead_by_the_keepalive() {
     let events = client.events();
     client.start().unwrap();
     fake.go_silent();
-    let e = wait_for(&events, "disconnected", |e| matches!(e, Event::Disconnected(_)));
+    let e = wait_for(&events, "disconnected", |e| {
+        matches!(e, Event::Disconnected(_))
+    });
     match e {
         Event::Disconnected(Some(err)) => assert_eq!(err.code(), ErrorCode::KeepAliveTimeout),
         other => panic!("{other:?}"),
@@ -437,7 +482,9 @@ fn goodbye_reconnects_at_once_with_a_fresh_url() {
     let (client, events) = started(&fake);
     fake.send_goodbye();
     wait_for_slack(&events, "goodbye");
-    wait_for(&events, "reconnecting", |e| matches!(e, Event::Reconnecting));
+    wait_for(&events, "reconnecting", |e| {
+        matches!(e, Event::Reconnecting)
+    });
     wait_for(&events, "ready again", |e| matches!(e, Event::Ready));
     assert_eq!(fake.connect_calls(), 2);
     assert_eq!(fake.sessions_opened(), 2);
@@ -449,7 +496,9 @@ fn an_abrupt_drop_reconnects_and_events_keep_flowing() {
     let fake = fake();
     let (client, events) = started(&fake);
     fake.drop_connections();
-    wait_for(&events, "reconnecting", |e| matches!(e, Event::Reconnecting));
+    wait_for(&events, "reconnecting", |e| {
+        matches!(e, Event::Reconnecting)
+    });
     wait_for(&events, "ready again", |e| matches!(e, Event::Ready));
     fake.push(json!({"type": "user_typing", "channel": "C1", "user": "U1"}));
     wait_for_slack(&events, "user_typing");
@@ -464,7 +513,9 @@ fn without_auto_reconnect_a_drop_ends_the_session_with_a_websocket_error() {
     let events = client.events();
     client.start().unwrap();
     fake.drop_connections();
-    let e = wait_for(&events, "disconnected", |e| matches!(e, Event::Disconnected(_)));
+    let e = wait_for(&events, "disconnected", |e| {
+        matches!(e, Event::Disconnected(_))
+    });
     match e {
         Event::Disconnected(Some(err)) => assert_eq!(err.code(), ErrorCode::WebsocketError),
         other => panic!("{other:?}"),

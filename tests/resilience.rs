@@ -82,7 +82,11 @@ fn hello_that_never_comes_fails_the_attempt_and_the_next_one_succeeds() {
         failed,
         Event::UnableToStart(Error::Timeout(TimeoutKind::Hello))
     ));
-    assert_eq!(fake.connect_calls(), 2, "a fresh rtm.connect, never the old URL");
+    assert_eq!(
+        fake.connect_calls(),
+        2,
+        "a fresh rtm.connect, never the old URL"
+    );
 }
 
 #[test]
@@ -130,7 +134,10 @@ fn a_fatal_error_stops_reconnecting_and_ends_the_stream() {
         .build()
         .unwrap();
     let events = client.events();
-    assert_eq!(client.start().unwrap_err().slack_error(), Some("invalid_auth"));
+    assert_eq!(
+        client.start().unwrap_err().slack_error(),
+        Some("invalid_auth")
+    );
     let names: Vec<String> = events.iter().map(|e| e.name().to_string()).collect();
     assert_eq!(
         names,
@@ -155,7 +162,8 @@ fn sends_pending_when_the_link_dies_fail_after_the_reconnect_grace_period() {
         let c = client.clone();
         std::thread::spawn(move || c.send_message("in flight", "C1"))
     };
-    fake.wait_for_sent(|f| f["text"] == "in flight", SOON).unwrap();
+    fake.wait_for_sent(|f| f["text"] == "in flight", SOON)
+        .unwrap();
     fake.drop_connections();
     wait_ready_again(&events);
     let err = sender.join().unwrap().unwrap_err();
@@ -180,9 +188,15 @@ fn outgoing_events_buffer_while_reconnecting_and_go_out_after_ready() {
     client.start().unwrap();
     fake.fail_upgrades(2, 503);
     fake.drop_connections();
-    wait_for(&events, "reconnecting", |e| matches!(e, Event::Reconnecting));
+    wait_for(&events, "reconnecting", |e| {
+        matches!(e, Event::Reconnecting)
+    });
     let pending = client
-        .add_outgoing_event(true, "message", json!({"channel": "C1", "text": "buffered"}))
+        .add_outgoing_event(
+            true,
+            "message",
+            json!({"channel": "C1", "text": "buffered"}),
+        )
         .unwrap();
     let reply = pending.wait(SOON).unwrap().unwrap();
     assert_eq!(reply.text.as_deref(), Some("buffered"));
@@ -203,8 +217,15 @@ fn the_rate_limit_refuses_what_cannot_go_before_the_deadline_and_sends_nothing()
     client.send_message("one", "C1").unwrap();
     client.send_message("two", "C1").unwrap();
     let err = client.send_message("three", "C1").unwrap_err();
-    assert!(matches!(err, Error::Timeout(TimeoutKind::RateLimit)), "{err:?}");
-    let messages = fake.sent().iter().filter(|f| f["type"] == "message").count();
+    assert!(
+        matches!(err, Error::Timeout(TimeoutKind::RateLimit)),
+        "{err:?}"
+    );
+    let messages = fake
+        .sent()
+        .iter()
+        .filter(|f| f["type"] == "message")
+        .count();
     assert_eq!(messages, 2);
 }
 
@@ -255,7 +276,9 @@ fn an_inbound_message_over_the_limit_ends_the_connection_without_being_buffered(
     let events = client.events();
     client.start().unwrap();
     fake.push(json!({"type": "message", "text": "x".repeat(8192)}));
-    match wait_for(&events, "disconnected", |e| matches!(e, Event::Disconnected(_))) {
+    match wait_for(&events, "disconnected", |e| {
+        matches!(e, Event::Disconnected(_))
+    }) {
         Event::Disconnected(Some(Error::Websocket(w))) => {
             assert!(w.message.contains("max_inbound_message"), "{}", w.message)
         }
@@ -308,15 +331,23 @@ fn a_slow_consumer_loses_only_counted_events_and_sends_keep_working() {
     let client = builder(&fake).event_queue_capacity(10).build().unwrap();
     let events = client.events();
     client.start().unwrap();
-    let blasted = fake.blast(r#"{"type":"message","channel":"C1","text":"flood","ts":"1.000001"}"#, 100);
+    let blasted = fake.blast(
+        r#"{"type":"message","channel":"C1","text":"flood","ts":"1.000001"}"#,
+        100,
+    );
     assert_eq!(blasted, 100);
     // The ack comes after the 100 events on the same socket: once it is here, the reader
     // has dealt with all of them, while nobody consumed.
     client.send_message("sends still work", "C1").unwrap();
     let (delivered, dropped_before, _) = count_messages(&events);
-    assert_eq!(dropped_before, 0, "the drop count is reported once there is room");
+    assert_eq!(
+        dropped_before, 0,
+        "the drop count is reported once there is room"
+    );
     fake.push(json!({"type": "message", "channel": "C1", "text": "marker"}));
-    wait_for(&events, "the drop report", |e| matches!(e, Event::EventsDropped(_)));
+    wait_for(&events, "the drop report", |e| {
+        matches!(e, Event::EventsDropped(_))
+    });
     let dropped = client.stats().events_dropped;
     assert!(dropped > 0);
     assert_eq!(delivered as u64 + dropped, 100);
@@ -338,7 +369,10 @@ fn backpressure_loses_nothing_and_the_keepalive_spares_the_paused_link() {
         .unwrap();
     let events = client.events();
     client.start().unwrap();
-    fake.blast(r#"{"type":"message","channel":"C1","text":"flood","ts":"1.000001"}"#, 100);
+    fake.blast(
+        r#"{"type":"message","channel":"C1","text":"flood","ts":"1.000001"}"#,
+        100,
+    );
     // Let at least two ping cycles pass while the reader is paused.
     let first = fake.wait_for_sent(|f| f["type"] == "ping", SOON).unwrap();
     fake.wait_for_sent(|f| f["type"] == "ping" && f["id"] != first["id"], SOON)
@@ -346,7 +380,10 @@ fn backpressure_loses_nothing_and_the_keepalive_spares_the_paused_link() {
     let mut messages = 0;
     while messages < 100 {
         match wait_for(&events, "a flood message", |e| {
-            matches!(e, Event::Slack(_) | Event::Reconnecting | Event::EventsDropped(_))
+            matches!(
+                e,
+                Event::Slack(_) | Event::Reconnecting | Event::EventsDropped(_)
+            )
         }) {
             Event::Slack(s) if s.kind() == "message" => messages += 1,
             Event::Slack(_) => {}
@@ -354,5 +391,9 @@ fn backpressure_loses_nothing_and_the_keepalive_spares_the_paused_link() {
         }
     }
     assert_eq!(client.stats().events_dropped, 0);
-    assert_eq!(fake.sessions_opened(), 1, "the paused link was not declared dead");
+    assert_eq!(
+        fake.sessions_opened(),
+        1,
+        "the paused link was not declared dead"
+    );
 }

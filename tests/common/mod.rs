@@ -56,7 +56,11 @@ pub fn wait_for(events: &Events, what: &str, mut pred: impl FnMut(&Event) -> boo
 
 /// Waits for a Slack event of type `kind`.
 pub fn wait_for_slack(events: &Events, kind: &str) -> slack_rtm::SlackEvent {
-    match wait_for(events, kind, |e| matches!(e, Event::Slack(s) if s.kind() == kind)) {
+    match wait_for(
+        events,
+        kind,
+        |e| matches!(e, Event::Slack(s) if s.kind() == kind),
+    ) {
         Event::Slack(s) => s,
         _ => unreachable!(),
     }
