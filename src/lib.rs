@@ -85,8 +85,11 @@ mod waiters;
 mod wake;
 mod web;
 
+pub mod dedup;
 #[cfg(feature = "fake-slack")]
 pub mod fake;
+pub mod typed;
+pub mod web_api;
 
 pub use backlog::SlowConsumerPolicy;
 pub use client::{PendingSend, RtmClient};

@@ -1,0 +1,1 @@
+//! Enterprise Grid duplicate filter (being written).

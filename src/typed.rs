@@ -1,0 +1,1 @@
+//! Typed RTM events (being written).

@@ -1,0 +1,1 @@
+//! The Web API client beside RTM (being written).
