@@ -169,12 +169,17 @@ pub enum ClientIdentity {
 /// use slack_rtm::Proxy;
 /// let p = Proxy::new("http://user:secret@proxy.internal:3128").unwrap();
 /// assert!(!format!("{p:?}").contains("secret"));
+/// assert!(p.applies_to("slack.com"));
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Proxy {
     pub(crate) host: String,
     pub(crate) port: u16,
     pub(crate) credentials: Option<(String, Secret)>,
+    /// The URL as given, for ureq (it holds the credentials: never logged).
+    pub(crate) url: Secret,
+    /// `NO_PROXY` entries: hosts (and their subdomains) reached directly.
+    pub(crate) no_proxy: Vec<String>,
 }
 
 impl Proxy {
@@ -187,7 +192,8 @@ impl Proxy {
             .parse()
             .map_err(|_| Error::Config("proxy URL is not a valid URL".into()))?;
         match uri.scheme_str() {
-            Some("http") | None => {}
+            Some("http") => {}
+            None => return Proxy::new(&format!("http://{url}")),
             Some(other) => {
                 return Err(Error::Config(format!(
                     "proxy scheme {other:?} is not supported; use http://"
@@ -197,7 +203,11 @@ impl Proxy {
         let authority = uri
             .authority()
             .ok_or_else(|| Error::Config("proxy URL has no host".into()))?;
-        let host = authority.host().to_string();
+        let host = authority
+            .host()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
         let port = authority.port_u16().unwrap_or(80);
         let credentials = authority.as_str().rsplit_once('@').map(|(userinfo, _)| {
             let (user, pass) = userinfo.split_once(':').unwrap_or((userinfo, ""));
@@ -207,6 +217,83 @@ impl Proxy {
             host,
             port,
             credentials,
+            url: Secret::new(url),
+            no_proxy: Vec::new(),
+        })
+    }
+
+    /// The proxy named by the environment: `HTTPS_PROXY`, `https_proxy`, `ALL_PROXY` or
+    /// `all_proxy` (the first set), with `NO_PROXY` / `no_proxy` honoured. `None` when
+    /// none is set or the value is not a valid `http://` proxy URL.
+    ///
+    /// ```
+    /// // With no proxy variables set, there is no proxy.
+    /// if std::env::var_os("HTTPS_PROXY").is_none() && std::env::var_os("https_proxy").is_none()
+    ///     && std::env::var_os("ALL_PROXY").is_none() && std::env::var_os("all_proxy").is_none() {
+    ///     assert!(slack_rtm::Proxy::from_env().is_none());
+    /// }
+    /// ```
+    pub fn from_env() -> Option<Proxy> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let url = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+            .iter()
+            .find_map(|k| var(k))?;
+        let mut proxy = match Proxy::new(url.trim()) {
+            Ok(p) => p,
+            Err(e) => {
+                log::warn!("ignoring the proxy from the environment: {e}");
+                return None;
+            }
+        };
+        if let Some(list) = var("NO_PROXY").or_else(|| var("no_proxy")) {
+            proxy = proxy.no_proxy(list.split(','));
+        }
+        Some(proxy)
+    }
+
+    /// Hosts to reach directly: an entry matches the host itself and its subdomains
+    /// (`example.com` and `.example.com` both match `api.example.com`); `*` matches all.
+    pub fn no_proxy<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.no_proxy.extend(
+            hosts
+                .into_iter()
+                .map(|h| {
+                    h.as_ref()
+                        .trim()
+                        .trim_start_matches('.')
+                        .to_ascii_lowercase()
+                })
+                .map(|h| match h.rsplit_once(':') {
+                    // Drop a port, but not from a bare IPv6 address.
+                    Some((host, port))
+                        if port.chars().all(|c| c.is_ascii_digit()) && !host.contains(':') =>
+                    {
+                        host.to_string()
+                    }
+                    _ => h,
+                })
+                .filter(|h| !h.is_empty()),
+        );
+        self
+    }
+
+    /// Whether connections to `host` go through this proxy (false when `NO_PROXY`
+    /// names it).
+    pub fn applies_to(&self, host: &str) -> bool {
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        !self.no_proxy.iter().any(|entry| {
+            entry == "*"
+                || host == *entry
+                || host
+                    .strip_suffix(entry.as_str())
+                    .is_some_and(|rest| rest.ends_with('.'))
         })
     }
 }
@@ -220,6 +307,7 @@ impl fmt::Debug for Proxy {
                 "credentials",
                 &self.credentials.as_ref().map(|_| "[redacted]"),
             )
+            .field("no_proxy", &self.no_proxy)
             .finish()
     }
 }
@@ -257,7 +345,9 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// TLS settings for HTTPS and WSS (Node: `tls`).
     pub tls: TlsOptions,
-    /// An HTTP CONNECT proxy (Node: `agent`). Default none.
+    /// An HTTP CONNECT proxy for the Web API and the websocket (Node: `agent`). Default:
+    /// [`Proxy::from_env`] at `build()` unless set explicitly or turned off with
+    /// [`Builder::no_proxy`].
     pub proxy: Option<Proxy>,
     /// How long `start` may take before failing with [`TimeoutKind::Start`](crate::TimeoutKind).
     /// Default 30 s.
@@ -396,11 +486,6 @@ impl Config {
                 ));
             }
         }
-        if self.proxy.is_some() {
-            return Err(Error::Config(
-                "proxy support is not implemented in this release".into(),
-            ));
-        }
         Ok(())
     }
 }
@@ -432,6 +517,7 @@ impl Config {
 #[must_use = "a builder does nothing until build() is called"]
 pub struct Builder {
     config: Config,
+    proxy_from_env: bool,
 }
 
 macro_rules! setters {
@@ -450,6 +536,7 @@ impl Builder {
     pub(crate) fn new(token: impl Into<String>) -> Self {
         Self {
             config: Config::new(token.into()),
+            proxy_from_env: true,
         }
     }
 
@@ -466,6 +553,14 @@ impl Builder {
     /// Sets [`Config::proxy`].
     pub fn proxy(mut self, proxy: Proxy) -> Self {
         self.config.proxy = Some(proxy);
+        self.proxy_from_env = false;
+        self
+    }
+
+    /// Connects directly, ignoring proxy environment variables.
+    pub fn no_proxy(mut self) -> Self {
+        self.config.proxy = None;
+        self.proxy_from_env = false;
         self
     }
 
@@ -529,7 +624,10 @@ impl Builder {
     /// [`Error::KeepAliveConfig`] when `server_pong_timeout` is not shorter than
     /// `client_ping_timeout`; [`Error::Config`] for other invalid settings (an empty token,
     /// a zero timeout, a malformed URL, an unreadable CA or identity).
-    pub fn build(self) -> Result<crate::RtmClient> {
+    pub fn build(mut self) -> Result<crate::RtmClient> {
+        if self.proxy_from_env {
+            self.config.proxy = Proxy::from_env();
+        }
         self.config.validate()?;
         crate::RtmClient::from_config(self.config)
     }
@@ -563,5 +661,24 @@ mod tests {
         assert_eq!((p.host.as_str(), p.port), ("example.test", 8080));
         assert_eq!(p.credentials.as_ref().unwrap().1.expose(), "pw");
         assert!(Proxy::new("socks5://x:1").is_err());
+    }
+
+    #[test]
+    fn no_proxy_matches_hosts_and_subdomains() {
+        let p = Proxy::new("proxy:3128").unwrap().no_proxy([
+            "localhost",
+            ".internal.example",
+            "10.0.0.1:8080",
+        ]);
+        assert_eq!(p.port, 3128);
+        assert!(!p.applies_to("localhost"));
+        assert!(!p.applies_to("api.internal.example"));
+        assert!(!p.applies_to("10.0.0.1"));
+        assert!(p.applies_to("slack.com"));
+        assert!(p.applies_to("notinternal.example"));
+        assert!(!Proxy::new("http://p")
+            .unwrap()
+            .no_proxy(["*"])
+            .applies_to("slack.com"));
     }
 }

@@ -15,7 +15,7 @@ use tungstenite::http::Uri;
 use tungstenite::protocol::WebSocketConfig;
 use tungstenite::{Message, WebSocket};
 
-use crate::config::Config;
+use crate::config::{Config, Proxy};
 use crate::error::{Error, Result, TimeoutKind, WebsocketError};
 use crate::readiness::{self, Interest, Readiness};
 use crate::stream::Stream;
@@ -70,11 +70,18 @@ impl Connection {
             .to_string();
         let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
 
-        let tcp = connect_tcp(&host, port, deadline)?;
+        let via = config.proxy.as_ref().filter(|p| p.applies_to(&host));
+        let tcp = match via {
+            Some(proxy) => connect_tcp(&proxy.host, proxy.port, deadline)?,
+            None => connect_tcp(&host, port, deadline)?,
+        };
         let left = remaining(deadline)?;
         tcp.set_read_timeout(Some(left)).map_err(io_err)?;
         tcp.set_write_timeout(Some(left)).map_err(io_err)?;
         tcp.set_nodelay(true).map_err(io_err)?;
+        if let Some(proxy) = via {
+            tunnel(&tcp, proxy, &host, port)?;
+        }
         let socket = tcp.try_clone().map_err(io_err)?;
 
         let stream = if secure {
@@ -246,6 +253,68 @@ fn connect_tcp(host: &str, port: u16, deadline: Instant) -> Result<TcpStream> {
         )),
         None => ws_err("the websocket host resolved to no address"),
     })
+}
+
+/// Asks an HTTP proxy for a tunnel to `host:port` (`CONNECT`), with Basic credentials
+/// if the proxy has them. Reads exactly the proxy's answer, nothing of the tunnel.
+fn tunnel(mut tcp: &TcpStream, proxy: &Proxy, host: &str, port: u16) -> Result<()> {
+    use base64::Engine as _;
+    use std::io::{Read, Write};
+
+    let target = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let mut request = format!(
+        "CONNECT {target} HTTP/1.1\r\nHost: {target}\r\nUser-Agent: slack-rtm/{}\r\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Some((user, pass)) = &proxy.credentials {
+        let token =
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", pass.expose()));
+        request.push_str(&format!("Proxy-Authorization: Basic {token}\r\n"));
+    }
+    request.push_str("\r\n");
+    tcp.write_all(request.as_bytes())
+        .map_err(|e| proxy_err(&e))?;
+
+    let mut answer = Vec::with_capacity(256);
+    let mut byte = [0u8; 1];
+    while !answer.ends_with(b"\r\n\r\n") {
+        if answer.len() > 16 * 1024 {
+            return Err(ws_err("the proxy's answer to CONNECT is too long"));
+        }
+        match tcp.read(&mut byte) {
+            Ok(0) => return Err(ws_err("the proxy closed the connection during CONNECT")),
+            Ok(_) => answer.push(byte[0]),
+            Err(e) => return Err(proxy_err(&e)),
+        }
+    }
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut response = httparse::Response::new(&mut headers);
+    match response.parse(&answer) {
+        Ok(httparse::Status::Complete(_)) => {}
+        _ => return Err(ws_err("the proxy's answer to CONNECT is not HTTP")),
+    }
+    match response.code {
+        Some(200..=299) => Ok(()),
+        Some(407) => Err(Error::Websocket(
+            WebsocketError::new("the proxy requires (other) credentials").with_status(407),
+        )),
+        Some(code) => Err(Error::Websocket(
+            WebsocketError::new("the proxy refused the CONNECT tunnel").with_status(code),
+        )),
+        None => Err(ws_err("the proxy's answer to CONNECT has no status")),
+    }
+}
+
+fn proxy_err(e: &io::Error) -> Error {
+    if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) {
+        Error::Timeout(TimeoutKind::Connect)
+    } else {
+        ws_err(&format!("talking to the proxy failed: {e}"))
+    }
 }
 
 fn remaining(deadline: Instant) -> Result<std::time::Duration> {

@@ -11,7 +11,7 @@ use parking_lot::{Condvar, Mutex};
 use serde_json::{Map, Value};
 
 use crate::backlog::Backlog;
-use crate::config::{Config, MAX_FRAME_BYTES};
+use crate::config::{ClientIdentity, Config, MAX_FRAME_BYTES};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::event::{ConnectInfo, Event};
@@ -81,6 +81,9 @@ impl Shared {
             if certs.is_empty() {
                 return Err(Error::Config("tls.ca_pem holds no certificate".into()));
             }
+        }
+        if let Some(identity) = &config.tls.identity {
+            native_identity(identity)?;
         }
         let config_bucket = config
             .rate_limit
@@ -373,9 +376,23 @@ fn tls_connector(config: &Config) -> Result<native_tls::TlsConnector> {
             builder.add_root_certificate(cert);
         }
     }
+    if let Some(identity) = &config.tls.identity {
+        builder.identity(native_identity(identity)?);
+    }
     builder
         .build()
         .map_err(|e| Error::Config(format!("TLS setup failed: {e}")))
+}
+
+/// The client certificate in native-tls's form.
+pub(crate) fn native_identity(identity: &ClientIdentity) -> Result<native_tls::Identity> {
+    match identity {
+        ClientIdentity::Pkcs12 { der, passphrase } => {
+            native_tls::Identity::from_pkcs12(der, passphrase)
+        }
+        ClientIdentity::Pem { cert, key } => native_tls::Identity::from_pkcs8(cert, key),
+    }
+    .map_err(|e| Error::Config(format!("tls.identity is not usable: {e}")))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::config::{Config, Secret};
+use crate::config::{ClientIdentity, Config, Secret};
 use crate::error::{Error, Result};
 
 /// Largest Web API body read (an `rtm.start` snapshot of a big workspace is large).
@@ -21,8 +21,22 @@ pub(crate) struct WebApi {
 impl WebApi {
     pub(crate) fn new(config: &Config) -> Result<Self> {
         let tls = tls_config(config)?;
+        let api_host = config
+            .slack_api_url
+            .parse::<tungstenite::http::Uri>()
+            .ok()
+            .and_then(|u| u.host().map(str::to_owned))
+            .ok_or_else(|| Error::Config("slack_api_url has no host".into()))?;
+        let proxy = match &config.proxy {
+            Some(p) if p.applies_to(&api_host) => Some(
+                ureq::Proxy::new(p.url.expose())
+                    .map_err(|_| Error::Config("the proxy URL is not usable".into()))?,
+            ),
+            _ => None,
+        };
         let agent_config = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .proxy(proxy)
             .timeout_global(Some(config.http_timeout))
             .tls_config(tls)
             .user_agent(concat!("slack-rtm/", env!("CARGO_PKG_VERSION")))
@@ -118,10 +132,48 @@ fn tls_config(config: &Config) -> Result<ureq::tls::TlsConfig> {
         }
         builder = builder.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
     }
-    if config.tls.identity.is_some() {
-        return Err(Error::Config(
-            "tls.identity (client certificates) is not implemented in this release".into(),
-        ));
+    if let Some(identity) = &config.tls.identity {
+        builder = builder.client_cert(Some(client_cert(identity)?));
     }
     Ok(builder.build())
+}
+
+/// A client certificate in ureq's form (PEM chain + PKCS#8 key).
+fn client_cert(identity: &ClientIdentity) -> Result<ureq::tls::ClientCert> {
+    let bad =
+        |what: &str, e: &dyn std::fmt::Display| Error::Config(format!("tls.identity: {what}: {e}"));
+    let (chain_pem, key_pem) = match identity {
+        ClientIdentity::Pem { cert, key } => (cert.clone(), key.clone()),
+        ClientIdentity::Pkcs12 { der, passphrase } => {
+            let parsed = openssl::pkcs12::Pkcs12::from_der(der)
+                .and_then(|p| p.parse2(passphrase))
+                .map_err(|e| bad("cannot open the PKCS#12 archive", &e))?;
+            let (Some(cert), Some(key)) = (parsed.cert, parsed.pkey) else {
+                return Err(Error::Config(
+                    "tls.identity: the PKCS#12 archive holds no certificate and key".into(),
+                ));
+            };
+            let mut chain = cert.to_pem().map_err(|e| bad("certificate", &e))?;
+            for extra in parsed.ca.into_iter().flatten() {
+                chain.extend(extra.to_pem().map_err(|e| bad("chain", &e))?);
+            }
+            let key = key
+                .private_key_to_pem_pkcs8()
+                .map_err(|e| bad("private key", &e))?;
+            (chain, key)
+        }
+    };
+    let chain = ureq::tls::parse_pem(&chain_pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(Ok(c)),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| bad("certificate PEM", &e))?;
+    if chain.is_empty() {
+        return Err(Error::Config("tls.identity holds no certificate".into()));
+    }
+    let key = ureq::tls::PrivateKey::from_pem(&key_pem).map_err(|e| bad("private key PEM", &e))?;
+    Ok(ureq::tls::ClientCert::new_with_certs(&chain, key))
 }

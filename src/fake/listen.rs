@@ -38,7 +38,8 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, name: &str, serve: 
             return;
         }
         let outcome = match listener.accept() {
-            Ok((tcp, _)) => {
+            Ok((tcp, peer)) => {
+                shared.peers.lock().push(peer);
                 spawn_connection(shared, name, tcp, serve);
                 continue;
             }

@@ -702,6 +702,19 @@ impl FakeSlack {
         self.shared.state.lock().closed_for_size
     }
 
+    /// The peer address of every connection accepted so far, Web API and websocket alike,
+    /// in order. Useful to prove that a client went through a proxy (whose outgoing
+    /// connections come from another loopback address).
+    ///
+    /// ```
+    /// # let slack = slack_rtm::fake::FakeSlack::start()?;
+    /// assert!(slack.peers().is_empty());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn peers(&self) -> Vec<std::net::SocketAddr> {
+        self.shared.peers.lock().clone()
+    }
+
     /// `rtm.connect` and `rtm.start` calls, including refused ones.
     pub fn connect_calls(&self) -> usize {
         self.shared.state.lock().connect_calls

@@ -183,6 +183,8 @@ pub(crate) struct Shared {
     pub(crate) conns: Mutex<HashMap<u64, TcpStream>>,
     /// Connection threads (finished ones are pruned as new ones start).
     pub(crate) threads: Mutex<Vec<JoinHandle<()>>>,
+    /// The peer address of every accepted connection (Web API and websocket).
+    pub(crate) peers: Mutex<Vec<std::net::SocketAddr>>,
 }
 
 impl Shared {
@@ -205,6 +207,7 @@ impl Shared {
             next_id: AtomicU64::new(1),
             conns: Mutex::new(HashMap::new()),
             threads: Mutex::new(Vec::new()),
+            peers: Mutex::new(Vec::new()),
         })
     }
 

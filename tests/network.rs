@@ -1,0 +1,393 @@
+//! Corporate networks: an HTTP CONNECT proxy (a real tinyproxy) carrying both the Web API
+//! call and the websocket, and TLS with a CA made for the test, against the fake Slack.
+//!
+//! The proxy tests need Debian's `tinyproxy` (`.ci/run` installs it); they fail loudly if
+//! it is missing. tinyproxy is told to make its outgoing connections from 127.0.0.3, so the
+//! fake Slack's record of peer addresses proves that no connection bypassed it.
+
+mod common;
+
+use std::io::Read;
+use std::net::{IpAddr, Ipv4Addr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use openssl::asn1::Asn1Time;
+use openssl::bn::BigNum;
+use openssl::hash::MessageDigest;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::x509::extension::{BasicConstraints, KeyUsage, SubjectAlternativeName};
+use openssl::x509::{X509Name, X509};
+use slack_rtm::fake::FakeSlack;
+use slack_rtm::{ClientIdentity, Error, ErrorCode, Proxy, RtmClient, TlsOptions};
+
+const PROXY_SOURCE: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 3));
+
+// ---- log capture: every test in this file also checks that no secret was logged -------
+
+struct Capture;
+static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        if let Ok(mut lines) = LINES.lock() {
+            lines.push(format!("{} {}", record.level(), record.args()));
+        }
+    }
+    fn flush(&self) {}
+}
+
+fn capture_logs() {
+    static INIT: OnceLock<()> = OnceLock::new();
+    INIT.get_or_init(|| {
+        let _ = log::set_logger(&Capture);
+        log::set_max_level(log::LevelFilter::Trace);
+    });
+}
+
+fn assert_never_logged(secret: &str) {
+    let lines = LINES.lock().unwrap_or_else(|e| e.into_inner());
+    assert!(!lines.is_empty(), "the capture logger saw nothing");
+    for line in lines.iter() {
+        assert!(!line.contains(secret), "a secret was logged: {line}");
+    }
+}
+
+// ---- a real tinyproxy ----------------------------------------------------------------
+
+struct Tinyproxy {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Tinyproxy {
+    fn start(basic_auth: Option<(&str, &str)>) -> Tinyproxy {
+        let binary = ["/usr/bin/tinyproxy", "/usr/sbin/tinyproxy"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .expect("tinyproxy is not installed: apt-get install tinyproxy (.ci/run does)");
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let dir = std::env::temp_dir().join(format!("slack-rtm-tinyproxy-{port}"));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let auth = basic_auth
+            .map(|(u, p)| format!("BasicAuth {u} {p}\n"))
+            .unwrap_or_default();
+        let conf = format!(
+            "User root\nGroup root\nPort {port}\nListen 127.0.0.1\nBind 127.0.0.3\nTimeout 30\n\
+             MaxClients 50\nAllow 127.0.0.1\nDisableViaHeader Yes\nLogLevel Info\n\
+             LogFile \"{}\"\n{auth}",
+            dir.join("tinyproxy.log").display()
+        );
+        let conf_path = dir.join("tinyproxy.conf");
+        std::fs::write(&conf_path, conf).expect("write the config");
+        let child = Command::new(binary)
+            .arg("-d")
+            .arg("-c")
+            .arg(&conf_path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tinyproxy starts");
+        let proxy = Tinyproxy { child, port, dir };
+        // Wait (bounded) until it accepts connections.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tinyproxy did not start listening"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        proxy
+    }
+
+    fn url(&self, credentials: Option<(&str, &str)>) -> String {
+        match credentials {
+            Some((u, p)) => format!("http://{u}:{p}@127.0.0.1:{}", self.port),
+            None => format!("http://127.0.0.1:{}", self.port),
+        }
+    }
+
+    fn log(&self) -> String {
+        let mut s = String::new();
+        if let Ok(mut f) = std::fs::File::open(self.dir.join("tinyproxy.log")) {
+            let _ = f.read_to_string(&mut s);
+        }
+        s
+    }
+}
+
+impl Drop for Tinyproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+// ---- a PKI made for the test -----------------------------------------------------------
+
+struct Pki {
+    ca_pem: Vec<u8>,
+    server_cert_pem: Vec<u8>,
+    server_key_pem: Vec<u8>,
+    client_p12: Vec<u8>,
+}
+
+fn key() -> PKey<Private> {
+    PKey::from_rsa(Rsa::generate(2048).expect("rsa")).expect("pkey")
+}
+
+fn name(cn: &str) -> X509Name {
+    let mut n = X509Name::builder().expect("name");
+    n.append_entry_by_text("CN", cn).expect("cn");
+    n.build()
+}
+
+fn cert(
+    subject: &str,
+    key: &PKey<Private>,
+    issuer: Option<(&X509, &PKey<Private>)>,
+    serial: u32,
+) -> X509 {
+    let mut b = X509::builder().expect("builder");
+    b.set_version(2).expect("v3");
+    b.set_serial_number(
+        &BigNum::from_u32(serial)
+            .expect("bn")
+            .to_asn1_integer()
+            .expect("serial"),
+    )
+    .expect("serial");
+    b.set_subject_name(&name(subject)).expect("subject");
+    b.set_pubkey(key).expect("pubkey");
+    b.set_not_before(&Asn1Time::days_from_now(0).expect("t"))
+        .expect("nb");
+    b.set_not_after(&Asn1Time::days_from_now(2).expect("t"))
+        .expect("na");
+    match issuer {
+        None => {
+            b.set_issuer_name(&name(subject)).expect("issuer");
+            b.append_extension(BasicConstraints::new().critical().ca().build().expect("bc"))
+                .expect("ext");
+            b.append_extension(
+                KeyUsage::new()
+                    .critical()
+                    .key_cert_sign()
+                    .crl_sign()
+                    .build()
+                    .expect("ku"),
+            )
+            .expect("ext");
+            b.sign(key, MessageDigest::sha256()).expect("sign");
+        }
+        Some((ca, ca_key)) => {
+            b.set_issuer_name(ca.subject_name()).expect("issuer");
+            let san = SubjectAlternativeName::new()
+                .ip("127.0.0.1")
+                .dns("localhost")
+                .build(&b.x509v3_context(Some(ca), None))
+                .expect("san");
+            b.append_extension(san).expect("ext");
+            b.sign(ca_key, MessageDigest::sha256()).expect("sign");
+        }
+    }
+    b.build()
+}
+
+fn pki() -> Pki {
+    let ca_key = key();
+    let ca = cert("slack-rtm test CA", &ca_key, None, 1);
+    let server_key = key();
+    let server = cert("127.0.0.1", &server_key, Some((&ca, &ca_key)), 2);
+    let client_key = key();
+    let client = cert("bot client", &client_key, Some((&ca, &ca_key)), 3);
+    let client_p12 = openssl::pkcs12::Pkcs12::builder()
+        .name("bot")
+        .pkey(&client_key)
+        .cert(&client)
+        .build2("p12-pass")
+        .expect("pkcs12")
+        .to_der()
+        .expect("der");
+    Pki {
+        ca_pem: ca.to_pem().expect("pem"),
+        server_cert_pem: server.to_pem().expect("pem"),
+        server_key_pem: server_key.private_key_to_pem_pkcs8().expect("pem"),
+        client_p12,
+    }
+}
+
+fn tls_fake(pki: &Pki) -> FakeSlack {
+    let identity =
+        native_tls::Identity::from_pkcs8(&pki.server_cert_pem, &pki.server_key_pem).expect("id");
+    FakeSlack::builder()
+        .tls(identity)
+        .start()
+        .expect("TLS fake")
+}
+
+fn trusting(pki: &Pki) -> TlsOptions {
+    TlsOptions {
+        ca_pem: Some(pki.ca_pem.clone()),
+        ..TlsOptions::default()
+    }
+}
+
+// ---- tests -------------------------------------------------------------------------------
+
+#[test]
+fn the_web_api_call_and_the_websocket_both_go_through_the_proxy() {
+    capture_logs();
+    let proxy = Tinyproxy::start(None);
+    let fake = common::fake();
+    let client = common::builder(&fake)
+        .proxy(Proxy::new(&proxy.url(None)).unwrap())
+        .build()
+        .unwrap();
+    client.start().unwrap();
+    client.send_message("through the proxy", "C1").unwrap();
+    let peers = fake.peers();
+    assert!(
+        peers.len() >= 2,
+        "an HTTP and a websocket connection: {peers:?}"
+    );
+    assert!(
+        peers.iter().all(|p| p.ip() == PROXY_SOURCE),
+        "a connection bypassed the proxy: {peers:?}"
+    );
+    assert!(proxy.log().contains("CONNECT"), "{}", proxy.log());
+    assert_never_logged(fake.token());
+}
+
+#[test]
+fn proxy_credentials_are_used_and_never_shown() {
+    capture_logs();
+    let proxy = Tinyproxy::start(Some(("bot", "s3cr3t-pw")));
+    let fake = common::fake();
+    let client = common::builder(&fake)
+        .proxy(Proxy::new(&proxy.url(Some(("bot", "s3cr3t-pw")))).unwrap())
+        .build()
+        .unwrap();
+    assert!(!format!("{client:?}").contains("s3cr3t-pw"));
+    client.start().unwrap();
+    assert!(client.send_message("authenticated proxy", "C1").is_ok());
+    assert!(fake.peers().iter().all(|p| p.ip() == PROXY_SOURCE));
+
+    let wrong = common::builder(&fake)
+        .proxy(Proxy::new(&proxy.url(Some(("bot", "wrong-pw")))).unwrap())
+        .auto_reconnect(false)
+        .build()
+        .unwrap();
+    let err = wrong.start().unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("wrong-pw"), "{shown}");
+    assert_never_logged("s3cr3t-pw");
+    assert_never_logged("wrong-pw");
+}
+
+#[test]
+fn no_proxy_hosts_are_reached_directly() {
+    capture_logs();
+    let proxy = Tinyproxy::start(None);
+    let fake = common::fake();
+    let client = common::builder(&fake)
+        .proxy(
+            Proxy::new(&proxy.url(None))
+                .unwrap()
+                .no_proxy(["127.0.0.1"]),
+        )
+        .build()
+        .unwrap();
+    client.start().unwrap();
+    assert!(fake.peers().iter().all(|p| p.ip() != PROXY_SOURCE));
+}
+
+#[test]
+fn https_and_wss_work_with_a_ca_made_for_the_test() {
+    capture_logs();
+    let pki = pki();
+    let fake = tls_fake(&pki);
+    assert!(fake.api_url().starts_with("https://"));
+    let client = common::builder(&fake).tls(trusting(&pki)).build().unwrap();
+    client.start().unwrap();
+    let reply = client.send_message("over TLS", "C1").unwrap();
+    assert_eq!(reply.text.as_deref(), Some("over TLS"));
+}
+
+#[test]
+fn wss_through_the_proxy_with_the_test_ca() {
+    capture_logs();
+    let pki = pki();
+    let fake = tls_fake(&pki);
+    let proxy = Tinyproxy::start(None);
+    let client = common::builder(&fake)
+        .tls(trusting(&pki))
+        .proxy(Proxy::new(&proxy.url(None)).unwrap())
+        .build()
+        .unwrap();
+    client.start().unwrap();
+    client.send_message("TLS inside the tunnel", "C1").unwrap();
+    assert!(fake.peers().iter().all(|p| p.ip() == PROXY_SOURCE));
+}
+
+#[test]
+fn an_untrusted_server_certificate_fails_with_a_clear_tls_error() {
+    capture_logs();
+    let pki = pki();
+    let fake = tls_fake(&pki);
+    let client = common::builder(&fake)
+        .auto_reconnect(false)
+        .build()
+        .unwrap();
+    let err = client.start().unwrap_err();
+    assert_eq!(err.code(), ErrorCode::HttpError, "{err}");
+    let text = err.to_string().to_lowercase();
+    assert!(
+        text.contains("certificate") || text.contains("tls") || text.contains("ssl"),
+        "{err}"
+    );
+    assert!(matches!(err, Error::Http { .. }));
+}
+
+#[test]
+fn client_identities_are_checked_when_the_client_is_built() {
+    let pki = pki();
+    let fake = tls_fake(&pki);
+    let with = |passphrase: &str| TlsOptions {
+        ca_pem: Some(pki.ca_pem.clone()),
+        identity: Some(ClientIdentity::Pkcs12 {
+            der: pki.client_p12.clone(),
+            passphrase: passphrase.into(),
+        }),
+    };
+    let err = RtmClient::builder(fake.token())
+        .slack_api_url(fake.api_url())
+        .tls(with("not-the-passphrase"))
+        .build()
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ConfigError);
+    assert!(!err.to_string().contains("not-the-passphrase"));
+    // The right passphrase builds, and the identity is offered on both HTTPS and WSS
+    // (the fake does not ask for client certificates, so the connection just works).
+    let client = common::builder(&fake)
+        .tls(with("p12-pass"))
+        .build()
+        .unwrap();
+    client.start().unwrap();
+    let bad_ca = TlsOptions {
+        ca_pem: Some(b"not a certificate".to_vec()),
+        ..TlsOptions::default()
+    };
+    assert!(RtmClient::builder("xoxb-1").tls(bad_ca).build().is_err());
+}
