@@ -211,6 +211,10 @@ impl RtmClient {
         &self.inner.shared.config
     }
 
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.inner.shared
+    }
+
     /// Connects and blocks until the client is **ready** (Slack said `hello`); returns what
     /// `rtm.connect` (or `rtm.start`) returned. Calling it while already started waits for
     /// (or returns) the current connection.
@@ -332,6 +336,43 @@ impl RtmClient {
         if let Some(session) = session {
             session.stop_and_join();
         }
+    }
+
+    /// Drops the current connection and connects again now, keeping handlers, the event
+    /// stream and the outgoing queue (the v3 client's `reconnect()`): for a watchdog that
+    /// wants to reset a connection it distrusts. Sends awaiting a reply get the same
+    /// treatment as in any reconnect (their replies are awaited for
+    /// `reply_ack_on_reconnect_timeout` on the new connection). During a backoff pause it
+    /// makes the next attempt start at once. It does not wait for the new connection:
+    /// watch for [`Event::Ready`].
+    ///
+    /// ```no_run
+    /// # fn watchdog(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
+    /// if client.stats().last_ping_rtt.is_none() {
+    ///     client.reconnect()?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::SendWhileDisconnected`] when the client is not started.
+    pub fn reconnect(&self) -> Result<()> {
+        let running = self
+            .inner
+            .session
+            .lock()
+            .as_ref()
+            .is_some_and(|s| !s.reader.is_finished());
+        if !running {
+            return Err(Error::SendWhileDisconnected);
+        }
+        let shared = &self.inner.shared;
+        shared.reconnect_requested.store(true, Ordering::SeqCst);
+        match shared.connection() {
+            Some(conn) => conn.kill(Error::Shutdown),
+            None => shared.nudge.wake(),
+        }
+        Ok(())
     }
 
     /// Sends a message to a conversation and blocks until Slack acknowledges it, at most

@@ -95,7 +95,12 @@ impl Reader {
                     }
                 }
                 Ok((end, ready_at)) => {
+                    let requested = self.shared.reconnect_requested.swap(false, Ordering::SeqCst);
                     let error = match end {
+                        End::Lost(_) if requested => {
+                            log::info!("reconnecting as requested");
+                            None
+                        }
                         End::Lost(e) => Some(e),
                         End::Goodbye | End::Stopped => None,
                     };
@@ -123,7 +128,7 @@ impl Reader {
                                 .unwrap_or(self.shared.config.retry.max_backoff)
                         }
                         (None, _) => {
-                            log::info!("Slack said goodbye; reconnecting now");
+                            log::info!("reconnecting now (goodbye or requested)");
                             Duration::ZERO
                         }
                     }
@@ -155,13 +160,16 @@ impl Reader {
             return !self.stopping();
         }
         log::debug!("next connection attempt in {delay:?}");
+        let nudge = &self.shared.nudge;
+        nudge.drain();
         let woke = readiness::wait(
-            self.stop.as_fd(),
+            nudge.as_fd(),
             Interest::Read,
-            None,
+            Some(self.stop.as_fd()),
             Some(Instant::now() + delay),
         );
-        matches!(woke, Ok(Readiness::TimedOut))
+        // Ready: a requested reconnect cut the pause short.
+        matches!(woke, Ok(Readiness::TimedOut | Readiness::Ready))
     }
 
     fn emit(&self, event: Event) {
@@ -365,6 +373,7 @@ impl Reader {
                     match event.kind() {
                         "hello" if ready_at.is_none() => {
                             *ready_at = Some(Instant::now());
+                            shared.reconnect_requested.store(false, Ordering::SeqCst);
                             shared.enter(State::Ready, Event::Ready, &self.events);
                             let _ = self.keepalive.send(Signal::Up(conn.clone()));
                             if shared.waiters.len() > 0 {

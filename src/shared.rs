@@ -19,6 +19,7 @@ use crate::ratelimit::{TokenBucket, TypingThrottle};
 use crate::state::State;
 use crate::stats::Counters;
 use crate::waiters::{Outcome, ReplyWaiters};
+use crate::wake::Waker;
 use crate::web::WebApi;
 
 /// The lifecycle, guarded together so that waiters see consistent snapshots.
@@ -68,6 +69,10 @@ pub(crate) struct Shared {
     pub(crate) backlog: Arc<Backlog>,
     /// True while the reader waits for a slow consumer (the keepalive then spares the link).
     pub(crate) backpressured: AtomicBool,
+    /// Set by `RtmClient::reconnect`; cleared when a connection becomes ready.
+    pub(crate) reconnect_requested: AtomicBool,
+    /// Cuts a backoff pause short (a requested reconnect).
+    pub(crate) nudge: Waker,
     typing: Mutex<TypingThrottle>,
 }
 
@@ -113,6 +118,9 @@ impl Shared {
             bucket: config_bucket,
             backlog,
             backpressured: AtomicBool::new(false),
+            reconnect_requested: AtomicBool::new(false),
+            nudge: Waker::new()
+                .map_err(|e| Error::Config(format!("cannot create a wake-up pipe: {e}")))?,
             typing: Mutex::new(TypingThrottle::default()),
         })
     }

@@ -533,3 +533,35 @@ fn secrets_stay_out_of_debug_output_and_errors() {
     let info = client.start().unwrap();
     assert!(!format!("{info:?}").contains("ws://"));
 }
+
+#[test]
+fn rtm_start_delivers_its_snapshot_with_the_authenticated_event() {
+    let fake = fake();
+    fake.set_rtm_start_snapshot(json!({"users": [{"id": "U1", "name": "alice"}], "channels": [{"id": "C1", "name": "general"}]}));
+    let client = builder(&fake).use_rtm_connect(false).build().unwrap();
+    let events = client.events();
+    let info = client.start().unwrap();
+    assert_eq!(info.raw["users"][0]["name"], "alice");
+    match wait_for(&events, "authenticated", |e| matches!(e, Event::Authenticated(_))) {
+        Event::Authenticated(snapshot) => assert_eq!(snapshot.raw["channels"][0]["id"], "C1"),
+        other => panic!("{other:?}"),
+    }
+    let methods: Vec<String> = fake.requests().iter().map(|r| r.method.clone()).collect();
+    assert_eq!(methods, ["rtm.start"]);
+}
+
+#[test]
+fn start_options_are_sent_to_rtm_connect_not_glued_onto_the_ws_url() {
+    let fake = fake();
+    let client = builder(&fake)
+        .batch_presence_aware(true)
+        .presence_sub(true)
+        .build()
+        .unwrap();
+    client.start().unwrap();
+    let requests = fake.requests();
+    let connect = requests.iter().find(|r| r.method == "rtm.connect").unwrap();
+    assert!(connect.param("batch_presence_aware").is_some());
+    assert!(connect.param("presence_sub").is_some());
+    assert!(connect.param("token").is_none(), "the token travels in the Authorization header");
+}

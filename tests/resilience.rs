@@ -397,3 +397,51 @@ fn backpressure_loses_nothing_and_the_keepalive_spares_the_paused_link() {
         "the paused link was not declared dead"
     );
 }
+
+#[test]
+fn an_expired_url_is_never_reused_a_fresh_rtm_connect_follows() {
+    let fake = fake();
+    fake.expire_next_urls(1);
+    let client = resilient(&fake);
+    let events = client.events();
+    client.start().unwrap();
+    let failed = wait_for(&events, "the expired-URL failure", |e| {
+        matches!(e, Event::UnableToStart(_))
+    });
+    assert!(
+        matches!(failed, Event::UnableToStart(Error::Server { code: 1, .. })),
+        "{failed:?}"
+    );
+    assert_eq!(fake.stale_url_upgrades(), 1);
+    assert_eq!(fake.connect_calls(), 2);
+    assert!(client.send_message("on a fresh URL", "C1").is_ok());
+}
+
+#[test]
+fn a_forced_reconnect_keeps_handlers_and_the_stream_and_resolves_pending_sends() {
+    let fake = fake();
+    let client = builder(&fake)
+        .retry(quick_retry())
+        .reply_ack_on_reconnect_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let events = client.events();
+    assert!(client.reconnect().is_err(), "not started yet");
+    client.start().unwrap();
+    fake.set_ack_policy(AckPolicy::Drop);
+    let sender = {
+        let c = client.clone();
+        std::thread::spawn(move || c.send_message("pending across the reset", "C1"))
+    };
+    fake.wait_for_sent(|f| f["text"] == "pending across the reset", SOON)
+        .unwrap();
+    client.reconnect().unwrap();
+    wait_ready_again(&events);
+    assert_eq!(fake.sessions_opened(), 2);
+    let err = sender.join().unwrap().unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NoReplyReceived);
+    fake.set_ack_policy(AckPolicy::Immediate);
+    fake.push(json!({"type": "user_typing", "channel": "C1", "user": "U1"}));
+    wait_for_slack(&events, "user_typing");
+    assert!(client.send_message("after the reset", "C1").is_ok());
+}

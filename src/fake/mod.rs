@@ -702,6 +702,13 @@ impl FakeSlack {
         self.shared.state.lock().closed_for_size
     }
 
+    /// Treats the next `n` websocket URLs as expired when they are used, as if the client
+    /// had taken longer than the URL lifetime to connect: the upgrade succeeds, then the
+    /// session gets error code 1 "Socket URL has expired" and is closed.
+    pub fn expire_next_urls(&self, n: usize) {
+        self.shared.state.lock().expire_urls = n;
+    }
+
     /// The peer address of every connection accepted so far, Web API and websocket alike,
     /// in order. Useful to prove that a client went through a proxy (whose outgoing
     /// connections come from another loopback address).

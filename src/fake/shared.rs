@@ -73,6 +73,8 @@ pub(crate) struct State {
     /// `rtm.connect`/`rtm.start` calls still to answer 429, and the `Retry-After` value.
     pub(crate) rate_limit_connect: (usize, u64),
     pub(crate) suppress_hello: usize,
+    /// Upgrades still to treat as if their URL had expired.
+    pub(crate) expire_urls: usize,
     pub(crate) rtm_start_snapshot: serde_json::Map<String, Value>,
     /// Every frame the clients sent, in order, since the last `clear_sent`.
     pub(crate) sent: Vec<Value>,
@@ -112,8 +114,12 @@ impl State {
         let Some(t) = self.tickets.get_mut(ticket) else {
             return TicketCheck::Unknown;
         };
-        let fresh = !t.used && t.issued.elapsed() < ttl;
+        let mut fresh = !t.used && t.issued.elapsed() < ttl;
         t.used = true;
+        if fresh && self.expire_urls > 0 {
+            self.expire_urls -= 1;
+            fresh = false;
+        }
         if fresh {
             TicketCheck::Valid {
                 batch_presence_aware: t.batch_presence_aware,
