@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::backlog::SlowConsumerPolicy;
 use crate::error::{Error, Result};
 use crate::ratelimit::RateLimit;
+use crate::transport::{Connector, ConnectorRef};
 
 /// The protocol's limit on one client frame: Slack disconnects a client that sends more.
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
@@ -373,6 +374,11 @@ pub struct Config {
     /// Most Slack events waiting for the consumer; bounds memory when the consumer is slow
     /// (about 0.3–1 KB an event). Default 10,000.
     pub event_queue_capacity: usize,
+    /// How TCP connections are made, for the Web API and the websocket (the v3 client's
+    /// `socketFn`). Default: plain `TcpStream::connect` after resolving the host. Cannot be
+    /// combined with an explicit [`proxy`](Self::proxy) (a connector that tunnels is the
+    /// proxy); a proxy from the environment is ignored when a connector is set.
+    pub connector: Option<ConnectorRef>,
     /// What happens when `event_queue_capacity` is reached. Default
     /// [`SlowConsumerPolicy::DropNewest`] (counted, never silent).
     pub slow_consumer: SlowConsumerPolicy,
@@ -403,6 +409,7 @@ impl Config {
             long_text: LongTextPolicy::Reject,
             event_queue_capacity: 10_000,
             slow_consumer: SlowConsumerPolicy::DropNewest,
+            connector: None,
         }
     }
 
@@ -557,6 +564,12 @@ impl Builder {
         self
     }
 
+    /// Sets [`Config::connector`]: how TCP connections are made.
+    pub fn connector(mut self, connector: impl Connector) -> Self {
+        self.config.connector = Some(ConnectorRef(std::sync::Arc::new(connector)));
+        self
+    }
+
     /// Connects directly, ignoring proxy environment variables.
     pub fn no_proxy(mut self) -> Self {
         self.config.proxy = None;
@@ -625,7 +638,14 @@ impl Builder {
     /// `client_ping_timeout`; [`Error::Config`] for other invalid settings (an empty token,
     /// a zero timeout, a malformed URL, an unreadable CA or identity).
     pub fn build(mut self) -> Result<crate::RtmClient> {
-        if self.proxy_from_env {
+        if self.config.connector.is_some() {
+            if self.config.proxy.is_some() && !self.proxy_from_env {
+                return Err(Error::Config(
+                    "a connector and a proxy cannot be combined: tunnel in the connector".into(),
+                ));
+            }
+            self.config.proxy = None;
+        } else if self.proxy_from_env {
             self.config.proxy = Proxy::from_env();
         }
         self.config.validate()?;

@@ -71,10 +71,22 @@ impl Connection {
         let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
 
         let via = config.proxy.as_ref().filter(|p| p.applies_to(&host));
-        let tcp = match via {
-            Some(proxy) => connect_tcp(&proxy.host, proxy.port, deadline)?,
-            None => connect_tcp(&host, port, deadline)?,
-        };
+        let tcp =
+            match (via, &config.connector) {
+                (Some(proxy), _) => connect_tcp(&proxy.host, proxy.port, deadline)?,
+                (None, Some(connector)) => connector
+                    .open(&host, port, remaining(deadline)?)
+                    .map_err(|e| match e.kind() {
+                        ErrorKind::TimedOut | ErrorKind::WouldBlock => {
+                            Error::Timeout(TimeoutKind::Connect)
+                        }
+                        _ => Error::Websocket(WebsocketError::with_source(
+                            format!("the connector failed: {e}"),
+                            e,
+                        )),
+                    })?,
+                (None, None) => connect_tcp(&host, port, deadline)?,
+            };
         let left = remaining(deadline)?;
         tcp.set_read_timeout(Some(left)).map_err(io_err)?;
         tcp.set_write_timeout(Some(left)).map_err(io_err)?;

@@ -41,8 +41,12 @@ impl WebApi {
             .tls_config(tls)
             .user_agent(concat!("slack-rtm/", env!("CARGO_PKG_VERSION")))
             .build();
+        let agent = match &config.connector {
+            Some(connector) => connector.ureq_agent(agent_config),
+            None => ureq::Agent::new_with_config(agent_config),
+        };
         Ok(Self {
-            agent: ureq::Agent::new_with_config(agent_config),
+            agent,
             base: config.slack_api_url.clone(),
             token: config.token.clone(),
         })

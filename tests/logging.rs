@@ -44,9 +44,18 @@ fn each_level_emits_what_the_contract_says_and_never_a_secret() {
     let has = |level: log::Level, needle: &str, lines: &[(log::Level, String)]| {
         lines.iter().any(|(l, m)| *l == level && m.contains(needle))
     };
-    assert!(has(log::Level::Info, "rtm.connect succeeded", &healthy), "{healthy:?}");
-    assert!(has(log::Level::Debug, "state: Ready", &healthy), "{healthy:?}");
-    assert!(has(log::Level::Trace, "sent message frame", &healthy), "{healthy:?}");
+    assert!(
+        has(log::Level::Info, "rtm.connect succeeded", &healthy),
+        "{healthy:?}"
+    );
+    assert!(
+        has(log::Level::Debug, "state: Ready", &healthy),
+        "{healthy:?}"
+    );
+    assert!(
+        has(log::Level::Trace, "sent message frame", &healthy),
+        "{healthy:?}"
+    );
 
     // A lost connection is a WARN; the reconnect is visible at DEBUG.
     fake.drop_connections();
