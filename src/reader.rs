@@ -95,7 +95,10 @@ impl Reader {
                     }
                 }
                 Ok((end, ready_at)) => {
-                    let requested = self.shared.reconnect_requested.swap(false, Ordering::SeqCst);
+                    let requested = self
+                        .shared
+                        .reconnect_requested
+                        .swap(false, Ordering::SeqCst);
                     let error = match end {
                         End::Lost(_) if requested => {
                             log::info!("reconnecting as requested");

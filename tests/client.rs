@@ -542,7 +542,9 @@ fn rtm_start_delivers_its_snapshot_with_the_authenticated_event() {
     let events = client.events();
     let info = client.start().unwrap();
     assert_eq!(info.raw["users"][0]["name"], "alice");
-    match wait_for(&events, "authenticated", |e| matches!(e, Event::Authenticated(_))) {
+    match wait_for(&events, "authenticated", |e| {
+        matches!(e, Event::Authenticated(_))
+    }) {
         Event::Authenticated(snapshot) => assert_eq!(snapshot.raw["channels"][0]["id"], "C1"),
         other => panic!("{other:?}"),
     }
@@ -563,5 +565,8 @@ fn start_options_are_sent_to_rtm_connect_not_glued_onto_the_ws_url() {
     let connect = requests.iter().find(|r| r.method == "rtm.connect").unwrap();
     assert!(connect.param("batch_presence_aware").is_some());
     assert!(connect.param("presence_sub").is_some());
-    assert!(connect.param("token").is_none(), "the token travels in the Authorization header");
+    assert!(
+        connect.param("token").is_none(),
+        "the token travels in the Authorization header"
+    );
 }
