@@ -10,6 +10,7 @@ use crossbeam_channel::{Receiver, Sender};
 use parking_lot::Mutex;
 use serde_json::{Map, Value};
 
+use crate::cache::WorkspaceCache;
 use crate::config::{Builder, Config, LongTextPolicy, MAX_TEXT_CHARS};
 use crate::error::{Error, NoReplyCause, Result, TimeoutKind};
 use crate::event::{ConnectInfo, Event, Reply};
@@ -576,6 +577,11 @@ impl RtmClient {
     /// The workspace's id, once authenticated (Node: `activeTeamId`).
     pub fn active_team_id(&self) -> Option<String> {
         self.inner.shared.info().map(|i| i.team_id.clone())
+    }
+
+    /// The workspace cache, when [`Config::workspace_cache`] is set.
+    pub fn cache(&self) -> Option<&WorkspaceCache> {
+        self.inner.shared.cache.as_deref()
     }
 
     /// A snapshot of counters and queue depths.

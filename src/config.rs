@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::backlog::SlowConsumerPolicy;
+use crate::cache::CacheConfig;
 use crate::error::{Error, Result};
 use crate::ratelimit::RateLimit;
 use crate::transport::{Connector, ConnectorRef};
@@ -379,6 +380,9 @@ pub struct Config {
     /// combined with an explicit [`proxy`](Self::proxy) (a connector that tunnels is the
     /// proxy); a proxy from the environment is ignored when a connector is set.
     pub connector: Option<ConnectorRef>,
+    /// The opt-in workspace cache (the v3 client's `dataStore`): `None` (the default)
+    /// keeps none. See [`WorkspaceCache`](crate::WorkspaceCache).
+    pub workspace_cache: Option<CacheConfig>,
     /// What happens when `event_queue_capacity` is reached. Default
     /// [`SlowConsumerPolicy::DropNewest`] (counted, never silent).
     pub slow_consumer: SlowConsumerPolicy,
@@ -410,6 +414,7 @@ impl Config {
             event_queue_capacity: 10_000,
             slow_consumer: SlowConsumerPolicy::DropNewest,
             connector: None,
+            workspace_cache: None,
         }
     }
 
@@ -614,6 +619,8 @@ impl Builder {
         long_text: LongTextPolicy,
         /// Sets [`Config::event_queue_capacity`].
         event_queue_capacity: usize,
+        /// Sets [`Config::workspace_cache`].
+        workspace_cache: Option<CacheConfig>,
         /// Sets [`Config::slow_consumer`].
         slow_consumer: SlowConsumerPolicy,
     }

@@ -66,6 +66,7 @@
 
 mod backlog;
 mod backoff;
+mod cache;
 mod client;
 mod config;
 mod connection;
@@ -93,6 +94,7 @@ pub mod typed;
 pub mod web_api;
 
 pub use backlog::SlowConsumerPolicy;
+pub use cache::{CacheConfig, WorkspaceCache};
 pub use client::{PendingSend, RtmClient};
 pub use config::{
     Builder, ClientIdentity, Config, LongTextPolicy, Proxy, RetryPolicy, StartOptions, TlsOptions,

@@ -266,6 +266,9 @@ impl Reader {
             info.team_name,
             info.team_id
         );
+        if let Some(cache) = &shared.cache {
+            cache.seed(&info.raw);
+        }
         shared.enter(
             State::Authenticated,
             Event::Authenticated(Arc::new(info)),
@@ -391,6 +394,11 @@ impl Reader {
                             end = Some(End::Lost(server_error(event.raw())));
                         }
                         _ => {}
+                    }
+                    if let Some(cache) = &shared.cache {
+                        if cache.wants(event.kind()) {
+                            cache.observe(&event);
+                        }
                     }
                     events += 1;
                     if !self.deliver(event) {

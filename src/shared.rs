@@ -11,6 +11,7 @@ use parking_lot::{Condvar, Mutex};
 use serde_json::{Map, Value};
 
 use crate::backlog::Backlog;
+use crate::cache::WorkspaceCache;
 use crate::config::{ClientIdentity, Config, MAX_FRAME_BYTES};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
@@ -73,12 +74,17 @@ pub(crate) struct Shared {
     pub(crate) reconnect_requested: AtomicBool,
     /// Cuts a backoff pause short (a requested reconnect).
     pub(crate) nudge: Waker,
+    /// The opt-in workspace cache.
+    pub(crate) cache: Option<Arc<WorkspaceCache>>,
     typing: Mutex<TypingThrottle>,
 }
 
 impl Shared {
     pub(crate) fn new(config: Config) -> Result<Self> {
         let web = WebApi::new(&config)?;
+        let cache = config
+            .workspace_cache
+            .map(|c| Arc::new(WorkspaceCache::new(c, web.clone())));
         if let Some(pem) = &config.tls.ca_pem {
             // Reject a bad CA at build time rather than at the first connection.
             let certs = native_tls::Certificate::stack_from_pem(pem)
@@ -119,6 +125,7 @@ impl Shared {
             backlog,
             backpressured: AtomicBool::new(false),
             reconnect_requested: AtomicBool::new(false),
+            cache,
             nudge: Waker::new()
                 .map_err(|e| Error::Config(format!("cannot create a wake-up pipe: {e}")))?,
             typing: Mutex::new(TypingThrottle::default()),
