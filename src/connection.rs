@@ -17,9 +17,8 @@ use tungstenite::{Message, WebSocket};
 
 use crate::config::{Config, Proxy};
 use crate::error::{Error, Result, TimeoutKind, WebsocketError};
-use crate::readiness::{self, Interest, Readiness};
+use crate::readiness::{self, Interest, Readiness, Woke};
 use crate::stream::Stream;
-use crate::wake::Waker;
 
 /// Whether a drain emptied the socket or stopped at the batch limit.
 #[derive(Debug, PartialEq, Eq)]
@@ -161,20 +160,14 @@ impl Connection {
         result
     }
 
-    /// Waits, without any lock, until there is something to read, `waker` fires, or
-    /// `deadline` passes.
+    /// Waits, without any lock, until there is something to read, one of `wakers` fires,
+    /// or `deadline` passes.
     pub(crate) fn wait_readable(
         &self,
-        waker: &Waker,
+        wakers: &[BorrowedFd<'_>],
         deadline: Option<Instant>,
-    ) -> Result<Readiness> {
-        readiness::wait(
-            self.socket.as_fd(),
-            Interest::Read,
-            Some(waker.as_fd()),
-            deadline,
-        )
-        .map_err(io_err)
+    ) -> Result<Woke> {
+        readiness::wait_any(self.socket.as_fd(), Interest::Read, wakers, deadline).map_err(io_err)
     }
 
     /// Sends one text frame, waiting for room in the socket until `deadline`.

@@ -19,7 +19,7 @@ use crate::error::{Error, NoReplyCause, TimeoutKind};
 use crate::event::{ConnectInfo, Event, SlackEvent};
 use crate::frame::{classify, Frame};
 use crate::keepalive::Signal;
-use crate::readiness::{self, Interest, Readiness};
+use crate::readiness::{self, Interest, Readiness, Woke};
 use crate::shared::Shared;
 use crate::state::State;
 use crate::wake::Waker;
@@ -35,6 +35,17 @@ enum End {
     Goodbye,
     /// The connection failed.
     Lost(Error),
+}
+
+/// Deadlines the reader keeps for one connection.
+#[derive(Default)]
+struct Timers {
+    /// When `hello` came; `None` until then.
+    ready_at: Option<Instant>,
+    /// When sends from the previous connection stop waiting for their replies.
+    ack_deadline: Option<Instant>,
+    /// When to send queued frames (now, or when the rate limit allows).
+    outbox_at: Option<Instant>,
 }
 
 /// The reader thread's state.
@@ -286,54 +297,58 @@ impl Reader {
     fn read(&self, conn: &Arc<Connection>) -> (End, Option<Instant>) {
         let shared = &self.shared;
         let hello_deadline = Instant::now() + shared.config.hello_timeout;
-        let mut ready_at: Option<Instant> = None;
-        let mut ack_deadline: Option<Instant> = None;
+        let mut timers = Timers::default();
         let mut batch: Vec<Message> = Vec::with_capacity(BATCH);
         loop {
             let drained = match conn.drain(&mut batch, BATCH) {
                 Ok(d) => d,
                 Err(e) => {
                     // Deliver what was read before the failure.
-                    if let Some(end) =
-                        self.process(conn, &mut batch, &mut ready_at, &mut ack_deadline)
-                    {
-                        return (end, ready_at);
-                    }
-                    return (End::Lost(e), ready_at);
+                    let end = self.process(conn, &mut batch, &mut timers);
+                    return (end.unwrap_or(End::Lost(e)), timers.ready_at);
                 }
             };
             if !batch.is_empty() {
                 shared.touch_rx();
-                if let Some(end) = self.process(conn, &mut batch, &mut ready_at, &mut ack_deadline)
-                {
-                    return (end, ready_at);
+                if let Some(end) = self.process(conn, &mut batch, &mut timers) {
+                    return (end, timers.ready_at);
                 }
             }
             if drained == Drain::More {
                 continue;
             }
-            let deadline = match (ready_at, ack_deadline) {
-                (None, _) => Some(hello_deadline),
-                (Some(_), d) => d,
-            };
-            match conn.wait_readable(&self.stop, deadline) {
-                Ok(Readiness::Ready) => {}
-                Ok(Readiness::Woken) => return (End::Stopped, ready_at),
-                Ok(Readiness::TimedOut) => {
-                    if ready_at.is_none() {
-                        return (End::Lost(Error::Timeout(TimeoutKind::Hello)), ready_at);
-                    }
-                    if ack_deadline.is_some_and(|d| Instant::now() >= d) {
-                        ack_deadline = None;
-                        let n = shared
-                            .waiters
-                            .fail_before(conn.generation, NoReplyCause::ConnectionLost);
-                        if n > 0 {
-                            log::debug!("{n} sends from the previous connection got no reply");
-                        }
+            let now = Instant::now();
+            if timers.outbox_at.is_some_and(|t| t <= now) {
+                timers.outbox_at = shared.flush_outbox();
+            }
+            if timers.ack_deadline.is_some_and(|t| t <= now) {
+                timers.ack_deadline = None;
+                let n = shared
+                    .waiters
+                    .fail_before(conn.generation, NoReplyCause::ConnectionLost);
+                if n > 0 {
+                    log::debug!("{n} sends from the previous connection got no reply");
+                }
+            }
+            let deadline = [
+                timers.ready_at.is_none().then_some(hello_deadline),
+                timers.ack_deadline,
+                timers.outbox_at,
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            let wakers = [self.stop.as_fd(), shared.outbox_waker.as_fd()];
+            match conn.wait_readable(&wakers, deadline) {
+                Ok(Woke::Socket) => {}
+                Ok(Woke::Waker(0)) => return (End::Stopped, timers.ready_at),
+                Ok(Woke::Waker(_)) => timers.outbox_at = Some(Instant::now()),
+                Ok(Woke::Deadline) => {
+                    if timers.ready_at.is_none() && Instant::now() >= hello_deadline {
+                        return (End::Lost(Error::Timeout(TimeoutKind::Hello)), None);
                     }
                 }
-                Err(e) => return (End::Lost(e), ready_at),
+                Err(e) => return (End::Lost(e), timers.ready_at),
             }
         }
     }
@@ -343,8 +358,7 @@ impl Reader {
         &self,
         conn: &Arc<Connection>,
         batch: &mut Vec<Message>,
-        ready_at: &mut Option<Instant>,
-        ack_deadline: &mut Option<Instant>,
+        timers: &mut Timers,
     ) -> Option<End> {
         let shared = &self.shared;
         let mut events = 0u64;
@@ -377,20 +391,21 @@ impl Reader {
             match classify(text) {
                 Frame::Event(event) => {
                     match event.kind() {
-                        "hello" if ready_at.is_none() => {
-                            *ready_at = Some(Instant::now());
+                        "hello" if timers.ready_at.is_none() => {
+                            timers.ready_at = Some(Instant::now());
                             shared.reconnect_requested.store(false, Ordering::SeqCst);
                             shared.enter(State::Ready, Event::Ready, &self.events);
                             let _ = self.keepalive.send(Signal::Up(conn.clone()));
                             if shared.waiters.len() > 0 {
-                                *ack_deadline = Some(
+                                timers.ack_deadline = Some(
                                     Instant::now() + shared.config.reply_ack_on_reconnect_timeout,
                                 );
                             }
-                            shared.flush_outbox();
+                            // Queued frames go out once this batch is routed.
+                            timers.outbox_at = Some(Instant::now());
                         }
                         "goodbye" => end = Some(End::Goodbye),
-                        "error" if ready_at.is_none() => {
+                        "error" if timers.ready_at.is_none() => {
                             end = Some(End::Lost(server_error(event.raw())));
                         }
                         _ => {}

@@ -35,17 +35,48 @@ pub(crate) fn wait(
     waker: Option<BorrowedFd<'_>>,
     deadline: Option<Instant>,
 ) -> io::Result<Readiness> {
+    let wakers: &[BorrowedFd<'_>] = match &waker {
+        Some(w) => std::slice::from_ref(w),
+        None => &[],
+    };
+    Ok(match wait_any(socket, interest, wakers, deadline)? {
+        Woke::Socket => Readiness::Ready,
+        Woke::Waker(_) => Readiness::Woken,
+        Woke::Deadline => Readiness::TimedOut,
+    })
+}
+
+/// Why [`wait_any`] returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Woke {
+    /// The socket is ready (or has failed).
+    Socket,
+    /// The waker at this index was signalled (the lowest index, if several).
+    Waker(usize),
+    /// The deadline passed.
+    Deadline,
+}
+
+/// Like [`wait`], with any number of wakers (at most 3).
+pub(crate) fn wait_any(
+    socket: BorrowedFd<'_>,
+    interest: Interest,
+    wakers: &[BorrowedFd<'_>],
+    deadline: Option<Instant>,
+) -> io::Result<Woke> {
+    const MAX_WAKERS: usize = 3;
     let flags = match interest {
         Interest::Read => PollFlags::IN,
         Interest::Write => PollFlags::OUT,
     };
+    let wakers = &wakers[..wakers.len().min(MAX_WAKERS)];
     loop {
         let timeout = match deadline {
             None => None,
             Some(d) => {
                 let left = d.saturating_duration_since(Instant::now());
                 if left.is_zero() {
-                    return Ok(Readiness::TimedOut);
+                    return Ok(Woke::Deadline);
                 }
                 Some(Timespec {
                     tv_sec: left.as_secs() as _,
@@ -55,16 +86,18 @@ pub(crate) fn wait(
         };
         let mut fds = [
             PollFd::from_borrowed_fd(socket, flags),
-            PollFd::from_borrowed_fd(waker.unwrap_or(socket), PollFlags::IN),
+            PollFd::from_borrowed_fd(wakers.first().copied().unwrap_or(socket), PollFlags::IN),
+            PollFd::from_borrowed_fd(wakers.get(1).copied().unwrap_or(socket), PollFlags::IN),
+            PollFd::from_borrowed_fd(wakers.get(2).copied().unwrap_or(socket), PollFlags::IN),
         ];
-        let count = if waker.is_some() { 2 } else { 1 };
+        let count = 1 + wakers.len();
         match rustix::event::poll(&mut fds[..count], timeout.as_ref()) {
             Ok(0) => continue, // re-check the deadline
             Ok(_) => {
-                if waker.is_some() && !fds[1].revents().is_empty() {
-                    return Ok(Readiness::Woken);
+                if let Some(i) = (0..wakers.len()).find(|&i| !fds[1 + i].revents().is_empty()) {
+                    return Ok(Woke::Waker(i));
                 }
-                return Ok(Readiness::Ready);
+                return Ok(Woke::Socket);
             }
             Err(rustix::io::Errno::INTR) => continue,
             Err(e) => return Err(e.into()),

@@ -74,6 +74,8 @@ pub(crate) struct Shared {
     pub(crate) reconnect_requested: AtomicBool,
     /// Cuts a backoff pause short (a requested reconnect).
     pub(crate) nudge: Waker,
+    /// Tells the reader that frames were queued for it to send.
+    pub(crate) outbox_waker: Waker,
     /// The opt-in workspace cache.
     pub(crate) cache: Option<Arc<WorkspaceCache>>,
     typing: Mutex<TypingThrottle>,
@@ -127,6 +129,8 @@ impl Shared {
             reconnect_requested: AtomicBool::new(false),
             cache,
             nudge: Waker::new()
+                .map_err(|e| Error::Config(format!("cannot create a wake-up pipe: {e}")))?,
+            outbox_waker: Waker::new()
                 .map_err(|e| Error::Config(format!("cannot create a wake-up pipe: {e}")))?,
             typing: Mutex::new(TypingThrottle::default()),
         })
@@ -253,9 +257,18 @@ impl Shared {
         reply: Option<Sender<Outcome>>,
         deadline: Instant,
     ) -> Result<u64> {
-        if kind != "typing" {
-            self.wait_for_rate_limit(deadline)?;
-        }
+        self.wait_for_rate_limit(kind, deadline)?;
+        self.send_unthrottled(kind, body, reply, deadline)
+    }
+
+    /// [`send_now`](Self::send_now) without the rate limit (the caller took a token).
+    fn send_unthrottled(
+        &self,
+        kind: &str,
+        body: Map<String, Value>,
+        reply: Option<Sender<Outcome>>,
+        deadline: Instant,
+    ) -> Result<u64> {
         let conn = {
             let life = self.life.lock();
             if let Some(e) = life.state.send_error() {
@@ -280,14 +293,20 @@ impl Shared {
         Ok(id)
     }
 
+    /// Takes a rate-limit token for a frame of type `kind` now, or says how long until one
+    /// is available. Typing indicators have their own limit and take none.
+    fn try_token(&self, kind: &str) -> std::result::Result<(), Duration> {
+        match &self.bucket {
+            Some(bucket) if kind != "typing" => bucket.lock().take(Instant::now()),
+            _ => Ok(()),
+        }
+    }
+
     /// Waits for the outgoing rate limit to allow one frame, within `deadline`.
-    fn wait_for_rate_limit(&self, deadline: Instant) -> Result<()> {
-        let Some(bucket) = &self.bucket else {
-            return Ok(());
-        };
+    fn wait_for_rate_limit(&self, kind: &str, deadline: Instant) -> Result<()> {
         loop {
             let now = Instant::now();
-            let wait = match bucket.lock().take(now) {
+            let wait = match self.try_token(kind) {
                 Ok(()) => return Ok(()),
                 Err(wait) => wait,
             };
@@ -304,7 +323,7 @@ impl Shared {
         self.typing.lock().allow(channel, Instant::now())
     }
 
-    /// Queues a frame for when the client is ready, then tries to send the queue.
+    /// Queues a frame; the reader sends the queue, in order, whenever the client is ready.
     pub(crate) fn enqueue(&self, item: Queued) -> Result<()> {
         {
             let mut q = self.outbox.lock();
@@ -315,21 +334,35 @@ impl Shared {
             }
             q.push_back(item);
         }
-        self.flush_outbox();
+        self.outbox_waker.wake();
         Ok(())
     }
 
-    /// Sends queued frames while the client is ready, in order.
-    pub(crate) fn flush_outbox(&self) {
+    /// Sends queued frames while the client is ready, in order, never waiting for the rate
+    /// limit (this runs on the reader thread): returns when to try again if the rate limit
+    /// stopped it.
+    pub(crate) fn flush_outbox(&self) -> Option<Instant> {
+        self.outbox_waker.drain();
         let mut q = self.outbox.lock();
         while let Some(item) = q.pop_front() {
             let mut slot = item.slot.lock();
             if *slot == Slot::Cancelled {
                 continue;
             }
+            if let Some(e) = self.state().send_error() {
+                log::trace!("outbox waits: {e}");
+                drop(slot);
+                q.push_front(item);
+                return None;
+            }
+            if let Err(wait) = self.try_token(&item.kind) {
+                drop(slot);
+                q.push_front(item);
+                return Some(Instant::now() + wait);
+            }
             let deadline = Instant::now() + self.config.reply_timeout;
             let reply = item.await_reply.then(|| item.tx.clone());
-            match self.send_now(&item.kind, item.body.clone(), reply, deadline) {
+            match self.send_unthrottled(&item.kind, item.body.clone(), reply, deadline) {
                 Ok(id) => {
                     *slot = Slot::Sent(id);
                     if !item.await_reply {
@@ -339,7 +372,7 @@ impl Shared {
                 Err(Error::SendWhileDisconnected | Error::SendWhileNotReady) => {
                     drop(slot);
                     q.push_front(item);
-                    break;
+                    return None;
                 }
                 Err(e) => {
                     *slot = Slot::Cancelled;
@@ -347,6 +380,7 @@ impl Shared {
                 }
             }
         }
+        None
     }
 
     /// Fails every queued frame with `error` (the client will not connect again).

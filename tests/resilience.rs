@@ -445,3 +445,43 @@ fn a_forced_reconnect_keeps_handlers_and_the_stream_and_resolves_pending_sends()
     wait_for_slack(&events, "user_typing");
     assert!(client.send_message("after the reset", "C1").is_ok());
 }
+
+#[test]
+fn queued_frames_respect_the_rate_limit_in_order_without_stalling_the_reader() {
+    let fake = fake();
+    let client = builder(&fake)
+        .rate_limit(Some(RateLimit {
+            per_second: 20.0,
+            burst: 1,
+        }))
+        .build()
+        .unwrap();
+    let events = client.events();
+    let pending: Vec<_> = (0..4)
+        .map(|i| {
+            client
+                .add_outgoing_event(
+                    true,
+                    "message",
+                    json!({"channel": "C1", "text": format!("q{i}")}),
+                )
+                .unwrap()
+        })
+        .collect();
+    client.start().unwrap();
+    // The reader keeps delivering events while the queue drains at the limited rate.
+    fake.push(json!({"type": "user_typing", "channel": "C1", "user": "U1"}));
+    wait_for_slack(&events, "user_typing");
+    let ids: Vec<u64> = pending
+        .into_iter()
+        .map(|p| p.wait(SOON).unwrap().unwrap().reply_to)
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "in order: {ids:?}");
+    let texts: Vec<String> = fake
+        .sent()
+        .iter()
+        .filter(|f| f["type"] == "message")
+        .map(|f| f["text"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(texts, ["q0", "q1", "q2", "q3"]);
+}
