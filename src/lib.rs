@@ -107,5 +107,10 @@ pub use event::{ConnectInfo, Event, Reply, SlackEvent};
 pub use events::{Events, IntoIter, Iter, RecvTimeoutError, TryRecvError};
 pub use ratelimit::RateLimit;
 pub use state::State;
+
+/// The README's examples, compiled as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 pub use stats::Stats;
 pub use transport::{Connector, ConnectorRef};
