@@ -50,13 +50,16 @@ fn main() {
     let mut raw_eps = Vec::new();
     let mut client_eps = Vec::new();
     let mut client_parse_eps = Vec::new();
+    let mut client_typed_eps = Vec::new();
     for _ in 0..3 {
         raw_eps.push(raw_events(&fake, &event, n));
-        client_eps.push(client_events(&fake, &event, n, false));
-        client_parse_eps.push(client_events(&fake, &event, n, true));
+        client_eps.push(client_events(&fake, &event, n, Consume::Peek));
+        client_parse_eps.push(client_events(&fake, &event, n, Consume::Json));
+        client_typed_eps.push(client_events(&fake, &event, n, Consume::Typed));
     }
     let best = |v: &[f64]| v.iter().cloned().fold(0.0, f64::max);
     let (raw, cl, clp) = (best(&raw_eps), best(&client_eps), best(&client_parse_eps));
+    let clt = best(&client_typed_eps);
     println!("events/s (best of 3)");
     println!(
         "  raw tungstenite + serde_json::Value per frame : {:>10.0}",
@@ -160,7 +163,18 @@ fn raw_events(fake: &FakeSlack, event: &str, n: usize) -> f64 {
     eps
 }
 
-fn client_events(fake: &FakeSlack, event: &str, n: usize, parse: bool) -> f64 {
+/// What the consumer does with each event.
+#[derive(Clone, Copy)]
+enum Consume {
+    /// Nothing beyond the type the reader peeked.
+    Peek,
+    /// A full parse into `serde_json::Value`.
+    Json,
+    /// A typed parse.
+    Typed,
+}
+
+fn client_events(fake: &FakeSlack, event: &str, n: usize, consume: Consume) -> f64 {
     // Backpressure: every event is delivered (the default policy would drop what a
     // consumer slower than the reader cannot keep up with, and count it).
     let client = RtmClient::builder(fake.token())
@@ -177,9 +191,16 @@ fn client_events(fake: &FakeSlack, event: &str, n: usize, parse: bool) -> f64 {
         while got < n {
             match events.recv() {
                 Some(Event::Slack(e)) if e.kind() == "message" => {
-                    if parse {
-                        let v = e.json().expect("json");
-                        assert!(v.get("text").is_some());
+                    match consume {
+                        Consume::Peek => {}
+                        Consume::Json => {
+                            let v = e.json().expect("json");
+                            assert!(v.get("text").is_some());
+                        }
+                        Consume::Typed => {
+                            let typed = e.typed();
+                            assert!(matches!(typed, slack_rtm::typed::TypedEvent::Message(_)));
+                        }
                     }
                     got += 1;
                 }
