@@ -75,6 +75,11 @@ fn main() {
         clp,
         clp / raw
     );
+    println!(
+        "  slack-rtm, events() loop + ev.typed() per event: {:>9.0}  ({:.2}x raw)",
+        clt,
+        clt / raw
+    );
 
     let raw_rtt = raw_round_trips(&fake, rtt_n);
     let client_rtt = client_round_trips(&fake, rtt_n);

@@ -91,11 +91,7 @@ fn run(quick: bool) -> Res<()> {
     fake2.expire_next_urls(1);
     let t = Instant::now();
     let (_c2, _e2) = connected(&fake2)?;
-    all_ok &= report(
-        "expired URL -> ready",
-        t.elapsed(),
-        Duration::from_secs(5),
-    );
+    all_ok &= report("expired URL -> ready", t.elapsed(), Duration::from_secs(5));
 
     if !quick {
         let t = Instant::now();

@@ -59,7 +59,9 @@ fn each_level_emits_what_the_contract_says_and_never_a_secret() {
 
     // A lost connection is a WARN; the reconnect is visible at DEBUG.
     fake.drop_connections();
-    wait_for(&events, "reconnecting", |e| matches!(e, Event::Reconnecting));
+    wait_for(&events, "reconnecting", |e| {
+        matches!(e, Event::Reconnecting)
+    });
     wait_for(&events, "ready again", |e| matches!(e, Event::Ready));
     client.disconnect();
     let all: Vec<(log::Level, String)> = LINES.lock().unwrap().clone();
