@@ -66,7 +66,7 @@
 
 mod backlog;
 mod backoff;
-mod cache;
+pub mod cache;
 mod client;
 mod config;
 mod connection;
