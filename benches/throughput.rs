@@ -184,6 +184,7 @@ fn client_events(fake: &FakeSlack, event: &str, n: usize, consume: Consume) -> f
     // consumer slower than the reader cannot keep up with, and count it).
     let client = RtmClient::builder(fake.token())
         .slack_api_url(fake.api_url())
+        .no_proxy()
         .slow_consumer(SlowConsumerPolicy::Backpressure)
         .build()
         .expect("client");
@@ -245,6 +246,7 @@ fn client_round_trips(fake: &FakeSlack, n: usize) -> Vec<f64> {
     // The outgoing rate limit (1/s by default) is off: this measures the client's latency.
     let client = RtmClient::builder(fake.token())
         .slack_api_url(fake.api_url())
+        .no_proxy()
         .rate_limit(None)
         .build()
         .expect("client");
@@ -270,6 +272,7 @@ fn pct(v: &[f64], p: f64) -> f64 {
 fn idle_child(api_url: &str, token: &str) {
     let client = RtmClient::builder(token)
         .slack_api_url(api_url)
+        .no_proxy()
         .build()
         .expect("client");
     let events = client.events();

@@ -71,6 +71,7 @@ fn scripted_demo() -> Result<(), Box<dyn std::error::Error>> {
     let fake = FakeSlack::start()?;
     let client = RtmClient::builder(fake.token())
         .slack_api_url(fake.api_url())
+        .no_proxy() // the fake Slack is on loopback
         .build()?;
     let events = client.events();
     let me = client.start()?;

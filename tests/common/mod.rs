@@ -23,6 +23,8 @@ fn env_logger_init() -> Result<(), ()> {
 pub fn builder(fake: &FakeSlack) -> Builder {
     RtmClient::builder(fake.token())
         .slack_api_url(fake.api_url())
+        // Loopback: a proxy from the environment must not get in the way.
+        .no_proxy()
         .reply_timeout(Duration::from_secs(5))
         .start_timeout(Duration::from_secs(10))
         .connect_timeout(Duration::from_secs(5))
