@@ -237,14 +237,14 @@ impl RtmClient {
     pub fn start(&self) -> Result<Arc<ConnectInfo>> {
         let shared = &self.inner.shared;
         let deadline = Instant::now() + shared.config.start_timeout;
-        let number = {
+        let (number, spawned) = {
             let mut session = self.inner.session.lock();
             let running = session
                 .as_ref()
                 .filter(|s| !s.reader.is_finished())
                 .map(|s| s.number);
             match running {
-                Some(n) => n,
+                Some(n) => (n, false),
                 None => {
                     if let Some(old) = session.take() {
                         old.stop_and_join();
@@ -252,16 +252,19 @@ impl RtmClient {
                     let new = self.spawn_session()?;
                     let n = new.number;
                     *session = Some(new);
-                    n
+                    (n, true)
                 }
             }
         };
         match shared.wait_ready(number, deadline) {
             Ok(info) => Ok(info),
-            Err(e) => {
+            // A session this call started and that did not become ready is stopped; one
+            // that was already running (perhaps reconnecting) is left alone.
+            Err(e) if spawned || !matches!(e, Error::Timeout(_)) => {
                 self.disconnect();
                 Err(e)
             }
+            Err(e) => Err(e),
         }
     }
 
