@@ -233,7 +233,8 @@ impl RtmClient {
     ///
     /// # Errors
     /// [`Error::Api`] with Slack's error string, [`Error::Http`], [`Error::Websocket`],
-    /// or [`Error::Timeout`] ([`TimeoutKind::Start`]) — then the client is disconnected.
+    /// or [`Error::Timeout`] ([`TimeoutKind::Start`]). A session this call started is stopped on
+    /// failure; one that was already running keeps trying.
     pub fn start(&self) -> Result<Arc<ConnectInfo>> {
         let shared = &self.inner.shared;
         let deadline = Instant::now() + shared.config.start_timeout;
