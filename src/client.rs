@@ -374,7 +374,7 @@ impl RtmClient {
         let shared = &self.inner.shared;
         shared.reconnect_requested.store(true, Ordering::SeqCst);
         match shared.connection() {
-            Some(conn) => conn.kill(Error::Shutdown),
+            Some(conn) => conn.retire(),
             None => shared.nudge.wake(),
         }
         Ok(())

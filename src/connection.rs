@@ -212,6 +212,14 @@ impl Connection {
         let _ = self.socket.shutdown(std::net::Shutdown::Both);
     }
 
+    /// Kills the connection because the client is moving to another one (a loss already
+    /// noticed, or a requested reconnect): a send racing with it gets a websocket error.
+    pub(crate) fn retire(&self) {
+        self.kill(Error::Websocket(WebsocketError::new(
+            "the connection was closed: the client is reconnecting",
+        )));
+    }
+
     /// Kills the connection now (no close frame), recording why; wakes the reader.
     pub(crate) fn kill(&self, why: Error) {
         self.death.lock().get_or_insert(why);

@@ -38,8 +38,22 @@ struct Peek<'a> {
     ok: Option<Value>,
 }
 
+/// serde_json's nesting limit for [`Value`]: deeper frames could not be parsed later.
+const MAX_DEPTH: usize = 128;
+
 /// Classifies one text frame.
 pub(crate) fn classify(text: Utf8Bytes) -> Frame {
+    // serde would also fill `Peek` from a JSON array, field by position.
+    if text.trim_start().as_bytes().first() != Some(&b'{') {
+        return classify_slow(text);
+    }
+    // Only a frame of more than 2 × MAX_DEPTH bytes can nest that deep.
+    if text.len() > 2 * MAX_DEPTH && nesting_depth(text.as_bytes()) > MAX_DEPTH {
+        return Frame::Malformed(format!(
+            "JSON nested deeper than {MAX_DEPTH} levels ({} bytes)",
+            text.len()
+        ));
+    }
     let peek: Peek<'_> = match serde_json::from_str(&text) {
         Ok(p) => p,
         Err(_) => return classify_slow(text),
@@ -61,6 +75,32 @@ pub(crate) fn classify(text: Utf8Bytes) -> Frame {
             (None, None) => Frame::Malformed("a JSON object without a type".into()),
         },
     }
+}
+
+/// The deepest nesting of objects and arrays, outside strings.
+fn nesting_depth(json: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in json {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// The fallback for frames the fast path rejected: decide whether it is an object at all.
@@ -298,6 +338,38 @@ mod tests {
                 assert_eq!(e.kind(), "message");
                 assert_eq!(e.subtype(), None);
             }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn arrays_are_never_mistaken_for_events_replies_or_pongs() {
+        for s in [
+            r#"["message"]"#,
+            r#"["pong",null,5]"#,
+            r#"[null,null,7,true]"#,
+            r#"  ["x"]"#,
+        ] {
+            assert!(matches!(c(s), Frame::Malformed(_)), "{s}");
+        }
+    }
+
+    #[test]
+    fn frames_too_deep_to_parse_later_are_malformed() {
+        let deep = format!(
+            r#"{{"type":"x","v":{}1{}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        assert!(matches!(c(&deep), Frame::Malformed(_)));
+        let fine = format!(
+            r#"{{"type":"x","v":{}1{},"s":"{}"}}"#,
+            "[".repeat(100),
+            "]".repeat(100),
+            "[".repeat(300)
+        );
+        match c(&fine) {
+            Frame::Event(e) => assert!(e.json().is_ok()),
             other => panic!("{other:?}"),
         }
     }

@@ -77,7 +77,7 @@ impl Reader {
                 if matches!(end, End::Stopped) {
                     conn.close();
                 } else {
-                    conn.kill(Error::Shutdown);
+                    conn.retire();
                 }
                 match (end, ready_at) {
                     // No hello (a timeout, or Slack's `error` event instead): a failed attempt.
