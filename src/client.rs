@@ -419,6 +419,13 @@ impl RtmClient {
     /// Sends any frame and blocks until its reply, at most `reply_timeout`. Use it only for
     /// frame types Slack answers (`message`); others would wait out the timeout.
     ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
+    /// let body = serde_json::json!({"channel": "C123", "text": "hi", "thread_ts": "1.000001"});
+    /// let reply = client.send_and_wait_reply("message", body)?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`send_message`](Self::send_message), plus [`Error::InvalidArgument`] when `body`
     /// is not a JSON object (or null).
@@ -478,6 +485,16 @@ impl RtmClient {
     /// `addOutgoingEvent`). With `await_reply`, the [`PendingSend`] resolves with Slack's
     /// reply; otherwise once the frame is written. Queued frames are sent in order.
     ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// // Not started yet: the frame waits in the queue.
+    /// let pending = client
+    ///     .add_outgoing_event(false, "typing", serde_json::json!({"channel": "C1"}))
+    ///     .unwrap();
+    /// assert_eq!(client.stats().queued, 1);
+    /// assert!(pending.try_get().is_none());
+    /// ```
+    ///
     /// # Errors
     /// [`Error::QueueFull`] when `outgoing_queue_capacity` frames already wait;
     /// [`Error::InvalidArgument`] when `body` is not an object. Later failures come through
@@ -509,6 +526,13 @@ impl RtmClient {
     /// The protocol allows one indicator per channel every 3 s: a call within 3 s of the
     /// last one to the same channel returns `Ok` without sending (the indicator is showing).
     ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
+    /// client.send_typing("C123")?;
+    /// client.send_message("thinking done", "C123")?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`send`](Self::send).
     pub fn send_typing(&self, channel: &str) -> Result<()> {
@@ -525,6 +549,12 @@ impl RtmClient {
     /// Subscribes to presence changes of exactly these users, replacing any earlier list
     /// (Node: `subscribePresence`).
     ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
+    /// client.subscribe_presence(["U1", "U2"])?; // replaces any earlier list
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`send`](Self::send).
     pub fn subscribe_presence<I, S>(&self, user_ids: I) -> Result<()>
@@ -539,6 +569,12 @@ impl RtmClient {
 
     /// Asks for the current presence of up to 500 users; answers come as
     /// `presence_change` events.
+    ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
+    /// client.presence_query(["U1"])?; // answered by presence_change events
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`send`](Self::send); [`Error::InvalidArgument`] for more than 500 ids.
@@ -559,31 +595,64 @@ impl RtmClient {
     }
 
     /// The lifecycle state.
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// assert_eq!(client.state(), slack_rtm::State::Disconnected);
+    /// ```
     pub fn state(&self) -> State {
         self.inner.shared.state()
     }
 
     /// Whether the websocket is open (Node: `connected`).
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// assert!(!client.connected());
+    /// ```
     pub fn connected(&self) -> bool {
         self.state().is_connected()
     }
 
     /// Whether `rtm.connect` succeeded for the current connection (Node: `authenticated`).
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// assert!(!client.authenticated());
+    /// ```
     pub fn authenticated(&self) -> bool {
         self.state().is_authenticated()
     }
 
     /// The connected user's id, once authenticated (Node: `activeUserId`).
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// assert_eq!(client.active_user_id(), None); // known once authenticated
+    /// ```
     pub fn active_user_id(&self) -> Option<String> {
         self.inner.shared.info().map(|i| i.self_id.clone())
     }
 
     /// The workspace's id, once authenticated (Node: `activeTeamId`).
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// assert_eq!(client.active_team_id(), None);
+    /// ```
     pub fn active_team_id(&self) -> Option<String> {
         self.inner.shared.info().map(|i| i.team_id.clone())
     }
 
     /// The workspace cache, when [`Config::workspace_cache`] is set.
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...")
+    ///     .workspace_cache(Some(slack_rtm::CacheConfig::default()))
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(client.cache().is_some());
+    /// ```
     pub fn cache(&self) -> Option<&WorkspaceCache> {
         self.inner.shared.cache.as_deref()
     }
@@ -597,6 +666,13 @@ impl RtmClient {
     }
 
     /// The event stream of the current (or next) session, for your own loop.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// let events = client.events(); // take it before start() to see every event
+    /// assert!(events.recv_timeout(Duration::from_millis(1)).is_err());
+    /// ```
     pub fn events(&self) -> Events {
         Events::new(
             self.inner.channel.lock().rx.clone(),
@@ -611,6 +687,12 @@ impl RtmClient {
     ///
     /// Avoid capturing a clone of the client in the closure (use the `&RtmClient`
     /// argument): a captured clone keeps the client alive until `run` returns.
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// client.on("message::me_message", |_client, event| println!("/me: {event:?}"));
+    /// client.on("disconnected", |_client, event| eprintln!("gone: {event:?}"));
+    /// ```
     pub fn on<F>(&self, name: &str, handler: F)
     where
         F: FnMut(&RtmClient, &Event) + Send + 'static,
@@ -619,6 +701,11 @@ impl RtmClient {
     }
 
     /// Registers a closure for every event (the catch-all).
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// client.on_any(|_client, event| log::debug!("{}", event.name()));
+    /// ```
     pub fn on_any<F>(&self, handler: F)
     where
         F: FnMut(&RtmClient, &Event) + Send + 'static,
@@ -630,6 +717,15 @@ impl RtmClient {
     /// Returns `Ok(())` after a requested disconnect, or the error that ended the session.
     /// Called before [`start`](Self::start), it waits for a session to begin (from another
     /// thread) — it is the bot's main loop and blocks for as long as the bot runs.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build()?;
+    /// client.on("hello", |_, _| println!("connected"));
+    /// client.start()?;
+    /// client.run()?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// The error of the final `disconnected` event.
