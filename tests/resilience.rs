@@ -485,3 +485,30 @@ fn queued_frames_respect_the_rate_limit_in_order_without_stalling_the_reader() {
         .collect();
     assert_eq!(texts, ["q0", "q1", "q2", "q3"]);
 }
+
+#[test]
+fn a_reply_carried_by_the_new_connection_resolves_the_send() {
+    let fake = fake();
+    let client = builder(&fake)
+        .retry(quick_retry())
+        .reply_ack_on_reconnect_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    fake.set_ack_policy(AckPolicy::NextConnection);
+    let sender = {
+        let c = client.clone();
+        std::thread::spawn(move || c.send_message("confirmed after the drop", "C1"))
+    };
+    fake.wait_for_sent(|f| f["text"] == "confirmed after the drop", SOON)
+        .unwrap();
+    fake.drop_connections();
+    wait_ready_again(&events);
+    let reply = sender
+        .join()
+        .unwrap()
+        .expect("the reply came on the new connection");
+    assert_eq!(reply.text.as_deref(), Some("confirmed after the drop"));
+    assert_eq!(fake.sessions_opened(), 2);
+}

@@ -46,6 +46,10 @@ pub enum AckPolicy {
         /// The `error.msg` to send.
         msg: String,
     },
+    /// Hold each ack and send it on the next websocket session, right after its `hello`:
+    /// the protocol's "the new connection may carry the reply to the last message sent".
+    /// Pair it with [`FakeSlack::drop_connections`](crate::fake::FakeSlack::drop_connections).
+    NextConnection,
 }
 
 impl AckPolicy {
@@ -96,7 +100,7 @@ impl<T> AckQueue<T> {
                     Vec::new()
                 }
             }
-            AckPolicy::Drop | AckPolicy::Error { .. } => Vec::new(),
+            AckPolicy::Drop | AckPolicy::Error { .. } | AckPolicy::NextConnection => Vec::new(),
         }
     }
 

@@ -73,6 +73,8 @@ pub(crate) struct State {
     /// `rtm.connect`/`rtm.start` calls still to answer 429, and the `Retry-After` value.
     pub(crate) rate_limit_connect: (usize, u64),
     pub(crate) suppress_hello: usize,
+    /// Acks held for the next session ([`AckPolicy::NextConnection`]).
+    pub(crate) carried_acks: Vec<tungstenite::Utf8Bytes>,
     /// Upgrades still to treat as if their URL had expired.
     pub(crate) expire_urls: usize,
     pub(crate) rtm_start_snapshot: serde_json::Map<String, Value>,

@@ -196,6 +196,10 @@ fn open_session(shared: &Arc<Shared>, ws: WebSocket<Stream>, batch_presence_awar
     });
     if greet {
         session.send_value(&json!({"type": "hello"}));
+        let carried = std::mem::take(&mut shared.state.lock().carried_acks);
+        for ack in carried {
+            session.send_text(ack);
+        }
         session.flush();
     }
     log::debug!("fake slack: ws session {id} opened (hello: {greet})");
@@ -534,8 +538,12 @@ impl Session {
             .posted
             .insert((channel.to_owned(), ts.clone()), text.clone());
         let ack = Utf8Bytes::from(rtm::ack(id, &ts, &text).to_string());
-        for ack in self.acks.submit(&policy, ack, Instant::now()) {
-            self.send_text(ack);
+        if policy == AckPolicy::NextConnection {
+            self.shared.state.lock().carried_acks.push(ack);
+        } else {
+            for ack in self.acks.submit(&policy, ack, Instant::now()) {
+                self.send_text(ack);
+            }
         }
         let settings = &self.shared.settings;
         if settings.echo_own_messages {
