@@ -660,9 +660,13 @@ impl RtmClient {
     /// A snapshot of counters and queue depths.
     pub fn stats(&self) -> Stats {
         let shared = &self.inner.shared;
-        shared
-            .counters
-            .snapshot(shared.state(), shared.waiters.len(), shared.outbox_len())
+        let events_waiting = self.inner.channel.lock().rx.len();
+        shared.counters.snapshot(
+            shared.state(),
+            shared.waiters.len(),
+            shared.outbox_len(),
+            events_waiting,
+        )
     }
 
     /// The event stream of the current (or next) session, for your own loop.

@@ -58,10 +58,18 @@ pub struct Stats {
     pub awaiting_reply: usize,
     /// Frames queued by `add_outgoing_event` until ready.
     pub queued: usize,
+    /// Events delivered to the event stream and not yet received by the consumer.
+    pub events_waiting: usize,
 }
 
 impl Counters {
-    pub(crate) fn snapshot(&self, state: State, awaiting_reply: usize, queued: usize) -> Stats {
+    pub(crate) fn snapshot(
+        &self,
+        state: State,
+        awaiting_reply: usize,
+        queued: usize,
+        events_waiting: usize,
+    ) -> Stats {
         let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
         let rtt = get(&self.last_ping_rtt_us);
         Stats {
@@ -78,6 +86,7 @@ impl Counters {
             events_dropped: get(&self.events_dropped),
             awaiting_reply,
             queued,
+            events_waiting,
         }
     }
 }

@@ -512,3 +512,19 @@ fn a_reply_carried_by_the_new_connection_resolves_the_send() {
     assert_eq!(reply.text.as_deref(), Some("confirmed after the drop"));
     assert_eq!(fake.sessions_opened(), 2);
 }
+
+#[test]
+fn stats_show_the_depth_of_each_queue() {
+    let fake = fake();
+    let (client, events) = common::started(&fake);
+    let stats = client.stats();
+    // connecting, authenticated and connected are queued before the state becomes Ready.
+    assert!(stats.events_waiting >= 3, "{stats:?}");
+    while events.try_recv().is_ok() {}
+    let stats = client.stats();
+    assert_eq!(
+        (stats.events_waiting, stats.queued, stats.awaiting_reply),
+        (0, 0, 0)
+    );
+    assert_eq!(stats.state, slack_rtm::State::Ready);
+}
