@@ -145,9 +145,10 @@ impl SlackEvent {
     /// Parses the whole event into a [`serde_json::Value`].
     ///
     /// # Errors
-    /// A `serde_json::Error` in two rare cases the reader lets through rather than drop the
-    /// event: a string with an escaped lone surrogate (`\udc00`, which JavaScript servers
-    /// can produce) in a field the reader did not look at. [`raw`](Self::raw) still has
+    /// A `serde_json::Error` in rare cases the reader lets through rather than drop the
+    /// event, in fields the reader did not look at: a string with an escaped lone surrogate
+    /// (`\udc00`, which JavaScript servers can produce), or a number beyond the range of
+    /// `f64`. [`raw`](Self::raw) still has
     /// the text. (Frames that are not JSON objects, or nested deeper than 128 levels, are
     /// never delivered as events.)
     pub fn json(&self) -> Result<Value, serde_json::Error> {
