@@ -478,7 +478,11 @@ impl RtmClient {
     pub fn send(&self, kind: &str, body: Value) -> Result<u64> {
         let shared = &self.inner.shared;
         let deadline = Instant::now() + shared.config.reply_timeout;
-        shared.send_now(kind, to_map(body)?, None, deadline)
+        let result = shared.send_now(kind, to_map(body)?, None, deadline);
+        if result.is_err() {
+            shared.counters.sends_failed.fetch_add(1, Ordering::Relaxed);
+        }
+        result
     }
 
     /// Queues a frame of any type until the client is ready, then sends it (Node:

@@ -44,7 +44,8 @@ pub struct Stats {
     pub sends_acked: u64,
     /// Sends answered with `ok: false`.
     pub sends_rejected: u64,
-    /// Sends that ended in another error (no reply, write failure, …).
+    /// Sends (`send_message`, `send`, typing, presence) that ended in another error (no
+    /// reply, not connected, write failure, …).
     pub sends_failed: u64,
     /// Frames written without waiting for a reply (`send`, typing, presence).
     pub sent_without_reply: u64,
