@@ -3,40 +3,17 @@
 
 mod common;
 
-use std::sync::{Mutex, OnceLock};
-
-use common::{fake, started, wait_for};
+use common::{fake, logs, started, wait_for};
 use slack_rtm::Event;
-
-struct Capture;
-static LINES: Mutex<Vec<(log::Level, String)>> = Mutex::new(Vec::new());
-
-impl log::Log for Capture {
-    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
-    }
-    fn log(&self, record: &log::Record<'_>) {
-        if record.target().starts_with("slack_rtm") {
-            if let Ok(mut lines) = LINES.lock() {
-                lines.push((record.level(), record.args().to_string()));
-            }
-        }
-    }
-    fn flush(&self) {}
-}
 
 /// One test only in this binary: the logger is process-wide.
 #[test]
 fn each_level_emits_what_the_contract_says_and_never_a_secret() {
-    static INIT: OnceLock<()> = OnceLock::new();
-    INIT.get_or_init(|| {
-        let _ = log::set_logger(&Capture);
-        log::set_max_level(log::LevelFilter::Trace);
-    });
+    logs::capture();
     let fake = fake();
     let (client, events) = started(&fake);
     client.send_message("hello", "C1").unwrap();
-    let healthy: Vec<(log::Level, String)> = LINES.lock().unwrap().clone();
+    let healthy: Vec<(log::Level, String)> = logs::lines();
     assert!(
         healthy.iter().all(|(l, _)| *l > log::Level::Warn),
         "a healthy session logs nothing at WARN or ERROR: {healthy:?}"
@@ -64,12 +41,10 @@ fn each_level_emits_what_the_contract_says_and_never_a_secret() {
     });
     wait_for(&events, "ready again", |e| matches!(e, Event::Ready));
     client.disconnect();
-    let all: Vec<(log::Level, String)> = LINES.lock().unwrap().clone();
+    let all: Vec<(log::Level, String)> = logs::lines();
     assert!(has(log::Level::Warn, "connection lost", &all), "{all:?}");
     assert!(has(log::Level::Info, "disconnected", &all), "{all:?}");
 
-    for (_, line) in &all {
-        assert!(!line.contains(fake.token()), "the token was logged: {line}");
-        assert!(!line.contains("/websocket/"), "a ws URL was logged: {line}");
-    }
+    logs::assert_never_logged(fake.token());
+    logs::assert_never_logged("/websocket/");
 }

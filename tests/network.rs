@@ -11,7 +11,6 @@ use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use openssl::asn1::Asn1Time;
@@ -26,38 +25,8 @@ use slack_rtm::{ClientIdentity, Error, ErrorCode, Proxy, RtmClient, TlsOptions};
 
 const PROXY_SOURCE: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 3));
 
-// ---- log capture: every test in this file also checks that no secret was logged -------
-
-struct Capture;
-static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-impl log::Log for Capture {
-    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
-    }
-    fn log(&self, record: &log::Record<'_>) {
-        if let Ok(mut lines) = LINES.lock() {
-            lines.push(format!("{} {}", record.level(), record.args()));
-        }
-    }
-    fn flush(&self) {}
-}
-
-fn capture_logs() {
-    static INIT: OnceLock<()> = OnceLock::new();
-    INIT.get_or_init(|| {
-        let _ = log::set_logger(&Capture);
-        log::set_max_level(log::LevelFilter::Trace);
-    });
-}
-
-fn assert_never_logged(secret: &str) {
-    let lines = LINES.lock().unwrap_or_else(|e| e.into_inner());
-    assert!(!lines.is_empty(), "the capture logger saw nothing");
-    for line in lines.iter() {
-        assert!(!line.contains(secret), "a secret was logged: {line}");
-    }
-}
+// Every test in this file also checks that no secret was logged.
+use common::logs::{assert_never_logged, capture as capture_logs};
 
 // ---- a real tinyproxy ----------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 //! with short timeouts through the public config.
 #![allow(dead_code)]
 
+pub mod logs;
+
 use std::time::{Duration, Instant};
 
 use slack_rtm::fake::FakeSlack;
