@@ -58,6 +58,15 @@
 //! | `DEBUG` | state changes, retry delays, malformed frames, late replies |
 //! | `TRACE` | every frame sent (type and id), pings and pongs |
 //!
+//! # Beyond the socket
+//! - [`SlackEvent::typed`] parses an event into [`typed::TypedEvent`] on your thread, with
+//!   an `Other` case so that a new Slack event type never breaks a bot.
+//! - [`RtmClient::web`] is a [`web_api::WebClient`] sharing the token, TLS and proxy.
+//! - [`Config::workspace_cache`] turns on [`WorkspaceCache`] (the v3 `dataStore`).
+//! - [`dedup::Deduplicator`] drops Enterprise Grid duplicate deliveries.
+//! - [`Builder::proxy`], [`TlsOptions`] and [`Builder::connector`] reach Slack from
+//!   corporate networks; [`RtmClient::reconnect`] resets a connection on demand.
+//!
 //! # Features
 //! - `fake-slack` (default): [`fake::FakeSlack`], an embedded fake Slack (Web API +
 //!   RTM websocket on loopback) for demos and for testing your bot.
