@@ -135,11 +135,7 @@ fn reordered_acks_resolve_the_right_sends() {
     let fake = fake();
     let (client, _events) = started(&fake);
     fake.set_ack_policy(AckPolicy::Reorder);
-    let a = {
-        let c = client.clone();
-        std::thread::spawn(move || c.send_message("first", "C1"))
-    };
-    fake.wait_for_sent(|f| f["text"] == "first", SOON).unwrap();
+    let a = common::send_in_background(&client, &fake, "first");
     let b = client.send_message("second", "C1").unwrap();
     let a = a.join().unwrap().unwrap();
     assert_eq!(a.text.as_deref(), Some("first"));
@@ -210,10 +206,7 @@ fn an_echoed_message_event_carrying_reply_to_does_not_resolve_a_send() {
     let events = client.events();
     client.start().unwrap();
     fake.set_ack_policy(AckPolicy::Drop);
-    let sender = {
-        let c = client.clone();
-        std::thread::spawn(move || c.send_message("echo me", "C1"))
-    };
+    let sender = common::send_in_background(&client, &fake, "echo me");
     let frame = fake
         .wait_for_sent(|f| f["text"] == "echo me", SOON)
         .unwrap();

@@ -158,12 +158,7 @@ fn sends_pending_when_the_link_dies_fail_after_the_reconnect_grace_period() {
     let events = client.events();
     client.start().unwrap();
     fake.set_ack_policy(AckPolicy::Drop);
-    let sender = {
-        let c = client.clone();
-        std::thread::spawn(move || c.send_message("in flight", "C1"))
-    };
-    fake.wait_for_sent(|f| f["text"] == "in flight", SOON)
-        .unwrap();
+    let sender = common::send_in_background(&client, &fake, "in flight");
     fake.drop_connections();
     wait_ready_again(&events);
     let err = sender.join().unwrap().unwrap_err();
@@ -429,12 +424,7 @@ fn a_forced_reconnect_keeps_handlers_and_the_stream_and_resolves_pending_sends()
     assert!(client.reconnect().is_err(), "not started yet");
     client.start().unwrap();
     fake.set_ack_policy(AckPolicy::Drop);
-    let sender = {
-        let c = client.clone();
-        std::thread::spawn(move || c.send_message("pending across the reset", "C1"))
-    };
-    fake.wait_for_sent(|f| f["text"] == "pending across the reset", SOON)
-        .unwrap();
+    let sender = common::send_in_background(&client, &fake, "pending across the reset");
     client.reconnect().unwrap();
     wait_ready_again(&events);
     assert_eq!(fake.sessions_opened(), 2);
@@ -497,12 +487,7 @@ fn a_reply_carried_by_the_new_connection_resolves_the_send() {
     let events = client.events();
     client.start().unwrap();
     fake.set_ack_policy(AckPolicy::NextConnection);
-    let sender = {
-        let c = client.clone();
-        std::thread::spawn(move || c.send_message("confirmed after the drop", "C1"))
-    };
-    fake.wait_for_sent(|f| f["text"] == "confirmed after the drop", SOON)
-        .unwrap();
+    let sender = common::send_in_background(&client, &fake, "confirmed after the drop");
     fake.drop_connections();
     wait_ready_again(&events);
     let reply = sender

@@ -82,3 +82,17 @@ pub fn drain_names(events: &Events) -> Vec<String> {
         }
     }
 }
+
+/// Sends `text` to C1 on another thread, and returns once the fake server has the frame;
+/// join the handle for the send's outcome.
+pub fn send_in_background(
+    client: &RtmClient,
+    fake: &FakeSlack,
+    text: &str,
+) -> std::thread::JoinHandle<slack_rtm::Result<slack_rtm::Reply>> {
+    let (c, t) = (client.clone(), text.to_string());
+    let handle = std::thread::spawn(move || c.send_message(&t, "C1"));
+    fake.wait_for_sent(|f| f["text"] == text, SOON)
+        .expect("the frame reached the server");
+    handle
+}
