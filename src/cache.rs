@@ -12,8 +12,8 @@ use parking_lot::{RwLock, RwLockWriteGuard};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::event::SlackEvent;
-use crate::web::WebApi;
+use crate::events::event::SlackEvent;
+use crate::net::http::WebApi;
 
 /// Settings of the opt-in workspace cache ([`Config::workspace_cache`](crate::Config::workspace_cache)).
 ///

@@ -4,11 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::backlog::SlowConsumerPolicy;
 use crate::cache::CacheConfig;
 use crate::error::{Error, Result};
-use crate::ratelimit::RateLimit;
-use crate::transport::{Connector, ConnectorRef};
+use crate::net::connector::{Connector, ConnectorRef};
+use crate::protocol::rate_limit::RateLimit;
+use crate::runtime::backlog::SlowConsumerPolicy;
 
 /// The protocol's limit on one client frame: Slack disconnects a client that sends more.
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;

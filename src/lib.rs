@@ -73,28 +73,15 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-mod backlog;
-mod backoff;
 pub mod cache;
-mod client;
 mod config;
-mod connection;
 mod error;
-mod event;
 mod events;
-mod frame;
-mod keepalive;
-mod ratelimit;
-mod reader;
-mod readiness;
-mod shared;
-mod state;
+mod net;
+mod protocol;
+mod rtm;
+mod runtime;
 mod stats;
-mod stream;
-mod transport;
-mod waiters;
-mod wake;
-mod web;
 
 pub mod dedup;
 #[cfg(feature = "fake-slack")]
@@ -102,9 +89,7 @@ pub mod fake;
 pub mod typed;
 pub mod web_api;
 
-pub use backlog::SlowConsumerPolicy;
 pub use cache::{CacheConfig, WorkspaceCache};
-pub use client::{PendingSend, RtmClient};
 pub use config::{
     Builder, ClientIdentity, Config, LongTextPolicy, Proxy, RetryPolicy, StartOptions, TlsOptions,
     MAX_FRAME_BYTES, MAX_TEXT_CHARS,
@@ -112,14 +97,16 @@ pub use config::{
 pub use error::{
     Error, ErrorCode, NoReplyCause, PlatformError, Result, TimeoutKind, WebsocketError,
 };
-pub use event::{ConnectInfo, Event, Reply, SlackEvent};
-pub use events::{Events, IntoIter, Iter, RecvTimeoutError, TryRecvError};
-pub use ratelimit::RateLimit;
-pub use state::State;
+pub use events::event::{ConnectInfo, Event, Reply, SlackEvent};
+pub use events::stream::{Events, IntoIter, Iter, RecvTimeoutError, TryRecvError};
+pub use protocol::lifecycle::State;
+pub use protocol::rate_limit::RateLimit;
+pub use rtm::client::{PendingSend, RtmClient};
+pub use runtime::backlog::SlowConsumerPolicy;
 
 /// The README's examples, compiled as doctests so that they stay true.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+pub use net::connector::{Connector, ConnectorRef};
 pub use stats::Stats;
-pub use transport::{Connector, ConnectorRef};

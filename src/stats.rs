@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use crate::state::State;
+use crate::protocol::lifecycle::State;
 
 /// Counters updated by the threads; read by [`RtmClient::stats`](crate::RtmClient::stats).
 #[derive(Debug, Default)]

@@ -54,7 +54,7 @@ use serde_json::Value;
 
 use crate::config::{Proxy, TlsOptions};
 use crate::error::{Error, Result};
-use crate::web::WebApi;
+use crate::net::http::WebApi;
 
 /// Default for [`WebClientBuilder::max_retries`].
 const DEFAULT_MAX_RETRIES: u32 = 3;

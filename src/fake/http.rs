@@ -10,7 +10,7 @@ use serde_json::json;
 use super::api::{self, ApiCall, ApiReply};
 use super::form;
 use super::shared::Shared;
-use crate::stream::Stream;
+use crate::net::stream::Stream;
 
 /// How long a connection may sit idle (or stall mid-request) before it is closed: longer
 /// than ureq's pool keeps idle connections (15 s), so a pooled connection is never

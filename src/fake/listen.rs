@@ -8,7 +8,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use super::shared::Shared;
-use crate::readiness::{wait, Interest, Readiness};
+use crate::net::poll::{wait, Interest, Readiness};
 
 /// How long an accept loop backs off after an accept error other than "nothing to accept"
 /// (e.g. out of file descriptors), so it does not spin.

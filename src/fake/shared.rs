@@ -19,7 +19,7 @@ use super::script::AckPolicy;
 use super::ts::TsGenerator;
 use super::ws::Command;
 use super::RecordedRequest;
-use crate::wake::Waker;
+use crate::net::waker::Waker;
 
 /// Who the token belongs to, as reported by `rtm.connect` and `auth.test`.
 #[derive(Debug, Clone)]

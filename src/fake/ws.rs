@@ -20,9 +20,9 @@ use super::codes;
 use super::rtm::{self, Action, FrameChecker};
 use super::script::{AckPolicy, AckQueue};
 use super::shared::{SessionHandle, Shared, TicketCheck};
-use crate::readiness::{wait, Interest, Readiness};
-use crate::stream::Stream;
-use crate::wake::Waker;
+use crate::net::poll::{wait, Interest, Readiness};
+use crate::net::stream::Stream;
+use crate::net::waker::Waker;
 
 /// The largest client frame (payload bytes) the server accepts; anything longer closes
 /// the connection ("longer than 16 kilobytes").

@@ -1,5 +1,5 @@
 //! Waiting for a socket to become readable or writable with `poll(2)`, without holding
-//! any lock, optionally beside a [`Waker`](crate::wake::Waker).
+//! any lock, optionally beside a [`Waker`](crate::net::waker::Waker).
 
 use std::io;
 use std::os::fd::BorrowedFd;

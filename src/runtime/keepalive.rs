@@ -11,9 +11,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use serde_json::{Map, Value};
 
-use crate::connection::Connection;
 use crate::error::Error;
-use crate::shared::Shared;
+use crate::net::websocket::Connection;
+use crate::runtime::shared::Shared;
 
 /// What the reader tells the keepalive.
 #[derive(Clone)]
@@ -56,7 +56,7 @@ pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Signal>) {
         let deadline = sent_at + pong_within;
         let mut body = Map::new();
         body.insert("time".into(), Value::from(unix_millis()));
-        let text = match crate::shared::encode_frame(id, "ping", body) {
+        let text = match crate::runtime::shared::encode_frame(id, "ping", body) {
             Ok(t) => t,
             Err(e) => {
                 log::error!("cannot encode a ping: {e}");

@@ -1,7 +1,5 @@
-//! The receiving side: [`Events`] for the caller's own loop, and the handler registry
-//! that [`RtmClient::run`](crate::RtmClient::run) dispatches on the caller's thread.
+//! [`Events`]: the receiving side of one session, for the caller's own loop.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::time::Duration;
 
@@ -9,15 +7,14 @@ use std::sync::Arc;
 
 use crossbeam_channel::Receiver;
 
-use crate::backlog::Backlog;
+use crate::runtime::backlog::Backlog;
 
-use crate::client::RtmClient;
-use crate::event::Event;
+use crate::events::event::Event;
 
 /// The stream of [`Event`]s of one session (from `start` to the final `disconnected`).
 ///
 /// Its methods never block past the session's end: once the client is disconnected (by
-/// [`RtmClient::disconnect`], a fatal error, or dropping every client handle) the
+/// [`RtmClient::disconnect`](crate::RtmClient::disconnect), a fatal error, or dropping every client handle) the
 /// remaining events are delivered, then `recv` returns `None` and iteration ends.
 ///
 /// Clones share one queue: each event goes to exactly one receiver.
@@ -188,74 +185,5 @@ impl<'a> IntoIterator for &'a Events {
     type IntoIter = Iter<'a>;
     fn into_iter(self) -> Iter<'a> {
         self.iter()
-    }
-}
-
-/// A registered closure.
-pub(crate) type Handler = Box<dyn FnMut(&RtmClient, &Event) + Send + 'static>;
-
-/// Closures by event name, plus catch-alls.
-#[derive(Default)]
-pub(crate) struct Handlers {
-    by_name: HashMap<String, Vec<Handler>>,
-    slack_events: Vec<Handler>,
-    any: Vec<Handler>,
-    /// Whether any name uses `type::subtype` routing (saves a lookup per event if not).
-    has_subtypes: bool,
-}
-
-impl Handlers {
-    pub(crate) fn add(&mut self, name: &str, handler: Handler) {
-        if name == "slack_event" {
-            self.slack_events.push(handler);
-            return;
-        }
-        self.has_subtypes |= name.contains("::");
-        self.by_name
-            .entry(name.to_string())
-            .or_default()
-            .push(handler);
-    }
-
-    pub(crate) fn add_any(&mut self, handler: Handler) {
-        self.any.push(handler);
-    }
-
-    /// Calls, in order: handlers for the event's name, for `type::subtype`, the
-    /// `slack_event` handlers (Slack events only), then the catch-alls.
-    pub(crate) fn dispatch(&mut self, client: &RtmClient, event: &Event) {
-        if let Some(hs) = self.by_name.get_mut(event.name()) {
-            for h in hs {
-                h(client, event);
-            }
-        }
-        if let Event::Slack(e) = event {
-            if self.has_subtypes {
-                if let Some(sub) = e.subtype() {
-                    let key = format!("{}::{sub}", e.kind());
-                    if let Some(hs) = self.by_name.get_mut(&key) {
-                        for h in hs {
-                            h(client, event);
-                        }
-                    }
-                }
-            }
-            for h in &mut self.slack_events {
-                h(client, event);
-            }
-        }
-        for h in &mut self.any {
-            h(client, event);
-        }
-    }
-
-    /// Adds `later`'s handlers after this registry's own.
-    pub(crate) fn merge(&mut self, later: Handlers) {
-        for (name, hs) in later.by_name {
-            self.by_name.entry(name).or_default().extend(hs);
-        }
-        self.slack_events.extend(later.slack_events);
-        self.any.extend(later.any);
-        self.has_subtypes |= later.has_subtypes;
     }
 }

@@ -10,18 +10,18 @@ use crossbeam_channel::Sender;
 use parking_lot::{Condvar, Mutex};
 use serde_json::{Map, Value};
 
-use crate::backlog::Backlog;
 use crate::cache::WorkspaceCache;
 use crate::config::{ClientIdentity, Config, MAX_FRAME_BYTES};
-use crate::connection::Connection;
 use crate::error::{Error, Result};
-use crate::event::{ConnectInfo, Event};
-use crate::ratelimit::{TokenBucket, TypingThrottle};
-use crate::state::State;
+use crate::events::event::{ConnectInfo, Event};
+use crate::net::http::WebApi;
+use crate::net::waker::Waker;
+use crate::net::websocket::Connection;
+use crate::protocol::lifecycle::State;
+use crate::protocol::rate_limit::{TokenBucket, TypingThrottle};
+use crate::protocol::reply_waiters::{Outcome, ReplyWaiters};
+use crate::runtime::backlog::Backlog;
 use crate::stats::Counters;
-use crate::waiters::{Outcome, ReplyWaiters};
-use crate::wake::Waker;
-use crate::web::WebApi;
 
 /// The lifecycle, guarded together so that waiters see consistent snapshots.
 pub(crate) struct Life {

@@ -10,7 +10,7 @@ use serde_json::Value;
 use tungstenite::Utf8Bytes;
 
 use crate::error::PlatformError;
-use crate::event::{Reply, SlackEvent};
+use crate::events::event::{Reply, SlackEvent};
 
 /// What an inbound text frame is.
 #[derive(Debug)]

@@ -114,9 +114,9 @@ impl SlackEvent {
     /// # Errors
     /// [`Error::Protocol`] if the text is not a JSON object.
     pub fn from_json(text: &str) -> Result<SlackEvent, Error> {
-        match crate::frame::classify(Utf8Bytes::from(text.to_string())) {
-            crate::frame::Frame::Event(e) => Ok(e),
-            crate::frame::Frame::Malformed(why) => Err(Error::Protocol(why)),
+        match crate::rtm::frame::classify(Utf8Bytes::from(text.to_string())) {
+            crate::rtm::frame::Frame::Event(e) => Ok(e),
+            crate::rtm::frame::Frame::Malformed(why) => Err(Error::Protocol(why)),
             _ => Err(Error::Protocol("the JSON is a reply, not an event".into())),
         }
     }

@@ -13,15 +13,16 @@ use serde_json::{Map, Value};
 use crate::cache::WorkspaceCache;
 use crate::config::{Builder, Config, LongTextPolicy, MAX_TEXT_CHARS};
 use crate::error::{Error, NoReplyCause, Result, TimeoutKind};
-use crate::event::{ConnectInfo, Event, Reply};
-use crate::events::{Events, Handlers};
-use crate::keepalive;
-use crate::reader::Reader;
-use crate::shared::{Queued, Shared, Slot};
-use crate::state::State;
+use crate::events::event::{ConnectInfo, Event, Reply};
+use crate::events::handlers::Handlers;
+use crate::events::stream::Events;
+use crate::net::waker::Waker;
+use crate::protocol::lifecycle::State;
+use crate::protocol::reply_waiters::{oneshot, Outcome};
+use crate::runtime::keepalive;
+use crate::runtime::reader::Reader;
+use crate::runtime::shared::{Queued, Shared, Slot};
 use crate::stats::Stats;
-use crate::waiters::{oneshot, Outcome};
-use crate::wake::Waker;
 
 /// A Slack RTM client.
 ///

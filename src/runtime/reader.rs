@@ -12,17 +12,17 @@ use crossbeam_channel::Sender;
 use serde_json::Value;
 use tungstenite::Message;
 
-use crate::backlog::SlowConsumerPolicy;
-use crate::backoff::{random_seed, Backoff};
-use crate::connection::{Connection, Drain};
 use crate::error::{Error, NoReplyCause, TimeoutKind};
-use crate::event::{ConnectInfo, Event, SlackEvent};
-use crate::frame::{classify, Frame};
-use crate::keepalive::Signal;
-use crate::readiness::{self, Interest, Readiness, Woke};
-use crate::shared::Shared;
-use crate::state::State;
-use crate::wake::Waker;
+use crate::events::event::{ConnectInfo, Event, SlackEvent};
+use crate::net::poll::{self, Interest, Readiness, Woke};
+use crate::net::waker::Waker;
+use crate::net::websocket::{Connection, Drain};
+use crate::protocol::backoff::{random_seed, Backoff};
+use crate::protocol::lifecycle::State;
+use crate::rtm::frame::{classify, Frame};
+use crate::runtime::backlog::SlowConsumerPolicy;
+use crate::runtime::keepalive::Signal;
+use crate::runtime::shared::Shared;
 
 /// Most messages read under one hold of the socket lock.
 const BATCH: usize = 256;
@@ -158,7 +158,7 @@ impl Reader {
     }
 
     fn stopping(&self) -> bool {
-        readiness::wait(
+        poll::wait(
             self.stop.as_fd(),
             Interest::Read,
             None,
@@ -176,7 +176,7 @@ impl Reader {
         log::debug!("next connection attempt in {delay:?}");
         let nudge = &self.shared.nudge;
         nudge.drain();
-        let woke = readiness::wait(
+        let woke = poll::wait(
             nudge.as_fd(),
             Interest::Read,
             Some(self.stop.as_fd()),
@@ -234,7 +234,7 @@ impl Reader {
             if self.events.len() < backlog.capacity {
                 break true;
             }
-            match readiness::wait(
+            match poll::wait(
                 backlog.space.as_fd(),
                 Interest::Read,
                 Some(self.stop.as_fd()),

@@ -17,8 +17,8 @@ use tungstenite::{Message, WebSocket};
 
 use crate::config::{Config, Proxy};
 use crate::error::{Error, Result, TimeoutKind, WebsocketError};
-use crate::readiness::{self, Interest, Readiness, Woke};
-use crate::stream::Stream;
+use crate::net::poll::{self, Interest, Readiness, Woke};
+use crate::net::stream::Stream;
 
 /// Whether a drain emptied the socket or stopped at the batch limit.
 #[derive(Debug, PartialEq, Eq)]
@@ -167,7 +167,7 @@ impl Connection {
         wakers: &[BorrowedFd<'_>],
         deadline: Option<Instant>,
     ) -> Result<Woke> {
-        readiness::wait_any(self.socket.as_fd(), Interest::Read, wakers, deadline).map_err(io_err)
+        poll::wait_any(self.socket.as_fd(), Interest::Read, wakers, deadline).map_err(io_err)
     }
 
     /// Sends one text frame, waiting for room in the socket until `deadline`.
@@ -185,7 +185,7 @@ impl Connection {
         }
         MutexGuard::unlock_fair(ws);
         loop {
-            match readiness::wait(self.socket.as_fd(), Interest::Write, None, Some(deadline))
+            match poll::wait(self.socket.as_fd(), Interest::Write, None, Some(deadline))
                 .map_err(io_err)?
             {
                 Readiness::TimedOut => return Err(Error::Timeout(TimeoutKind::Write)),

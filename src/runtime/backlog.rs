@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::wake::Waker;
+use crate::net::waker::Waker;
 
 /// What the reader does when `event_queue_capacity` Slack events wait unconsumed.
 /// Lifecycle events are never dropped and never wait.

@@ -6,7 +6,7 @@ use crossbeam_channel::{Receiver, Sender};
 use parking_lot::Mutex;
 
 use crate::error::{Error, NoReplyCause};
-use crate::event::Reply;
+use crate::events::event::Reply;
 
 /// How one send ends: a reply (`None` for frames that expect none), or an error.
 pub(crate) type Outcome = Result<Option<Reply>, Error>;
