@@ -3,5 +3,6 @@
 
 pub(crate) mod backoff;
 pub(crate) mod lifecycle;
+pub(crate) mod outbox;
 pub(crate) mod rate_limit;
 pub(crate) mod reply_waiters;

@@ -18,10 +18,11 @@ use crate::events::handlers::Handlers;
 use crate::events::stream::Events;
 use crate::net::waker::Waker;
 use crate::protocol::lifecycle::State;
+use crate::protocol::outbox::{Queued, Slot};
 use crate::protocol::reply_waiters::{oneshot, Outcome};
 use crate::runtime::keepalive;
 use crate::runtime::reader::Reader;
-use crate::runtime::shared::{Queued, Shared, Slot};
+use crate::runtime::shared::Shared;
 use crate::stats::Stats;
 
 /// A Slack RTM client.

@@ -56,7 +56,7 @@ pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Signal>) {
         let deadline = sent_at + pong_within;
         let mut body = Map::new();
         body.insert("time".into(), Value::from(unix_millis()));
-        let text = match crate::runtime::shared::encode_frame(id, "ping", body) {
+        let text = match crate::runtime::sender::encode_frame(id, "ping", body) {
             Ok(t) => t,
             Err(e) => {
                 log::error!("cannot encode a ping: {e}");

@@ -4,4 +4,5 @@
 pub(crate) mod backlog;
 pub(crate) mod keepalive;
 pub(crate) mod reader;
+pub(crate) mod sender;
 pub(crate) mod shared;
