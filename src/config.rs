@@ -10,6 +10,12 @@ use crate::net::connector::{Connector, ConnectorRef};
 use crate::protocol::rate_limit::RateLimit;
 use crate::runtime::backlog::SlowConsumerPolicy;
 
+mod proxy;
+mod tls;
+
+pub use proxy::Proxy;
+pub use tls::{ClientIdentity, TlsOptions};
+
 /// The protocol's limit on one client frame: Slack disconnects a client that sends more.
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 
@@ -118,200 +124,6 @@ pub struct StartOptions {
     pub batch_presence_aware: bool,
     /// Only deliver presence events for users subscribed to with `presence_sub`.
     pub presence_sub: bool,
-}
-
-/// TLS settings for both the Web API (HTTPS) and the websocket (WSS) — the counterpart of
-/// the Node `tls` option. Certificate verification is always on.
-///
-/// ```
-/// use slack_rtm::TlsOptions;
-/// let tls = TlsOptions::default();
-/// assert!(tls.ca_pem.is_none());
-/// ```
-#[derive(Clone, Default)]
-pub struct TlsOptions {
-    /// PEM text of one or more CA certificates that replace the system's trusted roots
-    /// (Node: `ca`).
-    pub ca_pem: Option<Vec<u8>>,
-    /// A client certificate to present (Node: `pfx` + `passphrase`, or `cert` + `key`).
-    pub identity: Option<ClientIdentity>,
-}
-
-impl fmt::Debug for TlsOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TlsOptions")
-            .field("ca_pem", &self.ca_pem.as_ref().map(|c| c.len()))
-            .field("identity", &self.identity.as_ref().map(|_| "[set]"))
-            .finish()
-    }
-}
-
-/// A client certificate and its private key.
-#[derive(Clone)]
-pub enum ClientIdentity {
-    /// A PKCS#12 archive and its passphrase (Node: `pfx` + `passphrase`).
-    Pkcs12 {
-        /// The DER bytes of the archive.
-        der: Vec<u8>,
-        /// Its passphrase.
-        passphrase: String,
-    },
-    /// A PEM certificate chain and an unencrypted PKCS#8 PEM key (Node: `cert` + `key`).
-    Pem {
-        /// The certificate chain, PEM.
-        cert: Vec<u8>,
-        /// The private key, PEM (PKCS#8).
-        key: Vec<u8>,
-    },
-}
-
-/// An HTTP CONNECT proxy that carries both the Web API calls and the websocket.
-///
-/// ```
-/// use slack_rtm::Proxy;
-/// let p = Proxy::new("http://user:secret@proxy.internal:3128").unwrap();
-/// assert!(!format!("{p:?}").contains("secret"));
-/// assert!(p.applies_to("slack.com"));
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct Proxy {
-    pub(crate) host: String,
-    pub(crate) port: u16,
-    pub(crate) credentials: Option<(String, Secret)>,
-    /// The URL as given, for ureq (it holds the credentials: never logged).
-    pub(crate) url: Secret,
-    /// `NO_PROXY` entries: hosts (and their subdomains) reached directly.
-    pub(crate) no_proxy: Vec<String>,
-}
-
-impl Proxy {
-    /// Parses `http://[user:password@]host[:port]` (port defaults to 80).
-    ///
-    /// # Errors
-    /// [`Error::Config`] for another scheme or a malformed URL.
-    pub fn new(url: &str) -> Result<Self> {
-        let uri: tungstenite::http::Uri = url
-            .parse()
-            .map_err(|_| Error::Config("proxy URL is not a valid URL".into()))?;
-        match uri.scheme_str() {
-            Some("http") => {}
-            None => return Proxy::new(&format!("http://{url}")),
-            Some(other) => {
-                return Err(Error::Config(format!(
-                    "proxy scheme {other:?} is not supported; use http://"
-                )))
-            }
-        }
-        let authority = uri
-            .authority()
-            .ok_or_else(|| Error::Config("proxy URL has no host".into()))?;
-        let host = authority
-            .host()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_string();
-        let port = authority.port_u16().unwrap_or(80);
-        let credentials = authority.as_str().rsplit_once('@').map(|(userinfo, _)| {
-            let (user, pass) = userinfo.split_once(':').unwrap_or((userinfo, ""));
-            (user.to_string(), Secret::new(pass))
-        });
-        Ok(Proxy {
-            host,
-            port,
-            credentials,
-            url: Secret::new(url),
-            no_proxy: Vec::new(),
-        })
-    }
-
-    /// The proxy named by the environment: `HTTPS_PROXY`, `https_proxy`, `ALL_PROXY` or
-    /// `all_proxy` (the first set), with `NO_PROXY` / `no_proxy` honoured. `None` when
-    /// none is set or the value is not a valid `http://` proxy URL.
-    ///
-    /// ```
-    /// // With no proxy variables set, there is no proxy.
-    /// if std::env::var_os("HTTPS_PROXY").is_none() && std::env::var_os("https_proxy").is_none()
-    ///     && std::env::var_os("ALL_PROXY").is_none() && std::env::var_os("all_proxy").is_none() {
-    ///     assert!(slack_rtm::Proxy::from_env().is_none());
-    /// }
-    /// ```
-    pub fn from_env() -> Option<Proxy> {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        let url = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
-            .iter()
-            .find_map(|k| var(k))?;
-        let mut proxy = match Proxy::new(url.trim()) {
-            Ok(p) => p,
-            Err(e) => {
-                log::warn!("ignoring the proxy from the environment: {e}");
-                return None;
-            }
-        };
-        if let Some(list) = var("NO_PROXY").or_else(|| var("no_proxy")) {
-            proxy = proxy.no_proxy(list.split(','));
-        }
-        Some(proxy)
-    }
-
-    /// Hosts to reach directly: an entry matches the host itself and its subdomains
-    /// (`example.com` and `.example.com` both match `api.example.com`); `*` matches all.
-    pub fn no_proxy<I, S>(mut self, hosts: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.no_proxy.extend(
-            hosts
-                .into_iter()
-                .map(|h| {
-                    h.as_ref()
-                        .trim()
-                        .trim_start_matches('.')
-                        .to_ascii_lowercase()
-                })
-                .map(|h| match h.rsplit_once(':') {
-                    // Drop a port, but not from a bare IPv6 address.
-                    Some((host, port))
-                        if port.chars().all(|c| c.is_ascii_digit()) && !host.contains(':') =>
-                    {
-                        host.to_string()
-                    }
-                    _ => h,
-                })
-                .filter(|h| !h.is_empty()),
-        );
-        self
-    }
-
-    /// Whether connections to `host` go through this proxy (false when `NO_PROXY`
-    /// names it).
-    pub fn applies_to(&self, host: &str) -> bool {
-        let host = host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_ascii_lowercase();
-        !self.no_proxy.iter().any(|entry| {
-            entry == "*"
-                || host == *entry
-                || host
-                    .strip_suffix(entry.as_str())
-                    .is_some_and(|rest| rest.ends_with('.'))
-        })
-    }
-}
-
-impl fmt::Debug for Proxy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Proxy")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field(
-                "credentials",
-                &self.credentials.as_ref().map(|_| "[redacted]"),
-            )
-            .field("no_proxy", &self.no_proxy)
-            .finish()
-    }
 }
 
 /// Every setting of an [`RtmClient`](crate::RtmClient), with its default.
@@ -680,32 +492,5 @@ mod tests {
     fn token_never_appears_in_debug() {
         let c = Config::new("xoxb-super-secret".into());
         assert!(!format!("{c:?}").contains("super-secret"));
-    }
-
-    #[test]
-    fn proxy_url_parses_credentials_and_hides_them() {
-        let p = Proxy::new("http://u:pw@example.test:8080").unwrap();
-        assert_eq!((p.host.as_str(), p.port), ("example.test", 8080));
-        assert_eq!(p.credentials.as_ref().unwrap().1.expose(), "pw");
-        assert!(Proxy::new("socks5://x:1").is_err());
-    }
-
-    #[test]
-    fn no_proxy_matches_hosts_and_subdomains() {
-        let p = Proxy::new("proxy:3128").unwrap().no_proxy([
-            "localhost",
-            ".internal.example",
-            "10.0.0.1:8080",
-        ]);
-        assert_eq!(p.port, 3128);
-        assert!(!p.applies_to("localhost"));
-        assert!(!p.applies_to("api.internal.example"));
-        assert!(!p.applies_to("10.0.0.1"));
-        assert!(p.applies_to("slack.com"));
-        assert!(p.applies_to("notinternal.example"));
-        assert!(!Proxy::new("http://p")
-            .unwrap()
-            .no_proxy(["*"])
-            .applies_to("slack.com"));
     }
 }

@@ -216,7 +216,68 @@ fn trusting(pki: &Pki) -> TlsOptions {
     }
 }
 
+/// A "proxy" that accepts connections and never answers: whatever it is given is lost.
+struct Swallower {
+    port: u16,
+    accepted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Swallower {
+    fn start() -> Swallower {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = accepted.clone();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for conn in listener.incoming().flatten() {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                held.push(conn);
+            }
+        });
+        Swallower { port, accepted }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn accepted(&self) -> usize {
+        self.accepted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 // ---- tests -------------------------------------------------------------------------------
+
+#[test]
+fn a_proxy_from_the_environment_never_swallows_loopback_traffic() {
+    let swallower = Swallower::start();
+    let env_proxy = Proxy::from_env_vars(|name| {
+        (name == "HTTPS_PROXY" || name == "ALL_PROXY").then(|| swallower.url())
+    })
+    .expect("a proxy from these variables");
+    let fake = common::fake();
+    let client = common::builder(&fake).proxy(env_proxy).build().unwrap();
+    client.start().unwrap();
+    client.send_message("straight to loopback", "C1").unwrap();
+    assert_eq!(swallower.accepted(), 0, "loopback went to the proxy");
+}
+
+#[test]
+fn an_explicit_proxy_is_used_even_for_loopback() {
+    let swallower = Swallower::start();
+    let fake = common::fake();
+    let client = common::builder(&fake)
+        .proxy(Proxy::new(&swallower.url()).unwrap())
+        .auto_reconnect(false)
+        .http_timeout(Duration::from_millis(300))
+        .start_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    assert!(client.start().is_err(), "the swallowing proxy answered?");
+    assert!(swallower.accepted() >= 1, "the explicit proxy was bypassed");
+    assert!(fake.peers().is_empty(), "{:?}", fake.peers());
+}
 
 #[test]
 #[ignore = "needs Debian's tinyproxy: .ci/run installs it and runs them"]
