@@ -114,6 +114,32 @@ pub enum Error {
     /// A wait reached its deadline; [`TimeoutKind`] names which setting controls it.
     Timeout(TimeoutKind),
 
+    /// [`RtmClient::start`](crate::RtmClient::start) did not see the client become ready
+    /// within `start_timeout`. `last` is the error of the last connection attempt, if one
+    /// failed (also given as [`source`](std::error::Error::source)), so the message explains
+    /// itself without a logger.
+    ///
+    /// ```
+    /// use slack_rtm::{Error, ErrorCode};
+    /// let e = Error::StartTimeout { last: Some(Box::new(Error::KeepAliveTimeout)) };
+    /// assert_eq!(e.code(), ErrorCode::Timeout);
+    /// assert!(e.to_string().contains("ping"));
+    /// ```
+    StartTimeout {
+        /// Why the last attempt failed, if one did.
+        last: Option<Box<Error>>,
+    },
+
+    /// The client could not do its own work: a thread could not be spawned, a wake-up pipe
+    /// could not be created, or one of its threads panicked. Not a configuration problem:
+    /// starting again may work.
+    ///
+    /// ```
+    /// use slack_rtm::Error;
+    /// assert!(!Error::Internal("the reader thread panicked".into()).is_fatal());
+    /// ```
+    Internal(String),
+
     /// A frame to send is larger than the protocol's 16 KB limit (Slack would disconnect
     /// the client). Nothing was sent; the connection stays up.
     FrameTooLarge {
@@ -163,6 +189,10 @@ pub enum NoReplyCause {
     ConnectionLost,
     /// The client was disconnected (by `disconnect`, drop, or a fatal error).
     Disconnected,
+    /// The frame's write deadline passed while it was partly handed to the socket and
+    /// frames written after it may have pushed it out: the connection was ended, but the
+    /// frame may have reached Slack.
+    WriteUnfinished,
 }
 
 /// Which deadline an [`Error::Timeout`] hit.
@@ -182,6 +212,9 @@ pub enum TimeoutKind {
     /// The outgoing rate limit would not let the frame go before its deadline; nothing was
     /// sent.
     RateLimit,
+    /// `queue_timeout`: the frame waited in the outgoing queue (for the client to be ready
+    /// or for the rate limit) and was withdrawn; nothing was sent.
+    Queue,
 }
 
 /// The reply data of a rejected send (Node: `RTMPlatformError.data`).
@@ -294,6 +327,8 @@ pub enum ErrorCode {
     InvalidArgument,
     /// [`Error::Shutdown`].
     Shutdown,
+    /// [`Error::Internal`].
+    Internal,
 }
 
 /// Slack's Web API errors after which retrying with the same token can never work.
@@ -335,7 +370,8 @@ impl Error {
             Error::KeepAliveTimeout => ErrorCode::KeepAliveTimeout,
             Error::KeepAliveConfig(_) => ErrorCode::KeepAliveConfigError,
             Error::Config(_) => ErrorCode::ConfigError,
-            Error::Timeout(_) => ErrorCode::Timeout,
+            Error::Timeout(_) | Error::StartTimeout { .. } => ErrorCode::Timeout,
+            Error::Internal(_) => ErrorCode::Internal,
             Error::FrameTooLarge { .. } => ErrorCode::FrameTooLarge,
             Error::Protocol(_) => ErrorCode::ProtocolError,
             Error::QueueFull { .. } => ErrorCode::QueueFull,
@@ -396,6 +432,9 @@ impl fmt::Display for Error {
                     NoReplyCause::TimedOut => "reply_timeout passed",
                     NoReplyCause::ConnectionLost => "the connection was lost",
                     NoReplyCause::Disconnected => "the client disconnected",
+                    NoReplyCause::WriteUnfinished => {
+                        "its write did not finish before its deadline and the connection was ended; it may have been sent"
+                    }
                 };
                 write!(f, "no reply received for frame {id}: {why}")
             }
@@ -443,6 +482,9 @@ impl fmt::Display for Error {
                     TimeoutKind::RateLimit => {
                         "the outgoing rate limit did not allow the frame before its deadline; nothing was sent"
                     }
+                    TimeoutKind::Queue => {
+                        "the frame waited in the outgoing queue longer than queue_timeout; nothing was sent"
+                    }
                 };
                 f.write_str(what)
             }
@@ -460,6 +502,14 @@ impl fmt::Display for Error {
             }
             Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
             Error::Shutdown => f.write_str("the client was shut down"),
+            Error::StartTimeout { last: None } => {
+                f.write_str("the client did not become ready within start_timeout")
+            }
+            Error::StartTimeout { last: Some(e) } => write!(
+                f,
+                "the client did not become ready within start_timeout; last attempt: {e}"
+            ),
+            Error::Internal(m) => write!(f, "internal failure: {m}"),
         }
     }
 }
@@ -478,6 +528,7 @@ impl std::error::Error for Error {
                 .source
                 .as_deref()
                 .map(|s| s as &(dyn std::error::Error + 'static)),
+            Error::StartTimeout { last: Some(e) } => Some(e.as_ref()),
             _ => None,
         }
     }

@@ -286,11 +286,11 @@ impl RtmClient {
         };
         let stop = Arc::new(
             Waker::new()
-                .map_err(|e| Error::Config(format!("cannot create a wake-up pipe: {e}")))?,
+                .map_err(|e| Error::Internal(format!("cannot create a wake-up pipe: {e}")))?,
         );
         let number = shared.begin_session();
         let (ka_tx, ka_rx) = crossbeam_channel::unbounded();
-        let spawn_err = |e: std::io::Error| Error::Config(format!("cannot spawn a thread: {e}"));
+        let spawn_err = |e: std::io::Error| Error::Internal(format!("cannot spawn a thread: {e}"));
         let keepalive = std::thread::Builder::new()
             .name("slack-rtm-keepalive".into())
             .spawn({
@@ -315,7 +315,7 @@ impl RtmClient {
                 // The keepalive ends once its channel's sender (inside the reader) is gone.
                 shared.end_session(number, Some(spawn_err(e)));
                 let _ = keepalive.join();
-                return Err(Error::Config("cannot spawn the reader thread".into()));
+                return Err(Error::Internal("cannot spawn the reader thread".into()));
             }
         };
         Ok(Session {

@@ -81,7 +81,7 @@ impl Shared {
         }
         let backlog = Arc::new(
             Backlog::new(config.event_queue_capacity)
-                .map_err(|e| Error::Config(format!("cannot create a wake-up pipe: {e}")))?,
+                .map_err(|e| Error::Internal(format!("cannot create a wake-up pipe: {e}")))?,
         );
         let outgoing = Outgoing::new(config.outgoing_queue_capacity, config.rate_limit);
         Ok(Self {
@@ -107,9 +107,9 @@ impl Shared {
             reconnect_requested: AtomicBool::new(false),
             cache,
             nudge: Waker::new()
-                .map_err(|e| Error::Config(format!("cannot create a wake-up pipe: {e}")))?,
+                .map_err(|e| Error::Internal(format!("cannot create a wake-up pipe: {e}")))?,
             outbox_waker: Waker::new()
-                .map_err(|e| Error::Config(format!("cannot create a wake-up pipe: {e}")))?,
+                .map_err(|e| Error::Internal(format!("cannot create a wake-up pipe: {e}")))?,
         })
     }
 
