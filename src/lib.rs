@@ -68,8 +68,21 @@
 //!   corporate networks; [`RtmClient::reconnect`] resets a connection on demand.
 //!
 //! # Features
-//! - `fake-slack` (default): [`fake::FakeSlack`], an embedded fake Slack (Web API +
-//!   RTM websocket on loopback) for demos and for testing your bot.
+//! - `fake-slack` (off by default): the `fake` module, an embedded fake Slack (Web API +
+//!   RTM websocket on loopback) and a test kit for testing your bot without a workspace.
+//!   Turn it on for your tests only, so that it stays out of your production build:
+//!
+//!   ```toml
+//!   [dependencies]
+//!   slack-rtm = "0.1"
+//!
+//!   [dev-dependencies]
+//!   slack-rtm = { version = "0.1", features = ["fake-slack"] }
+//!   ```
+//!
+//!   Cargo enables a dev-dependency's features for tests, examples, benches and
+//!   doctests only (resolver 2, the default since edition 2021), so `cargo build`
+//!   leaves the fake out and `cargo test` has it.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
