@@ -99,6 +99,7 @@ mod stats;
 pub mod dedup;
 #[cfg(feature = "fake-slack")]
 pub mod fake;
+pub mod socket_mode;
 pub mod typed;
 pub mod web_api;
 

@@ -1,0 +1,20 @@
+//! Socket Mode: the same blocking client shape as RTM, for the Slack apps that receive
+//! their events, slash commands and interactions over a websocket they open themselves.
+//!
+//! Layers, as elsewhere in the crate:
+//! - `protocol/`: pure decisions (frame classification, acks and their deadline,
+//!   deduplication, liveness, the connect budget, the refresh/pool plan);
+//! - `requests/`: what Slack asks of the app, with typed views of each payload.
+//!
+//! Read the protocol reference in the crate's repository
+//! (`socket-mode-protocol.md`) for the rules these follow.
+
+pub(crate) mod protocol;
+pub(crate) mod requests;
+
+pub use protocol::ack::MAX_ACK_BYTES;
+pub use protocol::control::{Disconnect, DisconnectReason, Hello};
+pub use requests::events_api::EventsApi;
+pub use requests::interaction::{BlockAction, Interaction, InteractionKind};
+pub use requests::request::{Request, RequestKind};
+pub use requests::slash_command::SlashCommand;
