@@ -96,6 +96,12 @@ pub(crate) fn handle(shared: &Shared, call: ApiCall) -> ApiReply {
         }
     });
 
+    // Socket Mode's connect call takes the app token, in the header only (src/fake/socket_mode/).
+    if call.method == "apps.connections.open" {
+        if let Some(sm) = shared.socket_mode.get() {
+            return sm.connections_open(&call);
+        }
+    }
     if !METHODS.contains(&call.method.as_str()) {
         return ApiReply::error("unknown_method");
     }

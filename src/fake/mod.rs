@@ -102,6 +102,7 @@ mod listen;
 mod rtm;
 mod script;
 mod shared;
+pub mod socket_mode;
 mod ts;
 mod ws;
 
@@ -353,6 +354,7 @@ impl FakeSlackBuilder {
             tls,
         };
         let shared = Arc::new(Shared::new(settings, api_url, ws_url_base, state)?);
+        socket_mode::server::start(&shared)?;
         let mut accept_loops = Vec::new();
         let started = listen::spawn_accept_loop("fake-slack-api", api, shared.clone(), |s, tcp| {
             http::serve(s, tcp)
@@ -443,6 +445,18 @@ impl FakeSlack {
     /// The valid token.
     pub fn token(&self) -> &str {
         &self.shared.settings.token
+    }
+
+    /// The Socket Mode side of this server: `apps.connections.open` on the same Web API,
+    /// its sockets, envelopes and acks. See [`socket_mode`].
+    ///
+    /// ```
+    /// let slack = slack_rtm::fake::FakeSlack::start()?;
+    /// assert_eq!(slack.socket_mode().open_sessions(), 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn socket_mode(&self) -> socket_mode::FakeSocketMode {
+        socket_mode::FakeSocketMode::new(self.shared.clone())
     }
 
     // ----- scripting: server to client -----

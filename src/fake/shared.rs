@@ -193,6 +193,8 @@ pub(crate) struct Shared {
     pub(crate) threads: Mutex<Vec<JoinHandle<()>>>,
     /// The peer address of every accepted connection (Web API and websocket).
     pub(crate) peers: Mutex<Vec<std::net::SocketAddr>>,
+    /// The Socket Mode side (src/fake/socket_mode/), set once at start.
+    pub(crate) socket_mode: std::sync::OnceLock<Arc<super::socket_mode::server::Server>>,
 }
 
 impl Shared {
@@ -216,6 +218,7 @@ impl Shared {
             conns: Mutex::new(HashMap::new()),
             threads: Mutex::new(Vec::new()),
             peers: Mutex::new(Vec::new()),
+            socket_mode: std::sync::OnceLock::new(),
         })
     }
 

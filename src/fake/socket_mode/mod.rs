@@ -1,0 +1,476 @@
+//! The fake's Socket Mode side: [`FakeSocketMode`], reached with
+//! [`FakeSlack::socket_mode`](crate::fake::FakeSlack::socket_mode).
+//!
+//! It follows `socket-mode-protocol.md` strictly, and where the protocol is unknown it
+//! takes the reading that is hardest on a client:
+//! - **`apps.connections.open`** (on the fake's Web API): the app token (`xapp-…`,
+//!   [`FakeSocketMode::DEFAULT_APP_TOKEN`]) only in `Authorization: Bearer`. A token as a
+//!   form or query parameter is `invalid_auth`, a bot or user token
+//!   `not_allowed_token_type`, none `not_authed`. Success gives a URL
+//!   `ws://127.0.0.1:PORT/link/?ticket=…&app_id=…` (`wss://` with TLS) that is single use
+//!   and expires after the URL lifetime (10 s by default): a reused or expired ticket is
+//!   refused with HTTP 401, an unknown one with 404.
+//! - **`hello`** first, with `num_connections` (the sockets open now, this one included,
+//!   plus scripted ghost registrations), `debug_info` and `connection_info.app_id`.
+//!   Beyond 10 sockets the new one gets its `hello` (counting 11), then `disconnect`
+//!   `too_many_websockets`, and is closed a second later.
+//! - **Envelopes** go round robin to the sockets that said hello, sockets asked to
+//!   `disconnect` included until they close (Slack does not say it stops routing to them).
+//!   Envelopes pushed while no socket is open wait for one.
+//! - **Acks** are matched to deliveries and recorded ([`AckRecord`]: latency, late,
+//!   payload, size). An ack of 20 000 bytes or more is recorded as oversized and ignored
+//!   (as if never sent); a payload on an envelope that does not accept one is ignored;
+//!   acks for unknown or empty ids are recorded as unexpected frames.
+//! - **The deadline** (3 s) passes for an unacked envelope: `events_api` is redelivered
+//!   with a new envelope id, the same `event_id`, `retry_attempt` 1, 2, 3 and
+//!   `retry_reason: "timeout"`, at the deadline, then 1 min and 5 min later (configurable);
+//!   the first retry goes out at the deadline even if a late ack is on its way. Slash
+//!   commands and interactions are not redelivered: they are recorded as missed.
+//! - **`disconnect`** with any reason, then the socket is closed after a grace period
+//!   (10 s by default) unless the client closed it first.
+//! - **Liveness**: a websocket Ping every 30 s (configurable); client pings are answered.
+//! - **Faults**: 429 with or without `Retry-After`, error answers, refused upgrades,
+//!   suppressed `hello`, dropped or half-open sockets, duplicate deliveries on two sockets.
+//!
+//! ```
+//! use std::time::Duration;
+//! use serde_json::json;
+//! use slack_rtm::fake::FakeSlack;
+//!
+//! let slack = FakeSlack::start()?;
+//! let sm = slack.socket_mode();
+//! let open = format!("{}apps.connections.open", slack.api_url());
+//! let mut reply = ureq::post(&open)
+//!     .header("Authorization", format!("Bearer {}", sm.app_token()))
+//!     .send_empty()
+//!     .map_err(std::io::Error::other)?;
+//! let body: serde_json::Value = serde_json::from_reader(reply.body_mut().as_reader())?;
+//! let (mut ws, _) = tungstenite::connect(body["url"].as_str().unwrap_or_default())
+//!     .map_err(std::io::Error::other)?;
+//! let hello: serde_json::Value = serde_json::from_str(ws.read().map_err(std::io::Error::other)?.to_text().unwrap_or_default())?;
+//! assert_eq!(hello["num_connections"], 1);
+//!
+//! let id = sm.push_slash_command("/deploy", "staging");
+//! let envelope: serde_json::Value = serde_json::from_str(ws.read().map_err(std::io::Error::other)?.to_text().unwrap_or_default())?;
+//! assert_eq!(envelope["envelope_id"], id.as_str());
+//! let ack = json!({"envelope_id": id, "payload": {"text": "Deploying…"}});
+//! ws.send(tungstenite::Message::text(ack.to_string())).map_err(std::io::Error::other)?;
+//!
+//! let ack = sm.wait_for_ack(&id, Duration::from_secs(5)).expect("acked");
+//! assert!(!ack.late);
+//! assert_eq!(ack.payload, Some(json!({"text": "Deploying…"})));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod envelopes;
+pub(crate) mod server;
+mod session;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::fake::shared::Shared;
+use server::{Command, Server};
+
+/// One envelope as the fake delivered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Delivery {
+    /// Its `envelope_id`.
+    pub envelope_id: String,
+    /// Its `type` (`events_api`, `slash_commands`, `interactive`, or a pushed one).
+    pub kind: String,
+    /// `payload.type`.
+    pub payload_type: Option<String>,
+    /// `payload.event_id` (`events_api`).
+    pub event_id: Option<String>,
+    /// 0 for a first delivery, 1–3 for retries.
+    pub retry_attempt: u32,
+    /// The session it went to (see [`FakeSocketMode::session_ids`]).
+    pub session: u64,
+    /// When it was handed to the session.
+    pub delivered_at: Instant,
+    /// Whether a valid ack came for it.
+    pub acked: bool,
+}
+
+/// One ack as the fake received it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AckRecord {
+    /// The envelope it acks.
+    pub envelope_id: String,
+    /// The session it came on.
+    pub session: u64,
+    /// The session the envelope went to.
+    pub delivered_on: u64,
+    /// From delivery to ack.
+    pub latency: Duration,
+    /// Later than the ack deadline (3 s by default).
+    pub late: bool,
+    /// The response payload, when one was sent and the envelope accepts it.
+    pub payload: Option<Value>,
+    /// The frame's size in bytes.
+    pub bytes: usize,
+    /// 20 000 bytes or more: ignored, as Slack ignores it.
+    pub oversized: bool,
+    /// A payload was sent for an envelope that does not accept one (it was ignored).
+    pub payload_ignored: bool,
+    /// The envelope had been acked before.
+    pub duplicate: bool,
+}
+
+/// The Socket Mode side of a [`FakeSlack`](crate::fake::FakeSlack): script envelopes and
+/// faults, observe deliveries and acks. Cheap to clone; see the [module docs](self).
+#[derive(Clone)]
+pub struct FakeSocketMode {
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for FakeSocketMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeSocketMode")
+            .field("open_sessions", &self.open_sessions())
+            .finish_non_exhaustive()
+    }
+}
+
+impl FakeSocketMode {
+    /// The app-level token a default server accepts for `apps.connections.open`.
+    pub const DEFAULT_APP_TOKEN: &'static str = "xapp-1-A0FAKEAPP-1-fake-app-token";
+    /// The app id in `hello` and in socket URLs.
+    pub const APP_ID: &'static str = "A0FAKEAPP";
+
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        Self { shared }
+    }
+
+    fn server(&self) -> &Server {
+        match self.shared.socket_mode.get() {
+            Some(s) => s,
+            None => unreachable!("the Socket Mode server starts with the fake"),
+        }
+    }
+
+    // ----- settings -----
+
+    /// The valid app token.
+    ///
+    /// ```
+    /// let slack = slack_rtm::fake::FakeSlack::start()?;
+    /// assert!(slack.socket_mode().app_token().starts_with("xapp-"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn app_token(&self) -> String {
+        self.server().state.lock().app_token.clone()
+    }
+
+    /// Replaces the valid app token.
+    pub fn set_app_token(&self, token: impl Into<String>) {
+        self.server().update(|st| st.app_token = token.into());
+    }
+
+    /// How long a socket URL stays valid. Default 10 s; `Duration::ZERO` expires every
+    /// URL on arrival.
+    pub fn set_url_ttl(&self, ttl: Duration) {
+        self.server().update(|st| st.url_ttl = ttl);
+    }
+
+    /// The ack deadline. Default 3 s, as Slack's; shorten it to test retries quickly.
+    pub fn set_ack_deadline(&self, deadline: Duration) {
+        self.server().update(|st| st.ack_deadline = deadline);
+    }
+
+    /// When `events_api` retries 1, 2 and 3 go out, each after the previous delivery's
+    /// deadline. Default 0 s, 1 min, 5 min.
+    pub fn set_retry_delays(&self, delays: [Duration; 3]) {
+        self.server().update(|st| st.retry_delays = delays);
+    }
+
+    /// How long after a `disconnect` the server closes the socket. Default 10 s.
+    pub fn set_disconnect_close_after(&self, grace: Duration) {
+        self.server().update(|st| st.disconnect_close_after = grace);
+    }
+
+    /// How often the server pings each socket (sessions opened later). Default 30 s;
+    /// `None` never.
+    pub fn set_ping_interval(&self, every: Option<Duration>) {
+        self.server().update(|st| st.ping_interval = every);
+    }
+
+    /// Whether envelopes still go to sockets asked to `disconnect`. Default true.
+    pub fn set_route_to_draining(&self, route: bool) {
+        self.server().update(|st| st.route_to_draining = route);
+    }
+
+    // ----- envelopes -----
+
+    /// Pushes an Events API event (wrapped in an `event_callback` with a fresh `event_id`);
+    /// returns the envelope id.
+    ///
+    /// ```
+    /// let slack = slack_rtm::fake::FakeSlack::start()?;
+    /// let id = slack.socket_mode().push_event(serde_json::json!({"type": "app_mention", "text": "hi"}));
+    /// assert!(!id.is_empty()); // delivered once a client has a socket open
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn push_event(&self, event: Value) -> String {
+        let server = self.server();
+        let (event_id, team, bot) = {
+            let mut st = server.state.lock();
+            let id = &self.shared.settings.identity;
+            (st.new_event_id(), id.team_id.clone(), id.bot_id.clone())
+        };
+        let payload = envelopes::event_callback(event, &event_id, &team, Self::APP_ID, &bot);
+        server.push("events_api", payload, false, Some(event_id))
+    }
+
+    /// Pushes a slash command run by the default user in `#general`; returns the envelope
+    /// id. See [`FakeSocketMode::push_slash_command_with`] for other fields.
+    pub fn push_slash_command(&self, command: &str, text: &str) -> String {
+        self.push_slash_command_with(command, text, Value::Null)
+    }
+
+    /// Pushes a slash command, `fields` (an object) replacing default form fields such as
+    /// `user_id` or `channel_id`; returns the envelope id.
+    pub fn push_slash_command_with(&self, command: &str, text: &str, fields: Value) -> String {
+        let team = self.shared.settings.identity.team_id.clone();
+        let payload = envelopes::slash_command(command, text, &fields, &team, Self::APP_ID);
+        self.server().push("slash_commands", payload, true, None)
+    }
+
+    /// Pushes an interactivity payload (`block_actions`, `view_submission`, …);
+    /// `accepts_response_payload` is set as Slack does (true for `view_submission` and
+    /// `block_suggestion`). Returns the envelope id.
+    pub fn push_interactive(&self, payload: Value) -> String {
+        let kind = payload.get("type").and_then(Value::as_str).unwrap_or("");
+        let accepts = envelopes::interactive_accepts_response(kind);
+        self.server().push("interactive", payload, accepts, None)
+    }
+
+    /// Pushes an envelope of any `kind` (an unknown one, say) with this payload; returns
+    /// its id.
+    pub fn push_envelope(
+        &self,
+        kind: &str,
+        payload: Value,
+        accepts_response_payload: bool,
+    ) -> String {
+        self.server()
+            .push(kind, payload, accepts_response_payload, None)
+    }
+
+    /// Sends an arbitrary text frame (not tracked) to every socket that said hello;
+    /// returns how many.
+    pub fn push_raw(&self, text: impl Into<String>) -> usize {
+        let text = tungstenite::Utf8Bytes::from(text.into());
+        let sessions = self.server().sessions.lock();
+        sessions
+            .values()
+            .filter(|s| s.greeted)
+            .filter(|s| s.send(Command::Text(text.clone())))
+            .count()
+    }
+
+    /// The next `n` envelopes go to two sockets at once (when two are open), with the
+    /// same envelope id, as Slack has been seen to do.
+    pub fn duplicate_next(&self, n: usize) {
+        self.server().update(|st| st.duplicate_next = n);
+    }
+
+    // ----- control frames and faults -----
+
+    /// Sends `disconnect` with `reason` (`warning`, `refresh_requested`, `link_disabled`,
+    /// `too_many_websockets`, or any other) on every open socket; returns how many.
+    pub fn send_disconnect(&self, reason: &str) -> usize {
+        self.to_sessions(None, || Command::Disconnect(reason.to_owned()))
+    }
+
+    /// Sends `disconnect` with `reason` on socket `session` only; false if it is gone.
+    pub fn send_disconnect_to(&self, session: u64, reason: &str) -> bool {
+        self.to_sessions(Some(session), || Command::Disconnect(reason.to_owned())) == 1
+    }
+
+    /// Closes every socket at once, without a close frame.
+    pub fn drop_connections(&self) {
+        self.to_sessions(None, || Command::Drop);
+    }
+
+    /// Closes every socket cleanly (close frame 1000).
+    pub fn close_connections(&self) {
+        self.to_sessions(None, || Command::Close);
+    }
+
+    /// Makes every open socket half-open: no reads, no writes, no pings, TCP left open,
+    /// until [`FakeSocketMode::drop_connections`].
+    pub fn go_silent(&self) {
+        self.to_sessions(None, || Command::Silent);
+    }
+
+    /// Answers the next `n` valid `apps.connections.open` calls with HTTP 429 and
+    /// `Retry-After: retry_after_secs` (no header when `None`).
+    pub fn rate_limit_connect(&self, n: usize, retry_after_secs: Option<u64>) {
+        self.server()
+            .update(|st| st.rate_limit_connect = (n, retry_after_secs));
+    }
+
+    /// Answers the next valid `apps.connections.open` call with `{"ok":false,"error":
+    /// error}` (e.g. `internal_error`, `invalid_auth`); calls queue up.
+    pub fn fail_connect(&self, error: &str) {
+        self.server()
+            .update(|st| st.connect_errors.push_back(error.to_owned()));
+    }
+
+    /// Refuses the next `n` websocket upgrades with HTTP `status` (408, 409, 503, …).
+    /// Their URLs are not used up.
+    pub fn fail_upgrades(&self, n: usize, status: u16) {
+        self.server().update(|st| st.fail_upgrades = (n, status));
+    }
+
+    /// The next `n` sockets open but never get `hello` (nor envelopes).
+    pub fn suppress_hello(&self, n: usize) {
+        self.server().update(|st| st.suppress_hello = n);
+    }
+
+    /// Counts `n` stale registrations toward `num_connections` and the 10-socket limit.
+    pub fn set_ghost_registrations(&self, n: usize) {
+        self.server().update(|st| st.ghosts = n);
+    }
+
+    // ----- observing -----
+
+    /// `apps.connections.open` calls, refused ones included.
+    pub fn connect_calls(&self) -> usize {
+        self.server().state.lock().connect_calls
+    }
+
+    /// The error codes of refused `apps.connections.open` calls, in order.
+    pub fn refused_connect_calls(&self) -> Vec<String> {
+        self.server().state.lock().refused_connect_calls.clone()
+    }
+
+    /// Sockets opened with a valid URL so far.
+    pub fn sessions_opened(&self) -> usize {
+        self.server().state.lock().sessions_opened
+    }
+
+    /// Sockets open now.
+    pub fn open_sessions(&self) -> usize {
+        self.server().state.lock().open_sessions
+    }
+
+    /// The most sockets that were open at once.
+    pub fn max_open_sessions(&self) -> usize {
+        self.server().state.lock().max_open_sessions
+    }
+
+    /// The ids of the sockets open now, oldest first.
+    pub fn session_ids(&self) -> Vec<u64> {
+        self.server().sessions.lock().keys().copied().collect()
+    }
+
+    /// Blocks until at least `n` sockets were opened; false after `timeout`.
+    pub fn wait_for_sessions_opened(&self, n: usize, timeout: Duration) -> bool {
+        self.server()
+            .wait_until(timeout, |st| st.sessions_opened >= n)
+    }
+
+    /// Blocks until exactly `n` sockets are open; false after `timeout`.
+    pub fn wait_for_open_sessions(&self, n: usize, timeout: Duration) -> bool {
+        self.server()
+            .wait_until(timeout, |st| st.open_sessions == n)
+    }
+
+    /// Upgrades refused because their URL was reused or expired.
+    pub fn stale_url_upgrades(&self) -> usize {
+        self.server().state.lock().stale_url_upgrades
+    }
+
+    /// Sockets answered with `too_many_websockets` for being over the limit.
+    pub fn too_many_refusals(&self) -> usize {
+        self.server().state.lock().too_many_refusals
+    }
+
+    /// Websocket Pings the clients sent.
+    pub fn client_pings(&self) -> usize {
+        self.server().state.lock().client_pings
+    }
+
+    /// Every envelope delivered so far, in order.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.server().state.lock().deliveries()
+    }
+
+    /// Every ack received so far, in order (oversized and duplicate ones included).
+    pub fn acks(&self) -> Vec<AckRecord> {
+        self.server().state.lock().acks.clone()
+    }
+
+    /// Blocks until a valid ack (not oversized, not a duplicate) for `envelope_id` has
+    /// come, and returns it; `None` after `timeout`.
+    pub fn wait_for_ack(&self, envelope_id: &str, timeout: Duration) -> Option<AckRecord> {
+        let find = |st: &server::State| {
+            st.acks
+                .iter()
+                .find(|a| a.envelope_id == envelope_id && !a.oversized && !a.duplicate)
+                .cloned()
+        };
+        let server = self.server();
+        server.wait_until(timeout, |st| find(st).is_some());
+        find(&server.state.lock())
+    }
+
+    /// Blocks until `n` valid acks in all have come; false after `timeout`.
+    pub fn wait_for_acks(&self, n: usize, timeout: Duration) -> bool {
+        self.server().wait_until(timeout, |st| {
+            st.acks
+                .iter()
+                .filter(|a| !a.oversized && !a.duplicate)
+                .count()
+                >= n
+        })
+    }
+
+    /// Blocks until at least `n` envelopes were delivered; false after `timeout`.
+    pub fn wait_for_deliveries(&self, n: usize, timeout: Duration) -> bool {
+        self.server()
+            .wait_until(timeout, |st| st.deliveries().len() >= n)
+    }
+
+    /// Envelopes whose deadline passed without a valid ack.
+    pub fn missed_acks(&self) -> Vec<String> {
+        self.server().state.lock().missed()
+    }
+
+    /// Blocks until at least `n` envelopes missed their deadline; false after `timeout`.
+    pub fn wait_for_missed_acks(&self, n: usize, timeout: Duration) -> bool {
+        self.server()
+            .wait_until(timeout, |st| st.missed().len() >= n)
+    }
+
+    /// Blocks until at least `n` unexpected client frames came; false after `timeout`.
+    pub fn wait_for_unexpected_frames(&self, n: usize, timeout: Duration) -> bool {
+        self.server()
+            .wait_until(timeout, |st| st.unexpected.len() >= n)
+    }
+
+    /// Client frames that were not valid acks (not JSON, no `envelope_id`, an empty or
+    /// unknown id, binary), described without their content.
+    pub fn unexpected_frames(&self) -> Vec<String> {
+        self.server().state.lock().unexpected.clone()
+    }
+
+    fn to_sessions(&self, only: Option<u64>, make: impl Fn() -> Command) -> usize {
+        let sessions = self.server().sessions.lock();
+        sessions
+            .iter()
+            .filter(|(id, _)| only.is_none_or(|o| o == **id))
+            .filter(|(_, s)| s.send(make()))
+            .count()
+    }
+}

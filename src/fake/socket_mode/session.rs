@@ -1,0 +1,376 @@
+//! One Socket Mode websocket session: the upgrade (scripted refusals, the single-use
+//! ticket, the connection limit), `hello`, then a loop that writes envelopes and control
+//! frames, reads acks, pings the client, and carries out faults.
+
+use std::io;
+use std::net::{Shutdown, TcpStream};
+use std::os::fd::AsFd;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Receiver;
+use serde_json::json;
+use tungstenite::handshake::server::{Callback, ErrorResponse, Request, Response};
+use tungstenite::protocol::frame::coding::CloseCode;
+use tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tungstenite::{Message, WebSocket};
+
+use super::server::{Command, Server, SessionEntry, TicketCheck, MAX_SOCKETS};
+use crate::fake::shared::Shared;
+use crate::net::poll::{wait, Interest};
+use crate::net::stream::Stream;
+use crate::net::waker::Waker;
+
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// After the server sends a close frame, how long it waits for the client's.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long after `too_many_websockets` the server closes the socket itself.
+const TOO_MANY_CLOSE_AFTER: Duration = Duration::from_secs(1);
+/// The largest client frame read (acks over 20 KB are read, recorded and ignored).
+const MAX_CLIENT_MESSAGE: usize = 1 << 20;
+
+/// Serves one connection to the Socket Mode listener.
+pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream) {
+    let Some(server) = shared.socket_mode.get().cloned() else {
+        return;
+    };
+    if let Err(e) = tcp
+        .set_read_timeout(Some(HANDSHAKE_TIMEOUT))
+        .and_then(|()| tcp.set_write_timeout(Some(HANDSHAKE_TIMEOUT)))
+    {
+        log::debug!("fake slack: socket mode socket setup failed: {e}");
+        return;
+    }
+    let stream = match &shared.settings.tls {
+        None => Stream::Plain(tcp),
+        Some(acceptor) => match acceptor.accept(tcp) {
+            Ok(tls) => Stream::Tls(Box::new(tls)),
+            Err(e) => {
+                log::debug!("fake slack: socket mode TLS handshake failed: {e}");
+                return;
+            }
+        },
+    };
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_CLIENT_MESSAGE))
+        .max_frame_size(Some(MAX_CLIENT_MESSAGE));
+    let mut valid = false;
+    let check = UpgradeCheck {
+        server: &server,
+        valid: &mut valid,
+    };
+    let ws = match tungstenite::accept_hdr_with_config(stream, check, Some(config)) {
+        Ok(ws) => ws,
+        Err(e) => {
+            log::debug!("fake slack: socket mode upgrade refused or failed: {e}");
+            return;
+        }
+    };
+    if !valid {
+        return;
+    }
+    let tcp = ws.get_ref().tcp();
+    if let Err(e) = tcp
+        .set_read_timeout(None)
+        .and_then(|()| tcp.set_write_timeout(None))
+        .and_then(|()| tcp.set_nonblocking(true))
+    {
+        log::debug!("fake slack: socket mode socket setup failed: {e}");
+        return;
+    }
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let Ok(waker) = Waker::new().map(Arc::new) else {
+        return;
+    };
+    let id = shared.next_id();
+    // Registered before hello, so num_connections counts this socket.
+    let (held, greet, over_limit) = {
+        let mut sessions = server.sessions.lock();
+        sessions.insert(id, SessionEntry::new(tx, waker.clone()));
+        server.update(|st| {
+            st.sessions_opened += 1;
+            st.open_sessions += 1;
+            st.max_open_sessions = st.max_open_sessions.max(st.open_sessions);
+            let greet = st.suppress_hello == 0;
+            st.suppress_hello = st.suppress_hello.saturating_sub(1);
+            let held = sessions.len() + st.ghosts;
+            let over = held > MAX_SOCKETS;
+            if over {
+                st.too_many_refusals += 1;
+            }
+            (held, greet, over)
+        })
+    };
+    let mut session = Session {
+        shared: shared.clone(),
+        server: server.clone(),
+        id,
+        ws,
+        rx,
+        waker,
+        want_write: false,
+        close_at: None,
+        close_deadline: None,
+        next_ping: None,
+    };
+    log::debug!("fake slack: socket mode session {id} opened ({held} held)");
+    session.schedule_ping(Instant::now());
+    let ended = (|| {
+        if greet {
+            let app_id = server.state.lock().app_id.clone();
+            session.send_json(&json!({
+                "type": "hello",
+                "num_connections": held,
+                "debug_info": {"host": format!("fake-applink-{id}"), "build_number": 1,
+                               "approximate_connection_time": 18060},
+                "connection_info": {"app_id": app_id},
+            }))?;
+            if over_limit {
+                session.send_json(
+                    &json!({"type": "disconnect", "reason": "too_many_websockets",
+                                          "debug_info": {"host": format!("fake-applink-{id}")}}),
+                )?;
+                session.close_at = Some(Instant::now() + TOO_MANY_CLOSE_AFTER);
+            } else {
+                server.greeted(id);
+            }
+        }
+        session.run()
+    })();
+    if let Err(e) = ended {
+        log::debug!("fake slack: socket mode session {id} ended: {e}");
+    }
+    server.sessions.lock().remove(&id);
+    server.update(|st| st.open_sessions -= 1);
+    // Envelopes queued for a session that has gone find another one.
+    server.dispatch();
+}
+
+struct UpgradeCheck<'a> {
+    server: &'a Server,
+    valid: &'a mut bool,
+}
+
+impl Callback for UpgradeCheck<'_> {
+    fn on_request(self, req: &Request, resp: Response) -> Result<Response, ErrorResponse> {
+        let mut st = self.server.state.lock();
+        if st.fail_upgrades.0 > 0 {
+            st.fail_upgrades.0 -= 1;
+            return Err(refusal(st.fail_upgrades.1));
+        }
+        if req.uri().path() != "/link/" {
+            return Err(refusal(404));
+        }
+        let ticket = req
+            .uri()
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("ticket="));
+        match ticket.map(|t| st.redeem(t)) {
+            Some(TicketCheck::Valid) => {
+                *self.valid = true;
+                Ok(resp)
+            }
+            Some(TicketCheck::Stale) => {
+                st.stale_url_upgrades += 1;
+                drop(st);
+                self.server.changed.notify_all();
+                Err(refusal(401))
+            }
+            None | Some(TicketCheck::Unknown) => Err(refusal(404)),
+        }
+    }
+}
+
+fn refusal(status: u16) -> ErrorResponse {
+    let build = |status: u16| {
+        tungstenite::http::Response::builder()
+            .status(status)
+            .header("Content-Length", "0")
+            .header("Connection", "close")
+            .body(None)
+    };
+    build(status)
+        .or_else(|_| build(500))
+        .unwrap_or_else(|_| ErrorResponse::new(None))
+}
+
+struct Session {
+    shared: Arc<Shared>,
+    server: Arc<Server>,
+    id: u64,
+    ws: WebSocket<Stream>,
+    rx: Receiver<Command>,
+    waker: Arc<Waker>,
+    want_write: bool,
+    /// When to close after a `disconnect`.
+    close_at: Option<Instant>,
+    /// After our close frame: when to stop waiting for the client's.
+    close_deadline: Option<Instant>,
+    next_ping: Option<Instant>,
+}
+
+type Step = Result<(), String>;
+
+impl Session {
+    fn run(&mut self) -> Step {
+        loop {
+            if self.shared.is_shutting_down() {
+                return Ok(());
+            }
+            self.waker.drain();
+            while let Ok(cmd) = self.rx.try_recv() {
+                self.command(cmd)?;
+            }
+            let now = Instant::now();
+            if self.close_at.is_some_and(|t| t <= now) {
+                self.close_at = None;
+                self.start_close(CloseCode::Normal)?;
+            }
+            if self.close_deadline.is_some_and(|t| t <= now) {
+                return Ok(());
+            }
+            if self.next_ping.is_some_and(|t| t <= now) {
+                self.write(Message::Ping(b"fake-slack".to_vec().into()))?;
+                self.schedule_ping(now);
+                self.flush()?;
+            }
+            self.read_all()?;
+            self.flush()?;
+            let deadline = [self.close_at, self.close_deadline, self.next_ping]
+                .into_iter()
+                .flatten()
+                .min();
+            let interest = if self.want_write {
+                Interest::Write
+            } else {
+                Interest::Read
+            };
+            wait(
+                self.ws.get_ref().as_fd(),
+                interest,
+                Some(self.waker.as_fd()),
+                deadline,
+            )
+            .map_err(|e| e.to_string())?;
+        }
+    }
+
+    fn schedule_ping(&mut self, now: Instant) {
+        self.next_ping = self.server.state.lock().ping_interval.map(|i| now + i);
+    }
+
+    fn command(&mut self, cmd: Command) -> Step {
+        match cmd {
+            Command::Text(text) => {
+                self.write(Message::Text(text))?;
+                self.flush()
+            }
+            Command::Disconnect(reason) => {
+                self.send_json(&json!({"type": "disconnect", "reason": reason,
+                                       "debug_info": {"host": format!("fake-applink-{}", self.id)}}))?;
+                if let Some(s) = self.server.sessions.lock().get_mut(&self.id) {
+                    s.draining = true;
+                }
+                let after = self.server.state.lock().disconnect_close_after;
+                self.close_at.get_or_insert(Instant::now() + after);
+                Ok(())
+            }
+            Command::Close => self.start_close(CloseCode::Normal),
+            Command::Drop => {
+                let _ = self.ws.get_ref().tcp().shutdown(Shutdown::Both);
+                Err("dropped by the script".into())
+            }
+            Command::Silent => self.run_silent(),
+        }
+    }
+
+    /// Half-open: neither reads nor writes until dropped or shut down.
+    fn run_silent(&mut self) -> Step {
+        loop {
+            if self.shared.is_shutting_down() {
+                return Ok(());
+            }
+            self.waker.drain();
+            while let Ok(cmd) = self.rx.try_recv() {
+                if let Command::Drop = cmd {
+                    let _ = self.ws.get_ref().tcp().shutdown(Shutdown::Both);
+                    return Err("dropped by the script".into());
+                }
+            }
+            wait(
+                self.waker.as_fd(),
+                Interest::Read,
+                Some(self.shared.shutdown_waker.as_fd()),
+                None,
+            )
+            .map_err(|e| e.to_string())?;
+        }
+    }
+
+    fn start_close(&mut self, code: CloseCode) -> Step {
+        if self.close_deadline.is_some() {
+            return Ok(());
+        }
+        self.close_deadline = Some(Instant::now() + CLOSE_TIMEOUT);
+        match self.ws.close(Some(CloseFrame {
+            code,
+            reason: "".into(),
+        })) {
+            Ok(()) | Err(tungstenite::Error::ConnectionClosed) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+        self.flush()
+    }
+
+    fn send_json(&mut self, v: &serde_json::Value) -> Step {
+        self.write(Message::text(v.to_string()))?;
+        self.flush()
+    }
+
+    fn read_all(&mut self) -> Step {
+        loop {
+            match self.ws.read() {
+                Ok(Message::Text(t)) => self.server.client_text(self.id, &t),
+                Ok(Message::Binary(b)) => self.server.update(|st| {
+                    st.unexpected
+                        .push(format!("a binary frame of {} bytes", b.len()))
+                }),
+                Ok(Message::Ping(_)) => self.server.update(|st| st.client_pings += 1),
+                Ok(Message::Pong(_) | Message::Frame(_)) => {}
+                Ok(Message::Close(_)) => {}
+                Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {
+                    return Ok(())
+                }
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+    }
+
+    /// Queues a frame (tungstenite keeps it when the socket would block).
+    fn write(&mut self, msg: Message) -> Step {
+        match self.ws.write(msg) {
+            Ok(()) => Ok(()),
+            Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {
+                self.want_write = true;
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn flush(&mut self) -> Step {
+        match self.ws.flush() {
+            Ok(()) => {
+                self.want_write = false;
+                Ok(())
+            }
+            Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {
+                self.want_write = true;
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
