@@ -65,7 +65,8 @@ impl fmt::Debug for Secret {
 /// Delays grow exponentially from `initial_backoff` by `multiplier` up to `max_backoff`,
 /// each shortened by up to `jitter` (a fraction) so that many clients do not retry in step.
 /// The very first retry after a connection that was up waits only `first_retry`. A
-/// `Retry-After` from Slack is a floor under the delay, never ignored. After a connection
+/// `Retry-After` from Slack is a floor under the delay, never ignored (a value over 10
+/// minutes is clamped to 10 minutes, with a warning in the log). After a connection
 /// has stayed ready for `reset_after`, the backoff starts over.
 ///
 /// ```
@@ -166,11 +167,13 @@ pub struct Config {
     /// How long `start` may take before failing with [`TimeoutKind::Start`](crate::TimeoutKind).
     /// Default 30 s.
     pub start_timeout: Duration,
-    /// Bound on TCP connect + TLS + websocket upgrade. Default 10 s.
+    /// Bound on TCP connect + proxy CONNECT + TLS + websocket upgrade, all together.
+    /// Default 10 s.
     pub connect_timeout: Duration,
     /// Bound on waiting for `hello` once the socket is open. Default 10 s.
     pub hello_timeout: Duration,
-    /// Bound on one Web API call. Default 30 s.
+    /// Bound on one whole Web API call (connect, TLS, request, status line, headers and
+    /// body). Default 30 s.
     pub http_timeout: Duration,
     /// Largest inbound websocket message accepted; larger ones end the connection without
     /// being allocated whole. Default 4 MiB.

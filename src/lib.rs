@@ -33,9 +33,11 @@
 //!
 //! Calls that block, and their bounds: [`RtmClient::start`] (`start_timeout`),
 //! [`RtmClient::send_message`] (`reply_timeout`, write included), [`PendingSend::wait`]
-//! (its argument), [`RtmClient::disconnect`] (joins the threads: immediate, unless the
-//! reader is inside an HTTP call or TCP connect, bounded by `http_timeout` /
-//! `connect_timeout`), [`Events::recv`] and [`RtmClient::run`] (until the session ends).
+//! (its argument), [`RtmClient::disconnect`] (joins the threads within a moment, in every
+//! state: it wakes a dial or a Web API call in progress), [`Events::recv`] and
+//! [`RtmClient::run`] (until the session ends). A dial (TCP + proxy CONNECT + TLS + upgrade)
+//! ends within `connect_timeout` in total, a Web API call within `http_timeout`, whatever
+//! the server does; only name resolution is left to the system resolver's own timeouts.
 //! A send never waits behind a read: the reader waits for data without holding the
 //! socket lock.
 //!

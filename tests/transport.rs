@@ -104,3 +104,219 @@ fn a_connector_and_an_explicit_proxy_are_not_combined() {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::ConfigError);
 }
+
+// ---- hostile servers: total deadlines and shutdown in every state ------------------------
+
+#[path = "common/hostile.rs"]
+mod hostile;
+
+use hostile::{Hostile, Misbehaviour};
+use slack_rtm::{Error, TimeoutKind};
+use std::time::Instant;
+
+/// The promise under test is "within the timeout"; anything past this many times it is
+/// a broken promise, not a slow machine.
+const SLACK: u32 = 4;
+
+/// A client whose Web API is `api_url`, with the given deadlines, that gives up after
+/// the first failed attempt.
+fn hostile_client(api_url: &str, connect: Duration, http: Duration, start: Duration) -> RtmClient {
+    RtmClient::builder("xoxb-hostile-test")
+        .slack_api_url(api_url)
+        .no_proxy()
+        .auto_reconnect(false)
+        .connect_timeout(connect)
+        .http_timeout(http)
+        .start_timeout(start)
+        .build()
+        .unwrap()
+}
+
+/// The Web API part of a hostile scenario: an honest `rtm.connect` pointing at `ws`.
+fn api_pointing_at(ws: &Hostile, scheme: &str) -> Hostile {
+    Hostile::start(Misbehaviour::rtm_connect(&ws.ws_url(scheme)))
+}
+
+#[test]
+fn a_trickling_tls_handshake_ends_start_within_connect_timeout() {
+    let ws = Hostile::start(Misbehaviour::trickling_tls());
+    let api = api_pointing_at(&ws, "wss");
+    let connect = Duration::from_millis(800);
+    let client = hostile_client(
+        &api.api_url(),
+        connect,
+        Duration::from_secs(5),
+        Duration::from_secs(30),
+    );
+    let began = Instant::now();
+    let err = client.start().unwrap_err();
+    let took = began.elapsed();
+    assert!(
+        matches!(err, Error::Timeout(TimeoutKind::Connect)),
+        "{err:?}"
+    );
+    assert!(took < connect * SLACK, "start() took {took:?}");
+}
+
+#[test]
+fn a_trickling_websocket_upgrade_ends_start_within_connect_timeout() {
+    let ws = Hostile::start(Misbehaviour::trickling_upgrade());
+    let api = api_pointing_at(&ws, "ws");
+    let connect = Duration::from_millis(800);
+    let client = hostile_client(
+        &api.api_url(),
+        connect,
+        Duration::from_secs(5),
+        Duration::from_secs(30),
+    );
+    let began = Instant::now();
+    let err = client.start().unwrap_err();
+    let took = began.elapsed();
+    assert!(
+        matches!(err, Error::Timeout(TimeoutKind::Connect)),
+        "{err:?}"
+    );
+    assert!(took < connect * SLACK, "start() took {took:?}");
+}
+
+#[test]
+fn a_trickling_web_api_answer_ends_start_within_http_timeout() {
+    let api = Hostile::start(Misbehaviour::trickling_http());
+    let http = Duration::from_millis(800);
+    let client = hostile_client(
+        &api.api_url(),
+        Duration::from_secs(5),
+        http,
+        Duration::from_secs(30),
+    );
+    let began = Instant::now();
+    let err = client.start().unwrap_err();
+    let took = began.elapsed();
+    assert!(matches!(err, Error::Http { .. }), "{err:?}");
+    assert!(err.to_string().contains("timeout"), "{err}");
+    assert!(took < http * SLACK, "start() took {took:?}");
+}
+
+#[test]
+fn a_silent_web_api_ends_start_within_http_timeout() {
+    let api = Hostile::start(Misbehaviour::Silent);
+    let http = Duration::from_millis(800);
+    let client = hostile_client(
+        &api.api_url(),
+        Duration::from_secs(5),
+        http,
+        Duration::from_secs(30),
+    );
+    let began = Instant::now();
+    assert!(client.start().is_err());
+    let took = began.elapsed();
+    assert!(took < http * SLACK, "start() took {took:?}");
+}
+
+/// Starts `client` on another thread, waits until `server` is misbehaving at it, then
+/// disconnects: returns how long `disconnect()` took, after checking that `start()` ended
+/// too.
+fn disconnect_while_engaged(client: RtmClient, server: &Hostile) -> Duration {
+    let starter = client.clone();
+    let (done_tx, done) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done_tx.send(starter.start());
+    });
+    assert!(
+        server.wait_engaged(Duration::from_secs(10)),
+        "the client never came"
+    );
+    let began = Instant::now();
+    client.disconnect();
+    let took = began.elapsed();
+    let started = done
+        .recv_timeout(Duration::from_secs(10))
+        .expect("start() returned after disconnect()");
+    assert!(
+        started.is_err(),
+        "start() succeeded against a hostile server"
+    );
+    took
+}
+
+#[test]
+fn disconnect_returns_within_a_second_whatever_the_server_is_doing() {
+    // Every deadline is long: only the cancel can end these waits quickly.
+    let long = Duration::from_secs(60);
+    let bound = Duration::from_secs(1) * SLACK;
+
+    let ws = Hostile::start(Misbehaviour::trickling_tls());
+    let api = api_pointing_at(&ws, "wss");
+    let took = disconnect_while_engaged(hostile_client(&api.api_url(), long, long, long), &ws);
+    assert!(
+        took < bound,
+        "mid-TLS handshake: disconnect() took {took:?}"
+    );
+
+    let ws = Hostile::start(Misbehaviour::trickling_upgrade());
+    let api = api_pointing_at(&ws, "ws");
+    let took = disconnect_while_engaged(hostile_client(&api.api_url(), long, long, long), &ws);
+    assert!(took < bound, "mid-upgrade: disconnect() took {took:?}");
+
+    let api = Hostile::start(Misbehaviour::trickling_http());
+    let took = disconnect_while_engaged(hostile_client(&api.api_url(), long, long, long), &api);
+    assert!(took < bound, "mid-HTTP answer: disconnect() took {took:?}");
+
+    let api = Hostile::start(Misbehaviour::Silent);
+    let took = disconnect_while_engaged(hostile_client(&api.api_url(), long, long, long), &api);
+    assert!(
+        took < bound,
+        "against a silent server: disconnect() took {took:?}"
+    );
+}
+
+#[test]
+fn start_timeout_ends_start_mid_handshake_even_with_long_connect_and_http_timeouts() {
+    let ws = Hostile::start(Misbehaviour::trickling_upgrade());
+    let api = api_pointing_at(&ws, "ws");
+    let long = Duration::from_secs(60);
+    let start = Duration::from_millis(800);
+    let client = hostile_client(&api.api_url(), long, long, start);
+    let began = Instant::now();
+    let err = client.start().unwrap_err();
+    let took = began.elapsed();
+    assert!(matches!(err, Error::Timeout(TimeoutKind::Start)), "{err:?}");
+    // start_timeout, then the disconnect of the session it started (within 1 s).
+    assert!(
+        took < start * SLACK + Duration::from_secs(1),
+        "start() took {took:?}"
+    );
+}
+
+#[test]
+fn a_huge_retry_after_is_clamped_instead_of_panicking_the_reader() {
+    let fake = common::fake();
+    fake.rate_limit_connect(1, u64::MAX);
+    let client = common::builder(&fake)
+        .start_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let events = client.events();
+    let err = client.start().unwrap_err();
+    assert!(matches!(err, Error::Timeout(TimeoutKind::Start)), "{err:?}");
+    let limited = common::wait_for(&events, "the rate-limited attempt", |e| {
+        matches!(e, slack_rtm::Event::UnableToStart(_))
+    });
+    match limited {
+        slack_rtm::Event::UnableToStart(Error::RateLimited { retry_after, .. }) => {
+            assert_eq!(
+                retry_after,
+                Duration::from_secs(600),
+                "the documented maximum"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    // The session ended cleanly: the stream ends with Disconnected.
+    let names = common::drain_names(&events);
+    assert_eq!(
+        names.last().map(String::as_str),
+        Some("disconnected"),
+        "{names:?}"
+    );
+}

@@ -1,4 +1,5 @@
-//! [`WebApi`]: the Web API calls the RTM client needs (`rtm.connect`, `rtm.start`), over ureq.
+//! [`WebApi`]: the Web API calls the RTM client needs (`rtm.connect`, `rtm.start`), over ureq
+//! and the crate's own sockets ([`http_transport`](crate::net::http_transport)).
 
 use std::time::Duration;
 
@@ -6,9 +7,18 @@ use serde_json::Value;
 
 use crate::config::{ClientIdentity, Config, Secret};
 use crate::error::{Error, Result};
+use crate::net::cancel::Cancel;
+use crate::net::http_transport::{self, Route};
 
 /// Largest Web API body read (an `rtm.start` snapshot of a big workspace is large).
 const MAX_BODY: u64 = 64 << 20;
+
+/// The longest `Retry-After` honoured: a larger value (or one that does not fit a
+/// `Duration`) is clamped to this, and the clamp is logged.
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
+
+/// The wait when Slack rate-limits without a usable `Retry-After`.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// A ureq agent bound to one token and API URL prefix.
 #[derive(Debug, Clone)]
@@ -16,47 +26,62 @@ pub(crate) struct WebApi {
     agent: ureq::Agent,
     base: String,
     token: Secret,
+    timeout: Duration,
 }
 
 impl WebApi {
     pub(crate) fn new(config: &Config) -> Result<Self> {
         let tls = tls_config(config)?;
-        let api_host = config
+        config
             .slack_api_url
             .parse::<tungstenite::http::Uri>()
             .ok()
-            .and_then(|u| u.host().map(str::to_owned))
-            .ok_or_else(|| Error::Config("slack_api_url has no host".into()))?;
-        let proxy = match &config.proxy {
-            Some(p) if p.applies_to(&api_host) => Some(
-                ureq::Proxy::new(p.url.expose())
-                    .map_err(|_| Error::Config("the proxy URL is not usable".into()))?,
-            ),
-            _ => None,
-        };
+            .filter(|u| matches!(u.scheme_str(), Some("http" | "https")))
+            .and_then(|u| u.host().filter(|h| !h.is_empty()).map(str::to_owned))
+            .ok_or_else(|| {
+                Error::Config("slack_api_url is not an http(s) URL with a host".into())
+            })?;
         let agent_config = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .proxy(proxy)
+            // The proxy's CONNECT tunnel is made by the crate's route, for every host it
+            // applies to; ureq must not read the environment itself.
+            .proxy(None)
             .timeout_global(Some(config.http_timeout))
             .tls_config(tls)
             .user_agent(concat!("slack-rtm/", env!("CARGO_PKG_VERSION")))
             .build();
-        let agent = match &config.connector {
-            Some(connector) => connector.ureq_agent(agent_config),
-            None => ureq::Agent::new_with_config(agent_config),
+        let route = Route {
+            proxy: config.proxy.clone(),
+            connector: config.connector.clone(),
         };
         Ok(Self {
-            agent,
+            agent: route.agent(agent_config),
             base: config.slack_api_url.clone(),
             token: config.token.clone(),
+            timeout: config.http_timeout,
         })
     }
 
+    /// [`WebApi::call`] that also ends, within milliseconds, when `cancel` fires (the
+    /// client disconnects) — whatever the server does.
+    pub(crate) fn call_cancellable(
+        &self,
+        method: &str,
+        params: &[(&str, &str)],
+        cancel: &Cancel,
+    ) -> Result<Value> {
+        let limits = http_transport::call_limits(self.timeout, Some(cancel));
+        http_transport::under(limits, || self.call(method, params))
+    }
+
     /// Calls `method` with form `params`; returns the JSON body of an `ok: true` answer.
+    /// The whole call (connect, TLS, request, status line, headers, body) is bounded by
+    /// `http_timeout`.
     ///
     /// # Errors
     /// [`Error::Api`] for `ok: false`, [`Error::RateLimited`] for HTTP 429 or
-    /// `ratelimited`, [`Error::Http`] for transport failures and non-JSON bodies.
+    /// `ratelimited`, [`Error::Http`] for transport failures and bodies that are not a
+    /// JSON object with a boolean `ok`.
     pub(crate) fn call(&self, method: &str, params: &[(&str, &str)]) -> Result<Value> {
         let url = format!("{}{}", self.base, method);
         let http_err = |status: Option<u16>, message: String| Error::Http {
@@ -75,13 +100,13 @@ impl WebApi {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(parse_retry_after);
+        let rate_limited = || Error::RateLimited {
+            method: method.to_string(),
+            retry_after: retry_after.unwrap_or(DEFAULT_RETRY_AFTER),
+        };
         if status == 429 {
-            return Err(Error::RateLimited {
-                method: method.to_string(),
-                retry_after: retry_after.unwrap_or(Duration::from_secs(1)),
-            });
+            return Err(rate_limited());
         }
         let body = response
             .body_mut()
@@ -96,25 +121,48 @@ impl WebApi {
             .map_err(|e| http_err(Some(status), format!("the body is not JSON: {e}")))?;
         match value.get("ok") {
             Some(Value::Bool(true)) => Ok(value),
-            _ => {
-                let error = value
-                    .get("error")
-                    .and_then(Value::as_str)
-                    .unwrap_or("unknown_error")
-                    .to_string();
+            Some(Value::Bool(false)) => {
+                let error = match value.get("error") {
+                    Some(Value::String(e)) => e.clone(),
+                    _ => "unknown_error".to_string(),
+                };
                 if error == "ratelimited" || error == "rate_limited" {
-                    return Err(Error::RateLimited {
-                        method: method.to_string(),
-                        retry_after: retry_after.unwrap_or(Duration::from_secs(1)),
-                    });
+                    return Err(rate_limited());
                 }
                 Err(Error::Api {
                     method: method.to_string(),
                     error,
                 })
             }
+            Some(_) => Err(http_err(
+                Some(status),
+                "the answer's `ok` field is not a boolean".into(),
+            )),
+            None => Err(http_err(
+                Some(status),
+                "the answer has no `ok` field (not a Web API answer)".into(),
+            )),
         }
     }
+}
+
+/// A `Retry-After` value in seconds (RFC 9110 delay-seconds; an HTTP date is not
+/// accepted), clamped to [`MAX_RETRY_AFTER`] (logged). `None` for a value that is not a
+/// number. Pure, checked: any digits in, never a panic.
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+    let digits = value.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        log::debug!("ignoring a Retry-After that is not a number of seconds");
+        return None;
+    }
+    let max = MAX_RETRY_AFTER.as_secs();
+    // Too many digits for a u64 is simply "more than the maximum".
+    let secs = digits.parse::<u64>().unwrap_or(u64::MAX);
+    if secs > max {
+        log::warn!("Slack asked to retry after {digits} s; waiting at most {max} s");
+        return Some(MAX_RETRY_AFTER);
+    }
+    Some(Duration::from_secs(secs))
 }
 
 /// ureq's TLS settings from ours: native-tls, the system's roots unless a CA is given.
@@ -180,4 +228,37 @@ fn client_cert(identity: &ClientIdentity) -> Result<ureq::tls::ClientCert> {
     }
     let key = ureq::tls::PrivateKey::from_pem(&key_pem).map_err(|e| bad("private key PEM", &e))?;
     Ok(ureq::tls::ClientCert::new_with_certs(&chain, key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_retry_after_in_seconds_is_honoured() {
+        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn a_huge_retry_after_is_clamped_to_the_documented_maximum() {
+        for huge in ["601", "18446744073709551615", "99999999999999999999999999"] {
+            assert_eq!(parse_retry_after(huge), Some(MAX_RETRY_AFTER), "{huge}");
+        }
+        assert_eq!(parse_retry_after("600"), Some(MAX_RETRY_AFTER));
+    }
+
+    #[test]
+    fn a_retry_after_that_is_not_a_number_of_seconds_is_ignored() {
+        for bad in [
+            "",
+            "-1",
+            "1.5",
+            "soon",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+            "+3",
+        ] {
+            assert_eq!(parse_retry_after(bad), None, "{bad:?}");
+        }
+    }
 }

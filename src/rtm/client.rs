@@ -330,8 +330,8 @@ impl RtmClient {
     /// error), pending sends fail, the event stream ends, and both threads are joined before
     /// it returns. Safe from any state, twice in a row, and from inside a handler.
     ///
-    /// It returns within a moment, unless the reader is inside an HTTP call or a TCP
-    /// connect, which it lets finish (bounded by `http_timeout` / `connect_timeout`).
+    /// It returns within a moment in every state: a dial or a Web API call in progress is
+    /// woken and abandoned.
     ///
     /// ```
     /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();

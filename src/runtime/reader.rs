@@ -14,6 +14,8 @@ use tungstenite::Message;
 
 use crate::error::{Error, NoReplyCause, TimeoutKind};
 use crate::events::event::{ConnectInfo, Event, SlackEvent};
+use crate::net::cancel::Cancel;
+use crate::net::dial::dial;
 use crate::net::poll::{self, Interest, Readiness, Woke};
 use crate::net::waker::Waker;
 use crate::net::websocket::{Connection, Drain};
@@ -268,7 +270,8 @@ impl Reader {
         if config.start_options.presence_sub {
             params.push(("presence_sub", "true"));
         }
-        let body = shared.web.call(method, &params)?;
+        let cancel = Cancel::from_waker(self.stop.clone());
+        let body = shared.web.call_cancellable(method, &params, &cancel)?;
         let (info, url) = ConnectInfo::from_response(body)?;
         log::info!(
             "{method} succeeded: {} ({}) in {} ({})",
@@ -285,7 +288,7 @@ impl Reader {
             Event::Authenticated(Arc::new(info)),
             &self.events,
         );
-        let conn = Arc::new(Connection::open(&url, config, || shared.tls(), generation)?);
+        let conn = Arc::new(dial(&url, config, || shared.tls(), generation, &cancel)?);
         drop(url);
         shared.touch_rx();
         shared.set_connection(Some(conn.clone()));
