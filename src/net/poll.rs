@@ -71,15 +71,16 @@ pub(crate) fn wait_any(
     };
     let wakers = &wakers[..wakers.len().min(MAX_WAKERS)];
     loop {
+        // A deadline already passed still gets one non-blocking look, so that a check
+        // "is it signalled now?" (a deadline of `Instant::now()`) sees a signal.
+        let mut expired = false;
         let timeout = match deadline {
             None => None,
             Some(d) => {
                 let left = d.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    return Ok(Woke::Deadline);
-                }
+                expired = left.is_zero();
                 Some(Timespec {
-                    tv_sec: left.as_secs() as _,
+                    tv_sec: left.as_secs().try_into().unwrap_or(i64::MAX as _),
                     tv_nsec: left.subsec_nanos() as _,
                 })
             }
@@ -92,6 +93,7 @@ pub(crate) fn wait_any(
         ];
         let count = 1 + wakers.len();
         match rustix::event::poll(&mut fds[..count], timeout.as_ref()) {
+            Ok(0) if expired => return Ok(Woke::Deadline),
             Ok(0) => continue, // re-check the deadline
             Ok(_) => {
                 if let Some(i) = (0..wakers.len()).find(|&i| !fds[1 + i].revents().is_empty()) {
