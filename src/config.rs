@@ -148,9 +148,16 @@ pub struct Config {
     /// connection before failing them with `NoReplyReceived`. Default 2 s
     /// (Node: `replyAckOnReconnectTimeout`).
     pub reply_ack_on_reconnect_timeout: Duration,
-    /// How long [`send_message`](crate::RtmClient::send_message) waits for its reply.
+    /// How long a sent frame waits for its reply, counted from when it was **written**
+    /// (not from the call: time in the outgoing queue is bounded by `queue_timeout`).
     /// Default 10 s.
     pub reply_timeout: Duration,
+    /// How long a send may wait in the outgoing queue before its frame is written: for the
+    /// client to become ready (while connecting or reconnecting) and for its turn under
+    /// the rate limit. A frame still queued then is withdrawn and the send fails with
+    /// [`TimeoutKind::Queue`](crate::TimeoutKind::Queue): nothing was sent. Default 60 s,
+    /// enough for 50 sends issued at once to go out at the default rate limit.
+    pub queue_timeout: Duration,
     /// Use `rtm.connect` (`true`, the default) or `rtm.start`, whose workspace snapshot
     /// comes with the `authenticated` event (Node: `useRtmConnect`).
     pub use_rtm_connect: bool,
@@ -178,11 +185,12 @@ pub struct Config {
     /// Largest inbound websocket message accepted; larger ones end the connection without
     /// being allocated whole. Default 4 MiB.
     pub max_inbound_message: usize,
-    /// Bound on frames queued by `add_outgoing_event` while not ready. Default 1000.
+    /// Bound on frames waiting in the outgoing queue (for the client to be ready or for
+    /// the rate limit). Default 1000.
     pub outgoing_queue_capacity: usize,
     /// The outgoing rate limit (pings and typing indicators are exempt; typing has its own
-    /// limit of one per channel per 3 s). A send waits for its turn within its own
-    /// deadline. Default [`RateLimit::default`] (1/s, bursts of 5); `None` turns it off.
+    /// limit of one per channel per 3 s). A send waits for its turn in the outgoing
+    /// queue, within `queue_timeout`. Default [`RateLimit::default`] (1/s, bursts of 5); `None` turns it off.
     pub rate_limit: Option<RateLimit>,
     /// What to do with message text over 4,000 characters. Default
     /// [`LongTextPolicy::Reject`].
@@ -213,6 +221,7 @@ impl Config {
             server_pong_timeout: Duration::from_secs(4),
             reply_ack_on_reconnect_timeout: Duration::from_secs(2),
             reply_timeout: Duration::from_secs(10),
+            queue_timeout: Duration::from_secs(60),
             use_rtm_connect: true,
             start_options: StartOptions::default(),
             retry: RetryPolicy::default(),
@@ -267,6 +276,7 @@ impl Config {
         }
         for (name, d) in [
             ("reply_timeout", self.reply_timeout),
+            ("queue_timeout", self.queue_timeout),
             ("start_timeout", self.start_timeout),
             ("connect_timeout", self.connect_timeout),
             ("hello_timeout", self.hello_timeout),
@@ -408,6 +418,8 @@ impl Builder {
         reply_ack_on_reconnect_timeout: Duration,
         /// Sets [`Config::reply_timeout`].
         reply_timeout: Duration,
+        /// Sets [`Config::queue_timeout`].
+        queue_timeout: Duration,
         /// Sets [`Config::use_rtm_connect`].
         use_rtm_connect: bool,
         /// Sets [`Config::start_options`].

@@ -34,13 +34,16 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum Error {
-    /// A send was attempted while the client had no connection (before `start`, after
-    /// `disconnect`, or while reconnecting). Nothing was sent.
+    /// A send was attempted while the client was not started (before `start`, after
+    /// `disconnect`), or the session ended while the frame waited in the outgoing queue.
+    /// Nothing was sent. (While connecting or reconnecting, sends wait in the queue for
+    /// the client to be ready, within `queue_timeout`.)
     SendWhileDisconnected,
 
-    /// A send was attempted after the websocket opened but before Slack's `hello`: the
-    /// protocol allows nothing to be sent then. Nothing was sent.
-    /// [`RtmClient::add_outgoing_event`](crate::RtmClient::add_outgoing_event) queues instead.
+    /// A frame was refused because Slack had not said `hello` on the connection: the
+    /// protocol allows nothing to be sent then. Nothing was sent. Only
+    /// [`send_typing`](crate::RtmClient::send_typing) refuses so (an indicator shown late
+    /// would be stale); other sends wait in the outgoing queue for `hello`.
     SendWhileNotReady,
 
     /// A frame was written but its reply never came: the connection was lost and the reply
@@ -205,15 +208,13 @@ pub enum TimeoutKind {
     Connect,
     /// `hello_timeout`: the socket opened but `hello` did not come.
     Hello,
-    /// A write could not complete before the call's deadline (the peer is not reading).
+    /// A write could not complete before its deadline (the peer is not reading). The
+    /// connection was ended with the frame still unfinished in it: nothing was sent.
     Write,
     /// A `wait` on a [`PendingSend`](crate::PendingSend) reached its timeout.
     Wait,
-    /// The outgoing rate limit would not let the frame go before its deadline; nothing was
-    /// sent.
-    RateLimit,
     /// `queue_timeout`: the frame waited in the outgoing queue (for the client to be ready
-    /// or for the rate limit) and was withdrawn; nothing was sent.
+    /// or for its turn under the rate limit) and was withdrawn; nothing was sent.
     Queue,
 }
 
@@ -479,9 +480,6 @@ impl fmt::Display for Error {
                     TimeoutKind::Hello => "Slack did not say hello within hello_timeout",
                     TimeoutKind::Write => "the frame could not be written before its deadline",
                     TimeoutKind::Wait => "the send did not complete within the wait timeout",
-                    TimeoutKind::RateLimit => {
-                        "the outgoing rate limit did not allow the frame before its deadline; nothing was sent"
-                    }
                     TimeoutKind::Queue => {
                         "the frame waited in the outgoing queue longer than queue_timeout; nothing was sent"
                     }

@@ -45,8 +45,9 @@
 //! One [`Error`] type; [`Error::code`] gives the Node client's [`ErrorCode`]s. A send ends in
 //! exactly one of: a [`Reply`], [`Error::Platform`] (Slack said `ok: false`), or another
 //! error that says whether anything was written ([`Error::SendWhileDisconnected`],
-//! [`Error::SendWhileNotReady`], [`Error::FrameTooLarge`]: nothing was sent;
-//! [`Error::NoReplyReceived`]: written, not confirmed).
+//! [`Error::SendWhileNotReady`], [`Error::FrameTooLarge`], [`Error::Timeout`] of
+//! [`TimeoutKind::Queue`] or [`TimeoutKind::Write`]: nothing was sent;
+//! [`Error::NoReplyReceived`]: written (or possibly written), not confirmed).
 //!
 //! # Logging
 //! Through the `log` crate. The token and websocket URLs never appear in log lines, in

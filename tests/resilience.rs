@@ -205,17 +205,14 @@ fn the_rate_limit_refuses_what_cannot_go_before_the_deadline_and_sends_nothing()
             per_second: 0.01,
             burst: 2,
         }))
-        .reply_timeout(Duration::from_millis(300))
+        .queue_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
     client.start().unwrap();
     client.send_message("one", "C1").unwrap();
     client.send_message("two", "C1").unwrap();
     let err = client.send_message("three", "C1").unwrap_err();
-    assert!(
-        matches!(err, Error::Timeout(TimeoutKind::RateLimit)),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Timeout(TimeoutKind::Queue)), "{err:?}");
     let messages = fake
         .sent()
         .iter()

@@ -8,6 +8,7 @@
 use std::io::{self, ErrorKind};
 use std::net::TcpStream;
 use std::os::fd::{AsFd, BorrowedFd};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use parking_lot::{Mutex, MutexGuard};
@@ -36,6 +37,15 @@ pub(crate) struct Connection {
     pub(crate) generation: u64,
     /// Why the connection was killed from outside the reader (keepalive).
     death: Mutex<Option<Error>>,
+    /// Frames handed to the websocket so far (see [`Connection::send_frame`]).
+    appended: AtomicU64,
+}
+
+/// A failed [`Connection::send_frame`].
+pub(crate) struct WriteFailure {
+    pub(crate) error: Error,
+    /// Whether frames were handed to the websocket after this one before it failed.
+    pub(crate) later_frames: bool,
 }
 
 impl Connection {
@@ -52,6 +62,7 @@ impl Connection {
             socket,
             generation,
             death: Mutex::new(None),
+            appended: AtomicU64::new(0),
         })
     }
 
@@ -92,27 +103,44 @@ impl Connection {
     /// time (the frame stays queued and goes out with the next write), or
     /// [`Error::Websocket`] if the connection is broken.
     pub(crate) fn send_text(&self, text: String, deadline: Instant) -> Result<()> {
+        self.send_frame(text, deadline).map_err(|f| f.error)
+    }
+
+    /// [`send_text`](Self::send_text), saying on failure whether frames were handed to the
+    /// websocket after this one (then this frame may have left whole; otherwise its last
+    /// bytes are still buffered and it can never be complete once the connection dies).
+    pub(crate) fn send_frame(
+        &self,
+        text: String,
+        deadline: Instant,
+    ) -> std::result::Result<(), WriteFailure> {
         let mut ws = self.ws.lock();
+        let seq = self.appended.fetch_add(1, Ordering::SeqCst) + 1;
+        let fail = |error: Error| WriteFailure {
+            error,
+            later_frames: self.appended.load(Ordering::SeqCst) != seq,
+        };
         match ws.send(Message::text(text)) {
             Ok(()) => return Ok(()),
             Err(tungstenite::Error::Io(e)) if e.kind() == ErrorKind::WouldBlock => {}
-            Err(e) => return Err(self.death_or(map_ws_error(e, "sending failed"))),
+            Err(e) => return Err(fail(self.death_or(map_ws_error(e, "sending failed")))),
         }
         MutexGuard::unlock_fair(ws);
         loop {
-            match poll::wait(self.socket.as_fd(), Interest::Write, None, Some(deadline))
-                .map_err(io_err)?
-            {
-                Readiness::TimedOut => return Err(Error::Timeout(TimeoutKind::Write)),
-                Readiness::Ready | Readiness::Woken => {}
-            }
+            let ready = poll::wait(self.socket.as_fd(), Interest::Write, None, Some(deadline))
+                .map_err(|e| fail(io_err(e)))?;
             let mut ws = self.ws.lock();
             let flushed = ws.flush();
-            MutexGuard::unlock_fair(ws);
-            match flushed {
+            let failure = match flushed {
                 Ok(()) => return Ok(()),
-                Err(tungstenite::Error::Io(e)) if e.kind() == ErrorKind::WouldBlock => {}
-                Err(e) => return Err(self.death_or(map_ws_error(e, "sending failed"))),
+                Err(tungstenite::Error::Io(e)) if e.kind() == ErrorKind::WouldBlock => {
+                    (ready == Readiness::TimedOut).then(|| fail(Error::Timeout(TimeoutKind::Write)))
+                }
+                Err(e) => Some(fail(self.death_or(map_ws_error(e, "sending failed")))),
+            };
+            MutexGuard::unlock_fair(ws);
+            if let Some(failure) = failure {
+                return Err(failure);
             }
         }
     }

@@ -1,32 +1,44 @@
-//! [`Outbox`]: the frames waiting to be written, in order, and the decision of what goes
-//! out next given whether the client is ready and what the rate limit allows. Pure: the
-//! caller passes the clock and does the writing.
+//! [`Outbox`]: the frames waiting to be written, in order, and the decisions of the send
+//! path: what goes out next given readiness, the rate limit and each frame's queue
+//! deadline; what a failed write means for its frame; and how long a caller waits for the
+//! outcome. Pure: the clock is an argument; `runtime::sender` does the writing.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
 use parking_lot::Mutex;
-use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::protocol::rate_limit::TokenBucket;
 use crate::protocol::reply_waiters::Outcome;
 
-/// Where a queued frame is: still queued, written with an id, or given up by its caller.
+/// Where a queued frame is: still queued (with or without a caller waiting for it),
+/// written (with when), or finished without being written (its outcome is already in the
+/// caller's channel, or the caller withdrew it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Slot {
     Queued,
-    Sent(u64),
+    /// Queued, and nobody waits for its outcome any more: it is written without
+    /// registering for a reply.
+    Detached,
+    Sent {
+        id: u64,
+        at: Instant,
+    },
     Cancelled,
 }
 
-/// A frame queued until the client is ready and the rate limit lets it go.
+/// A frame waiting in the outgoing queue, already encoded with its id.
 pub(crate) struct Queued {
-    pub(crate) kind: String,
-    pub(crate) body: Map<String, Value>,
+    pub(crate) id: u64,
+    pub(crate) text: String,
+    /// Whether it takes a rate-limit token (typing indicators have their own limit).
+    pub(crate) rate_limited: bool,
     pub(crate) await_reply: bool,
+    /// Past this instant it is withdrawn unwritten (`queue_timeout`).
+    pub(crate) deadline: Instant,
     pub(crate) tx: Sender<Outcome>,
     pub(crate) slot: Arc<Mutex<Slot>>,
 }
@@ -34,11 +46,6 @@ pub(crate) struct Queued {
 impl Queued {
     fn cancelled(&self) -> bool {
         *self.slot.lock() == Slot::Cancelled
-    }
-
-    /// Whether this frame takes a rate-limit token (typing indicators have their own limit).
-    pub(crate) fn rate_limited(&self) -> bool {
-        rate_limited(&self.kind)
     }
 }
 
@@ -51,6 +58,9 @@ pub(crate) fn rate_limited(kind: &str) -> bool {
 pub(crate) enum Next {
     /// Write this frame now (its token, if it needs one, is taken).
     Write(Queued),
+    /// This frame's queue deadline passed before it could be written: fail it, nothing
+    /// was sent.
+    Expired(Queued),
     /// The rate limit allows the next frame at this instant.
     WaitUntil(Instant),
     /// The client is not ready: wait until it is.
@@ -92,8 +102,9 @@ impl Outbox {
         self.queue.push_front(item);
     }
 
-    /// Decides what goes out next at `now`: skips frames their callers gave up, then hands
-    /// out the head if the client is `ready` and `bucket` (if any) has a token for it.
+    /// Decides what goes out next at `now`: skips frames their callers gave up, expires the
+    /// head if its queue deadline passed, then hands it out if the client is `ready` and
+    /// `bucket` (if any) has a token for it.
     pub(crate) fn next(
         &mut self,
         ready: bool,
@@ -106,13 +117,19 @@ impl Outbox {
         let Some(head) = self.queue.front() else {
             return Next::Empty;
         };
+        if head.deadline <= now {
+            return match self.queue.pop_front() {
+                Some(item) => Next::Expired(item),
+                None => Next::Empty,
+            };
+        }
         if !ready {
             return Next::NotReady;
         }
-        if head.rate_limited() {
+        if head.rate_limited {
             if let Some(bucket) = bucket {
                 if let Err(wait) = bucket.take(now) {
-                    return Next::WaitUntil(now + wait);
+                    return Next::WaitUntil(now.checked_add(wait).unwrap_or(head.deadline));
                 }
             }
         }
@@ -133,46 +150,114 @@ impl Outbox {
     }
 }
 
+/// What a failed write means for its frame. The connection it failed on is ended in every
+/// case, so bytes still buffered for it can never go out later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FailedWrite {
+    /// The frame's last bytes were still buffered: it cannot have reached Slack. It goes
+    /// back to the head of the queue for the next connection (its queue deadline allows).
+    Requeue,
+    /// As `Requeue`, but its queue deadline has passed: fail it, nothing was sent.
+    NothingSent,
+    /// Frames were written after it before the failure, so it may have left whole: fail
+    /// it as "may have been sent" (never resend it behind the caller's back).
+    MayHaveBeenSent,
+}
+
+/// Decides what a failed write means (see [`FailedWrite`]). `later_frames`: whether frames
+/// were handed to the websocket after this one before it failed.
+pub(crate) fn after_failed_write(
+    later_frames: bool,
+    queue_deadline: Instant,
+    now: Instant,
+) -> FailedWrite {
+    if later_frames {
+        FailedWrite::MayHaveBeenSent
+    } else if now < queue_deadline {
+        FailedWrite::Requeue
+    } else {
+        FailedWrite::NothingSent
+    }
+}
+
+/// What a caller waiting for a send's outcome does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Waiting {
+    /// Wait for the outcome until this instant, then decide again.
+    Until(Instant),
+    /// The frame is still queued at its queue deadline: withdraw it (nothing was sent).
+    Withdraw,
+    /// The frame was written and its reply did not come within `reply_timeout`.
+    Unanswered(u64),
+    /// The send is finished: its outcome is in the channel.
+    Finished,
+}
+
+/// Decides how long a caller keeps waiting: a queued frame until its queue deadline, a
+/// written one until `reply_timeout` after it was written.
+pub(crate) fn waiting(
+    slot: Slot,
+    queue_deadline: Instant,
+    reply_timeout: Duration,
+    now: Instant,
+) -> Waiting {
+    match slot {
+        Slot::Queued if now < queue_deadline => Waiting::Until(queue_deadline),
+        Slot::Queued => Waiting::Withdraw,
+        Slot::Sent { id, at } => match at.checked_add(reply_timeout) {
+            Some(end) if now < end => Waiting::Until(end),
+            Some(_) => Waiting::Unanswered(id),
+            // Beyond the clock's range: wait in long steps, it cannot be reached anyway.
+            None => Waiting::Until(now + Duration::from_secs(3600)),
+        },
+        Slot::Cancelled | Slot::Detached => Waiting::Finished,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::protocol::rate_limit::RateLimit;
     use crate::protocol::reply_waiters::oneshot;
-    use std::time::Duration;
 
-    fn frame(kind: &str) -> (Queued, Arc<Mutex<Slot>>) {
+    fn frame(id: u64, kind: &str, deadline: Instant) -> (Queued, Arc<Mutex<Slot>>) {
         let (tx, _rx) = oneshot();
         let slot = Arc::new(Mutex::new(Slot::Queued));
         let q = Queued {
-            kind: kind.into(),
-            body: Map::new(),
+            id,
+            text: kind.into(),
+            rate_limited: rate_limited(kind),
             await_reply: false,
+            deadline,
             tx,
             slot: slot.clone(),
         };
         (q, slot)
     }
 
-    fn kind_of(next: Next) -> String {
+    fn what(next: Next) -> String {
         match next {
-            Next::Write(q) => q.kind,
+            Next::Write(q) => format!("write {}", q.id),
+            Next::Expired(q) => format!("expired {}", q.id),
             Next::WaitUntil(_) => "wait".into(),
             Next::NotReady => "not ready".into(),
             Next::Empty => "empty".into(),
         }
     }
 
+    const MINUTE: Duration = Duration::from_secs(60);
+
     #[test]
     fn frames_wait_while_the_client_is_not_ready_and_then_go_in_order() {
         let t0 = Instant::now();
         let mut outbox = Outbox::new(10);
-        outbox.push(frame("a").0).unwrap();
-        outbox.push(frame("b").0).unwrap();
-        assert_eq!(kind_of(outbox.next(false, None, t0)), "not ready");
+        outbox.push(frame(1, "message", t0 + MINUTE).0).unwrap();
+        outbox.push(frame(2, "message", t0 + MINUTE).0).unwrap();
+        assert_eq!(what(outbox.next(false, None, t0)), "not ready");
         assert_eq!(outbox.len(), 2);
-        assert_eq!(kind_of(outbox.next(true, None, t0)), "a");
-        assert_eq!(kind_of(outbox.next(true, None, t0)), "b");
-        assert_eq!(kind_of(outbox.next(true, None, t0)), "empty");
+        assert_eq!(what(outbox.next(true, None, t0)), "write 1");
+        assert_eq!(what(outbox.next(true, None, t0)), "write 2");
+        assert_eq!(what(outbox.next(true, None, t0)), "empty");
     }
 
     #[test]
@@ -180,18 +265,90 @@ mod tests {
         let t0 = Instant::now();
         let mut bucket = TokenBucket::new(RateLimit::default(), t0);
         let mut outbox = Outbox::new(100);
-        for _ in 0..8 {
-            outbox.push(frame("message").0).unwrap();
+        for id in 1..=8 {
+            outbox.push(frame(id, "message", t0 + MINUTE).0).unwrap();
         }
-        for _ in 0..5 {
-            assert_eq!(kind_of(outbox.next(true, Some(&mut bucket), t0)), "message");
+        for id in 1..=5 {
+            assert_eq!(
+                what(outbox.next(true, Some(&mut bucket), t0)),
+                format!("write {id}")
+            );
         }
         let Next::WaitUntil(at) = outbox.next(true, Some(&mut bucket), t0) else {
             panic!("the sixth frame must wait");
         };
         assert!(at > t0 && at <= t0 + Duration::from_secs(1), "{at:?}");
         assert_eq!(outbox.len(), 3, "a paced frame stays queued");
-        assert_eq!(kind_of(outbox.next(true, Some(&mut bucket), at)), "message");
+        assert_eq!(what(outbox.next(true, Some(&mut bucket), at)), "write 6");
+    }
+
+    #[test]
+    fn fifty_sends_at_once_with_default_settings_all_go_out_within_their_queue_timeout() {
+        let t0 = Instant::now();
+        let mut bucket = TokenBucket::new(RateLimit::default(), t0);
+        let mut outbox = Outbox::new(1000);
+        for id in 1..=50 {
+            outbox.push(frame(id, "message", t0 + MINUTE).0).unwrap();
+        }
+        let (mut now, mut written, mut last) = (t0, 0, t0);
+        loop {
+            match outbox.next(true, Some(&mut bucket), now) {
+                Next::Write(_) => {
+                    written += 1;
+                    last = now;
+                }
+                Next::WaitUntil(at) => now = at,
+                Next::Expired(q) => panic!("frame {} expired", q.id),
+                Next::NotReady => unreachable!(),
+                Next::Empty => break,
+            }
+        }
+        assert_eq!(written, 50);
+        let paced = last - t0;
+        assert!(
+            paced >= Duration::from_secs(44) && paced <= Duration::from_secs(46),
+            "{paced:?}"
+        );
+    }
+
+    #[test]
+    fn a_burst_longer_than_the_queue_timeout_allows_ends_in_withdrawn_frames_never_late_ones() {
+        let t0 = Instant::now();
+        let mut bucket = TokenBucket::new(RateLimit::default(), t0);
+        let mut outbox = Outbox::new(1000);
+        let deadline = t0 + Duration::from_secs(30);
+        for id in 1..=50 {
+            outbox.push(frame(id, "message", deadline).0).unwrap();
+        }
+        let (mut now, mut written, mut expired) = (t0, 0, 0);
+        loop {
+            match outbox.next(true, Some(&mut bucket), now) {
+                Next::Write(_) => {
+                    assert!(now < deadline, "written after its queue deadline");
+                    written += 1;
+                }
+                Next::Expired(_) => expired += 1,
+                Next::WaitUntil(at) => now = at,
+                Next::NotReady => unreachable!(),
+                Next::Empty => break,
+            }
+        }
+        assert_eq!(written + expired, 50);
+        assert!((34..=36).contains(&written), "{written}");
+    }
+
+    #[test]
+    fn frames_queued_through_a_reconnect_go_out_once_ready_unless_their_deadline_passed() {
+        let t0 = Instant::now();
+        let mut outbox = Outbox::new(10);
+        outbox
+            .push(frame(1, "message", t0 + Duration::from_secs(5)).0)
+            .unwrap();
+        outbox.push(frame(2, "message", t0 + MINUTE).0).unwrap();
+        let later = t0 + Duration::from_secs(8);
+        assert_eq!(what(outbox.next(false, None, later)), "expired 1");
+        assert_eq!(what(outbox.next(false, None, later)), "not ready");
+        assert_eq!(what(outbox.next(true, None, later)), "write 2");
     }
 
     #[test]
@@ -205,30 +362,82 @@ mod tests {
             t0,
         );
         let mut outbox = Outbox::new(10);
-        outbox.push(frame("message").0).unwrap();
-        outbox.push(frame("typing").0).unwrap();
-        assert_eq!(kind_of(outbox.next(true, Some(&mut bucket), t0)), "message");
-        assert_eq!(kind_of(outbox.next(true, Some(&mut bucket), t0)), "typing");
+        outbox.push(frame(1, "message", t0 + MINUTE).0).unwrap();
+        outbox.push(frame(2, "typing", t0 + MINUTE).0).unwrap();
+        assert_eq!(what(outbox.next(true, Some(&mut bucket), t0)), "write 1");
+        assert_eq!(what(outbox.next(true, Some(&mut bucket), t0)), "write 2");
     }
 
     #[test]
     fn frames_given_up_by_their_caller_are_skipped() {
         let t0 = Instant::now();
         let mut outbox = Outbox::new(10);
-        let (a, slot_a) = frame("a");
+        let (a, slot_a) = frame(1, "message", t0 + MINUTE);
         outbox.push(a).unwrap();
-        outbox.push(frame("b").0).unwrap();
+        outbox.push(frame(2, "message", t0 + MINUTE).0).unwrap();
         *slot_a.lock() = Slot::Cancelled;
-        assert_eq!(kind_of(outbox.next(true, None, t0)), "b");
+        assert_eq!(what(outbox.next(true, None, t0)), "write 2");
     }
 
     #[test]
     fn a_full_queue_refuses_more() {
+        let t0 = Instant::now();
         let mut outbox = Outbox::new(1);
-        outbox.push(frame("a").0).unwrap();
+        outbox.push(frame(1, "message", t0).0).unwrap();
         assert!(matches!(
-            outbox.push(frame("b").0),
+            outbox.push(frame(2, "message", t0).0),
             Err(Error::QueueFull { capacity: 1 })
         ));
+    }
+
+    #[test]
+    fn a_write_that_failed_with_its_tail_buffered_is_retried_on_the_next_connection() {
+        let t0 = Instant::now();
+        assert_eq!(
+            after_failed_write(false, t0 + MINUTE, t0),
+            FailedWrite::Requeue
+        );
+        assert_eq!(
+            after_failed_write(false, t0, t0 + Duration::from_secs(1)),
+            FailedWrite::NothingSent
+        );
+    }
+
+    #[test]
+    fn a_write_that_failed_after_later_frames_may_have_been_sent() {
+        let t0 = Instant::now();
+        assert_eq!(
+            after_failed_write(true, t0 + MINUTE, t0),
+            FailedWrite::MayHaveBeenSent
+        );
+    }
+
+    #[test]
+    fn the_reply_timer_starts_when_the_frame_is_written_not_when_it_was_queued() {
+        let t0 = Instant::now();
+        let reply = Duration::from_secs(10);
+        let queue_deadline = t0 + MINUTE;
+        assert_eq!(
+            waiting(Slot::Queued, queue_deadline, reply, t0),
+            Waiting::Until(queue_deadline)
+        );
+        let written = t0 + Duration::from_secs(40);
+        let sent = Slot::Sent { id: 7, at: written };
+        assert_eq!(
+            waiting(sent, queue_deadline, reply, t0 + Duration::from_secs(45)),
+            Waiting::Until(written + reply)
+        );
+        assert_eq!(
+            waiting(sent, queue_deadline, reply, written + reply),
+            Waiting::Unanswered(7)
+        );
+        assert_eq!(
+            waiting(Slot::Queued, queue_deadline, reply, queue_deadline),
+            Waiting::Withdraw
+        );
+        assert_eq!(
+            waiting(Slot::Cancelled, queue_deadline, reply, t0),
+            Waiting::Finished
+        );
     }
 }

@@ -12,16 +12,15 @@ use serde_json::{Map, Value};
 
 use crate::cache::WorkspaceCache;
 use crate::config::{Builder, Config, LongTextPolicy, MAX_TEXT_CHARS};
-use crate::error::{Error, NoReplyCause, Result, TimeoutKind};
+use crate::error::{Error, Result, TimeoutKind};
 use crate::events::event::{ConnectInfo, Event, Reply};
 use crate::events::handlers::Handlers;
 use crate::events::stream::Events;
 use crate::net::waker::Waker;
 use crate::protocol::lifecycle::State;
-use crate::protocol::outbox::{Queued, Slot};
-use crate::protocol::reply_waiters::{oneshot, Outcome};
 use crate::runtime::keepalive;
 use crate::runtime::reader::Reader;
+use crate::runtime::sender::{Before, Ticket};
 use crate::runtime::shared::Shared;
 use crate::stats::Stats;
 
@@ -118,55 +117,67 @@ impl Drop for Inner {
 /// ```
 #[must_use = "a PendingSend tells whether the frame was delivered"]
 pub struct PendingSend {
-    rx: Receiver<Outcome>,
-    slot: Arc<Mutex<Slot>>,
+    ticket: Ticket,
     shared: Arc<Shared>,
 }
 
 impl PendingSend {
     /// Waits up to `timeout` for the outcome: `Some(reply)` when a reply was awaited,
-    /// `None` when the frame was written and no reply was asked for.
+    /// `None` when the frame was written and no reply was asked for. The frame's own
+    /// limits apply too: `queue_timeout` while it is queued, `reply_timeout` once it is
+    /// written.
+    ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
+    /// use std::time::Duration;
+    /// let pending = client.add_outgoing_event(true, "message",
+    ///     serde_json::json!({"channel": "C123", "text": "hi"}))?;
+    /// match pending.wait(Duration::from_secs(30)) {
+    ///     Ok(reply) => println!("acknowledged: {reply:?}"),
+    ///     Err(e) => eprintln!("not confirmed: {e}"),
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// The send's error; [`Error::Timeout`] ([`TimeoutKind::Wait`]) if it was still queued
-    /// at the timeout (it is then withdrawn and never sent);
-    /// [`Error::NoReplyReceived`] if it was sent but not answered in time.
+    /// at `timeout` (it is then withdrawn and never sent), or ([`TimeoutKind::Queue`]) at
+    /// its `queue_timeout`; [`Error::NoReplyReceived`] if it was written but not answered
+    /// in time.
     pub fn wait(self, timeout: Duration) -> Result<Option<Reply>> {
-        match self.rx.recv_timeout(timeout) {
-            Ok(outcome) => outcome,
-            Err(_) => {
-                let mut slot = self.slot.lock();
-                // The outcome may have arrived just now.
-                if let Ok(outcome) = self.rx.try_recv() {
-                    return outcome;
-                }
-                match *slot {
-                    Slot::Sent(id) => {
-                        self.shared.waiters.cancel(id);
-                        Err(Error::NoReplyReceived {
-                            id,
-                            cause: NoReplyCause::TimedOut,
-                        })
-                    }
-                    _ => {
-                        *slot = Slot::Cancelled;
-                        Err(Error::Timeout(TimeoutKind::Wait))
-                    }
-                }
-            }
-        }
+        let give_up = Instant::now().checked_add(timeout);
+        self.ticket
+            .wait(&self.shared, give_up, Error::Timeout(TimeoutKind::Wait))
     }
 
     /// The outcome if it is already known, without waiting.
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// let pending = client
+    ///     .add_outgoing_event(false, "typing", serde_json::json!({"channel": "C1"}))
+    ///     .unwrap();
+    /// assert!(pending.try_get().is_none()); // not started: still queued
+    /// ```
     pub fn try_get(&self) -> Option<Result<Option<Reply>>> {
-        self.rx.try_recv().ok()
+        self.ticket.try_get()
+    }
+}
+
+/// Dropping a `PendingSend` stops waiting for the outcome (fire and forget): a frame still
+/// queued is sent all the same, and no reply waiter stays registered for it. (To withdraw
+/// a queued frame, let [`PendingSend::wait`] time out.)
+impl Drop for PendingSend {
+    fn drop(&mut self) {
+        self.ticket.release(&self.shared);
     }
 }
 
 impl fmt::Debug for PendingSend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PendingSend")
-            .field("slot", &*self.slot.lock())
+            .field("id", &self.ticket.id)
+            .field("slot", &*self.ticket.slot.lock())
             .finish()
     }
 }
@@ -342,6 +353,9 @@ impl RtmClient {
         let session = self.inner.session.lock().take();
         if let Some(session) = session {
             session.stop_and_join();
+            // Streams taken from now on belong to the next session (ones taken before
+            // still receive the end of this one).
+            self.renew_channel(true);
         }
     }
 
@@ -382,8 +396,13 @@ impl RtmClient {
         Ok(())
     }
 
-    /// Sends a message to a conversation and blocks until Slack acknowledges it, at most
-    /// `reply_timeout` (Node: `sendMessage`).
+    /// Sends a message to a conversation and blocks until Slack acknowledges it (Node:
+    /// `sendMessage`).
+    ///
+    /// The frame goes through the outgoing queue: while the client is connecting or
+    /// reconnecting it waits there for `hello`, and a burst is paced by the rate limit,
+    /// both within `queue_timeout`. Once the frame is written, the reply is awaited for
+    /// `reply_timeout`. So the call returns within `queue_timeout + reply_timeout`.
     ///
     /// ```no_run
     /// # fn demo(client: &slack_rtm::RtmClient) {
@@ -398,10 +417,11 @@ impl RtmClient {
     /// ```
     ///
     /// # Errors
-    /// [`Error::SendWhileDisconnected`], [`Error::SendWhileNotReady`],
-    /// [`Error::FrameTooLarge`], [`Error::TextTooLong`], [`Error::Platform`] (Slack's
-    /// `ok: false`), [`Error::Timeout`] ([`TimeoutKind::RateLimit`]),
-    /// [`Error::NoReplyReceived`], or [`Error::Websocket`] if the write failed.
+    /// Nothing was sent: [`Error::SendWhileDisconnected`] (not started, or the session
+    /// ended while it was queued), [`Error::FrameTooLarge`], [`Error::TextTooLong`],
+    /// [`Error::QueueFull`], [`Error::Timeout`] ([`TimeoutKind::Queue`]: still queued at
+    /// `queue_timeout`). Slack refused it: [`Error::Platform`] (`ok: false`). Written but
+    /// not confirmed (it may have been posted): [`Error::NoReplyReceived`].
     pub fn send_message(&self, text: &str, channel: &str) -> Result<Reply> {
         if self.inner.shared.config.long_text == LongTextPolicy::Reject {
             let chars = text.chars().count();
@@ -437,35 +457,23 @@ impl RtmClient {
 
     fn send_and_wait(&self, kind: &str, body: Map<String, Value>) -> Result<Reply> {
         let shared = &self.inner.shared;
-        let deadline = Instant::now() + shared.config.reply_timeout;
-        let (tx, rx) = oneshot();
         let result = shared
-            .send_now(kind, body, Some(tx), deadline)
-            .and_then(|id| match rx.recv_deadline(deadline) {
-                Ok(Ok(Some(reply))) => Ok(reply),
-                Ok(Ok(None)) => Err(Error::Protocol("an empty reply".into())),
-                Ok(Err(e)) => Err(e),
-                Err(_) => {
-                    shared.waiters.cancel(id);
-                    // The reply may have been delivered between the timeout and the cancel.
-                    match rx.try_recv() {
-                        Ok(Ok(Some(reply))) => Ok(reply),
-                        Ok(Err(e)) => Err(e),
-                        _ => Err(Error::NoReplyReceived {
-                            id,
-                            cause: NoReplyCause::TimedOut,
-                        }),
-                    }
-                }
-            });
+            .submit(kind, body, true, Before::Session)
+            .and_then(|ticket| {
+                let outcome = ticket.wait(shared, None, Error::Timeout(TimeoutKind::Queue));
+                ticket.release(shared);
+                outcome
+            })
+            .and_then(|reply| reply.ok_or_else(|| Error::Protocol("an empty reply".into())));
         if matches!(&result, Err(e) if !matches!(e, Error::Platform(_))) {
             shared.counters.sends_failed.fetch_add(1, Ordering::Relaxed);
         }
         result
     }
 
-    /// Sends a frame of any type without waiting for a reply; returns its id (Node: `send`).
-    /// Allowed only when ready.
+    /// Sends a frame of any type without waiting for a reply; returns its id once the
+    /// frame is written (Node: `send`). Like every send it waits in the outgoing queue for
+    /// the client to be ready and for the rate limit, within `queue_timeout`.
     ///
     /// ```no_run
     /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
@@ -475,21 +483,28 @@ impl RtmClient {
     /// ```
     ///
     /// # Errors
-    /// [`Error::SendWhileDisconnected`], [`Error::SendWhileNotReady`],
-    /// [`Error::FrameTooLarge`], [`Error::InvalidArgument`], [`Error::Websocket`].
+    /// Nothing was sent: [`Error::SendWhileDisconnected`], [`Error::FrameTooLarge`],
+    /// [`Error::InvalidArgument`], [`Error::QueueFull`], [`Error::Timeout`]
+    /// ([`TimeoutKind::Queue`]). It may have been sent: [`Error::NoReplyReceived`]
+    /// ([`NoReplyCause::WriteUnfinished`](crate::NoReplyCause::WriteUnfinished)).
     pub fn send(&self, kind: &str, body: Value) -> Result<u64> {
         let shared = &self.inner.shared;
-        let deadline = Instant::now() + shared.config.reply_timeout;
-        let result = shared.send_now(kind, to_map(body)?, None, deadline);
+        let result = shared
+            .submit(kind, to_map(body)?, false, Before::Session)
+            .and_then(|ticket| {
+                let outcome = ticket.wait(shared, None, Error::Timeout(TimeoutKind::Queue));
+                outcome.map(|_| ticket.id)
+            });
         if result.is_err() {
             shared.counters.sends_failed.fetch_add(1, Ordering::Relaxed);
         }
         result
     }
 
-    /// Queues a frame of any type until the client is ready, then sends it (Node:
-    /// `addOutgoingEvent`). With `await_reply`, the [`PendingSend`] resolves with Slack's
-    /// reply; otherwise once the frame is written. Queued frames are sent in order.
+    /// Queues a frame of any type, even before [`start`](Self::start), and returns at once
+    /// (Node: `addOutgoingEvent`). With `await_reply`, the [`PendingSend`] resolves with
+    /// Slack's reply; otherwise once the frame is written. Queued frames are sent in order,
+    /// within `queue_timeout`; dropping the `PendingSend` still sends the frame.
     ///
     /// ```
     /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
@@ -512,18 +527,9 @@ impl RtmClient {
         body: Value,
     ) -> Result<PendingSend> {
         let shared = &self.inner.shared;
-        let (tx, rx) = oneshot();
-        let slot = Arc::new(Mutex::new(Slot::Queued));
-        shared.enqueue(Queued {
-            kind: kind.to_string(),
-            body: to_map(body)?,
-            await_reply,
-            tx,
-            slot: slot.clone(),
-        })?;
+        let ticket = shared.submit(kind, to_map(body)?, await_reply, Before::Start)?;
         Ok(PendingSend {
-            rx,
-            slot,
+            ticket,
             shared: shared.clone(),
         })
     }
@@ -675,15 +681,23 @@ impl RtmClient {
         )
     }
 
-    /// The event stream of the current (or next) session, for your own loop.
+    /// The event stream of the current session, for your own loop; between sessions (before
+    /// [`start`](Self::start), or after [`disconnect`](Self::disconnect)), the stream of the
+    /// next one. Take it **before** `start()` to see every event of the session, from
+    /// `connecting` on; taken later, it still delivers everything not yet received.
     ///
     /// ```
     /// use std::time::Duration;
     /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
-    /// let events = client.events(); // take it before start() to see every event
+    /// let events = client.events(); // before start(): every event of the next session
     /// assert!(events.recv_timeout(Duration::from_millis(1)).is_err());
     /// ```
     pub fn events(&self) -> Events {
+        if !self.session_running() {
+            // Between sessions: the next session's stream, once the last one's events
+            // have all been received.
+            self.renew_channel(false);
+        }
         Events::new(
             self.inner.channel.lock().rx.clone(),
             self.inner.shared.backlog.clone(),
@@ -737,26 +751,67 @@ impl RtmClient {
     /// # Ok(()) }
     /// ```
     ///
+    /// # Panics
+    /// A handler's panic propagates out of `run` (the event it was handling is consumed).
+    /// The handlers stay registered and the session keeps running: call `run` again to
+    /// go on dispatching.
+    ///
     /// # Errors
     /// The error of the final `disconnected` event.
     pub fn run(&self) -> Result<()> {
         let events = self.events();
-        let mut handlers = std::mem::take(&mut *self.inner.handlers.lock());
+        // Put back on every exit, a panicking handler's unwinding included.
+        let mut running = Running {
+            client: self,
+            handlers: std::mem::take(&mut *self.inner.handlers.lock()),
+        };
         let mut last = None;
         while let Some(event) = events.recv() {
             if let Event::Disconnected(e) = &event {
                 last = Some(e.clone());
             }
-            handlers.dispatch(self, &event);
+            running.handlers.dispatch(self, &event);
         }
-        let mut registered = self.inner.handlers.lock();
-        let added = std::mem::take(&mut *registered);
-        handlers.merge(added);
-        *registered = handlers;
+        drop(running);
         match last.flatten() {
             None => Ok(()),
             Some(e) => Err(e),
         }
+    }
+
+    /// Whether a session's threads are running.
+    fn session_running(&self) -> bool {
+        self.inner
+            .session
+            .lock()
+            .as_ref()
+            .is_some_and(|s| !s.reader.is_finished())
+    }
+
+    /// Makes the event channel the next session's, if the current one is spent.
+    fn renew_channel(&self, force: bool) {
+        let mut ch = self.inner.channel.lock();
+        if ch.tx.is_none() && (force || ch.rx.is_empty()) {
+            let (tx, rx) = crossbeam_channel::unbounded();
+            ch.tx = Some(tx);
+            ch.rx = rx;
+        }
+    }
+}
+
+/// The handlers `run` dispatches; put back when `run` ends, even by a handler's panic.
+struct Running<'a> {
+    client: &'a RtmClient,
+    handlers: Handlers,
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        let mut registered = self.client.inner.handlers.lock();
+        let added = std::mem::take(&mut *registered);
+        let mut handlers = std::mem::take(&mut self.handlers);
+        handlers.merge(added);
+        *registered = handlers;
     }
 }
 

@@ -1,24 +1,38 @@
 //! The send path's I/O: [`Outgoing`] (the outgoing queue, the rate limit and the typing
-//! throttle) and the writing of frames on the current connection. What goes out next is
-//! decided by [`crate::protocol::outbox`]; this file carries it out.
+//! throttle), the writing of queued frames on the current connection, and [`Ticket`], a
+//! caller's wait for the outcome. Every send goes through the queue; what goes out next,
+//! what a failed write means and how long a caller waits are decided by
+//! [`crate::protocol::outbox`].
+//!
+//! Who writes: the thread that queued a frame tries to write the queue itself (no thread
+//! hop on the common path); if another thread is writing, or the rate limit or readiness
+//! holds the queue back, the reader thread is woken and takes over (at `hello`, and at the
+//! instant the rate limit names).
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::Sender;
+use crossbeam_channel::Receiver;
 use parking_lot::Mutex;
 use serde_json::{Map, Value};
 
 use crate::config::MAX_FRAME_BYTES;
-use crate::error::{Error, Result};
-use crate::protocol::outbox::{self, Next, Outbox, Queued, Slot};
+use crate::error::{Error, NoReplyCause, Result, TimeoutKind};
+use crate::events::event::Reply;
+use crate::protocol::lifecycle::State;
+use crate::protocol::outbox::{
+    self, after_failed_write, waiting, FailedWrite, Next, Outbox, Queued, Slot, Waiting,
+};
 use crate::protocol::rate_limit::{RateLimit, TokenBucket, TypingThrottle};
-use crate::protocol::reply_waiters::Outcome;
+use crate::protocol::reply_waiters::{oneshot, Outcome};
 use crate::runtime::shared::Shared;
 
 /// The sending side's state: what waits to be written and the limits on writing.
 pub(crate) struct Outgoing {
     outbox: Mutex<Outbox>,
+    /// Held by the one thread writing queued frames (keeps them in order).
+    writer: Mutex<()>,
     bucket: Option<Mutex<TokenBucket>>,
     typing: Mutex<TypingThrottle>,
 }
@@ -27,81 +41,188 @@ impl Outgoing {
     pub(crate) fn new(capacity: usize, rate_limit: Option<RateLimit>) -> Self {
         Self {
             outbox: Mutex::new(Outbox::new(capacity)),
+            writer: Mutex::new(()),
             bucket: rate_limit.map(|limit| Mutex::new(TokenBucket::new(limit, Instant::now()))),
             typing: Mutex::new(TypingThrottle::default()),
         }
     }
 }
 
+/// Whether a send may wait for a session that has not started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Before {
+    /// Fail at once with `SendWhileDisconnected` unless a session is running.
+    Session,
+    /// Queue even before `start` (`add_outgoing_event`).
+    Start,
+}
+
+/// One queued send, as its caller sees it.
+pub(crate) struct Ticket {
+    pub(crate) id: u64,
+    rx: Receiver<Outcome>,
+    pub(crate) slot: Arc<Mutex<Slot>>,
+    queue_deadline: Instant,
+}
+
 impl Shared {
-    /// Writes `{"id", "type": kind, ...body}` now. With `reply`, registers it to receive the
-    /// reply before writing. Returns the frame's id.
+    /// Queues `{"id", "type": kind, ...body}` (within `queue_timeout`) and tries to write the
+    /// queue now.
     ///
     /// # Errors
-    /// `SendWhileDisconnected` / `SendWhileNotReady` by state, `FrameTooLarge`, or a write
-    /// failure (then the waiter is removed).
-    pub(crate) fn send_now(
+    /// `SendWhileDisconnected` (no session and `before` is `Session`), `FrameTooLarge`,
+    /// `InvalidArgument`, `QueueFull`: nothing was queued.
+    pub(crate) fn submit(
         &self,
         kind: &str,
         body: Map<String, Value>,
-        reply: Option<Sender<Outcome>>,
-        deadline: Instant,
-    ) -> Result<u64> {
-        self.wait_for_rate_limit(kind, deadline)?;
-        self.send_unthrottled(kind, body, reply, deadline)
-    }
-
-    /// [`send_now`](Self::send_now) without the rate limit (the caller took a token).
-    fn send_unthrottled(
-        &self,
-        kind: &str,
-        body: Map<String, Value>,
-        reply: Option<Sender<Outcome>>,
-        deadline: Instant,
-    ) -> Result<u64> {
-        if let Some(e) = self.state().send_error() {
-            return Err(e);
+        await_reply: bool,
+        before: Before,
+    ) -> Result<Ticket> {
+        if before == Before::Session
+            && matches!(self.state(), State::Disconnected | State::Disconnecting)
+        {
+            return Err(Error::SendWhileDisconnected);
         }
-        let conn = self.connection().ok_or(Error::SendWhileDisconnected)?;
         let id = self.next_id();
         let text = encode_frame(id, kind, body)?;
-        let awaits = reply.is_some();
-        if let Some(tx) = reply {
-            self.waiters.register(id, conn.generation, tx);
-        }
-        if let Err(e) = conn.send_text(text, deadline) {
-            self.waiters.cancel(id);
-            return Err(e);
-        }
-        log::trace!("sent {kind} frame {id}");
-        if !awaits {
-            self.counters.sent_unacked.fetch_add(1, Ordering::Relaxed);
-        }
-        Ok(id)
+        let now = Instant::now();
+        let queue_deadline = now
+            .checked_add(self.config.queue_timeout)
+            .unwrap_or(now + Duration::from_secs(365 * 24 * 3600));
+        let (tx, rx) = oneshot();
+        let slot = Arc::new(Mutex::new(Slot::Queued));
+        self.outgoing.outbox.lock().push(Queued {
+            id,
+            text,
+            rate_limited: outbox::rate_limited(kind),
+            await_reply,
+            deadline: queue_deadline,
+            tx,
+            slot: slot.clone(),
+        })?;
+        self.write_queue(Some(&slot));
+        Ok(Ticket {
+            id,
+            rx,
+            slot,
+            queue_deadline,
+        })
     }
 
-    /// Takes a rate-limit token for a frame of type `kind` now, or says how long until one
-    /// is available. Typing indicators have their own limit and take none.
-    fn try_token(&self, kind: &str) -> std::result::Result<(), Duration> {
-        match &self.outgoing.bucket {
-            Some(bucket) if outbox::rate_limited(kind) => bucket.lock().take(Instant::now()),
-            _ => Ok(()),
-        }
+    /// Writes queued frames on the reader thread (at `hello`, when woken, and when the rate
+    /// limit allows): returns when to try again if the rate limit holds the queue back.
+    pub(crate) fn flush_outbox(&self) -> Option<Instant> {
+        self.outbox_waker.drain();
+        self.write_queue(None)
     }
 
-    /// Waits for the outgoing rate limit to allow one frame, within `deadline`.
-    fn wait_for_rate_limit(&self, kind: &str, deadline: Instant) -> Result<()> {
-        loop {
-            let now = Instant::now();
-            let wait = match self.try_token(kind) {
-                Ok(()) => return Ok(()),
-                Err(wait) => wait,
-            };
-            if now + wait > deadline {
-                return Err(Error::Timeout(crate::TimeoutKind::RateLimit));
+    /// Writes queued frames in order while the client is ready and the rate limit allows.
+    /// A caller (`own` = its frame) stops once its own frame is out; the reader writes on
+    /// until the queue is empty or held back. Returns when the rate limit allows the next.
+    fn write_queue(&self, own: Option<&Arc<Mutex<Slot>>>) -> Option<Instant> {
+        let Some(writing) = self.outgoing.writer.try_lock() else {
+            // Another thread is writing; it hands over to the reader if it leaves frames.
+            return None;
+        };
+        // (when the rate limit allows the next, whether the queue was found empty)
+        let (again, emptied) = loop {
+            if own.is_some_and(|s| *s.lock() != Slot::Queued) {
+                break (None, false);
             }
-            log::debug!("outgoing rate limit: waiting {wait:?}");
-            std::thread::sleep(wait);
+            let ready = self.state() == State::Ready;
+            let next = {
+                let mut q = self.outgoing.outbox.lock();
+                let mut bucket = self.outgoing.bucket.as_ref().map(|b| b.lock());
+                q.next(ready, bucket.as_deref_mut(), Instant::now())
+            };
+            match next {
+                Next::Write(item) => {
+                    if !self.write_one(item) {
+                        break (None, false);
+                    }
+                }
+                Next::Expired(item) => {
+                    log::debug!("frame {} waited longer than queue_timeout", item.id);
+                    finish(&item, Err(Error::Timeout(TimeoutKind::Queue)));
+                }
+                Next::WaitUntil(at) => break (Some(at), false),
+                Next::NotReady => break (None, false),
+                Next::Empty => break (None, true),
+            }
+        };
+        drop(writing);
+        // Frames left for later go to the reader: a caller always hands over; the reader
+        // wakes itself only for frames queued while it was writing (it flushes again at
+        // `hello` and at the instant it returns).
+        if (own.is_some() || emptied) && self.outbox_len() > 0 {
+            self.outbox_waker.wake();
+        }
+        again
+    }
+
+    /// Writes one frame. False when the queue must stop (the connection is gone or failed).
+    fn write_one(&self, item: Queued) -> bool {
+        let mut slot = item.slot.lock();
+        let detached = match *slot {
+            Slot::Queued => false,
+            Slot::Detached => true,
+            Slot::Sent { .. } | Slot::Cancelled => return true,
+        };
+        let await_reply = item.await_reply && !detached;
+        let conn = match self.connection() {
+            Some(conn) if self.state() == State::Ready => conn,
+            _ => {
+                drop(slot);
+                self.outgoing.outbox.lock().push_front(item);
+                return false;
+            }
+        };
+        if await_reply {
+            self.waiters
+                .register(item.id, conn.generation, item.tx.clone());
+        }
+        let write_deadline = Instant::now() + self.config.reply_timeout;
+        match conn.send_frame(item.text.clone(), write_deadline) {
+            Ok(()) => {
+                log::trace!("sent frame {}", item.id);
+                *slot = Slot::Sent {
+                    id: item.id,
+                    at: Instant::now(),
+                };
+                if !await_reply {
+                    self.counters.sent_unacked.fetch_add(1, Ordering::Relaxed);
+                    let _ = item.tx.try_send(Ok(None));
+                }
+                true
+            }
+            Err(failure) => {
+                self.waiters.cancel(item.id);
+                // End this connection whatever happened, so that what is still buffered
+                // for it can never go out later (the reader reconnects).
+                log::debug!("frame {} could not be written: {}", item.id, failure.error);
+                conn.kill(failure.error.clone());
+                let verdict =
+                    after_failed_write(failure.later_frames, item.deadline, Instant::now());
+                match verdict {
+                    FailedWrite::Requeue => {
+                        drop(slot);
+                        self.outgoing.outbox.lock().push_front(item);
+                    }
+                    FailedWrite::NothingSent => {
+                        *slot = Slot::Cancelled;
+                        let _ = item.tx.try_send(Err(Error::Timeout(TimeoutKind::Queue)));
+                    }
+                    FailedWrite::MayHaveBeenSent => {
+                        *slot = Slot::Cancelled;
+                        let _ = item.tx.try_send(Err(Error::NoReplyReceived {
+                            id: item.id,
+                            cause: NoReplyCause::WriteUnfinished,
+                        }));
+                    }
+                }
+                false
+            }
         }
     }
 
@@ -110,72 +231,96 @@ impl Shared {
         self.outgoing.typing.lock().allow(channel, Instant::now())
     }
 
-    /// Queues a frame; the reader sends the queue, in order, whenever the client is ready.
-    pub(crate) fn enqueue(&self, item: Queued) -> Result<()> {
-        self.outgoing.outbox.lock().push(item)?;
-        self.outbox_waker.wake();
-        Ok(())
-    }
-
-    /// Sends queued frames while the client is ready, in order, never waiting for the rate
-    /// limit (this runs on the reader thread): returns when to try again if the rate limit
-    /// stopped it.
-    pub(crate) fn flush_outbox(&self) -> Option<Instant> {
-        self.outbox_waker.drain();
-        let mut q = self.outgoing.outbox.lock();
-        loop {
-            let ready = self.state().send_error().is_none();
-            let next = {
-                let mut bucket = self.outgoing.bucket.as_ref().map(|b| b.lock());
-                q.next(ready, bucket.as_deref_mut(), Instant::now())
-            };
-            let item = match next {
-                Next::Write(item) => item,
-                Next::WaitUntil(at) => return Some(at),
-                Next::NotReady => {
-                    log::trace!("outbox waits for the client to be ready");
-                    return None;
-                }
-                Next::Empty => return None,
-            };
-            // Held through the write, so that a caller giving up cannot miss that it went out.
-            let mut slot = item.slot.lock();
-            if *slot == Slot::Cancelled {
-                continue;
-            }
-            let deadline = Instant::now() + self.config.reply_timeout;
-            let reply = item.await_reply.then(|| item.tx.clone());
-            match self.send_unthrottled(&item.kind, item.body.clone(), reply, deadline) {
-                Ok(id) => {
-                    *slot = Slot::Sent(id);
-                    if !item.await_reply {
-                        let _ = item.tx.try_send(Ok(None));
-                    }
-                }
-                Err(Error::SendWhileDisconnected | Error::SendWhileNotReady) => {
-                    drop(slot);
-                    q.push_front(item);
-                    return None;
-                }
-                Err(e) => {
-                    *slot = Slot::Cancelled;
-                    let _ = item.tx.try_send(Err(e));
-                }
-            }
-        }
-    }
-
-    /// Fails every queued frame with `error` (the client will not connect again).
-    pub(crate) fn fail_outbox(&self, error: &Error) {
+    /// Fails every queued frame: the session ended, nothing of them was sent. (`_cause` is
+    /// in the `disconnected` event; a queued send says only that it was not sent.)
+    pub(crate) fn fail_outbox(&self, _cause: &Error) {
         let items = self.outgoing.outbox.lock().drain();
         for item in items {
-            *item.slot.lock() = Slot::Cancelled;
-            let _ = item.tx.try_send(Err(error.clone()));
+            finish(&item, Err(Error::SendWhileDisconnected));
         }
     }
 
     pub(crate) fn outbox_len(&self) -> usize {
         self.outgoing.outbox.lock().len()
+    }
+}
+
+/// Ends an unwritten frame with `outcome`, unless its caller already gave up.
+fn finish(item: &Queued, outcome: Outcome) {
+    let mut slot = item.slot.lock();
+    if matches!(*slot, Slot::Queued | Slot::Detached) {
+        *slot = Slot::Cancelled;
+        let _ = item.tx.try_send(outcome);
+    }
+}
+
+impl Ticket {
+    /// Waits for the outcome: while queued until the queue deadline, once written until
+    /// `reply_timeout` after the write; never past `give_up` (then the error is
+    /// `on_give_up` if the frame was still queued).
+    pub(crate) fn wait(
+        &self,
+        shared: &Shared,
+        give_up: Option<Instant>,
+        on_give_up: Error,
+    ) -> Result<Option<Reply>> {
+        loop {
+            let now = Instant::now();
+            let slot = *self.slot.lock();
+            let decision = match give_up {
+                Some(end) if now >= end => match slot {
+                    Slot::Queued => Waiting::Withdraw,
+                    Slot::Sent { id, .. } => Waiting::Unanswered(id),
+                    Slot::Cancelled | Slot::Detached => Waiting::Finished,
+                },
+                _ => waiting(slot, self.queue_deadline, shared.config.reply_timeout, now),
+            };
+            match decision {
+                Waiting::Until(t) => {
+                    let t = give_up.map_or(t, |g| g.min(t));
+                    if let Ok(outcome) = self.rx.recv_deadline(t) {
+                        return outcome;
+                    }
+                }
+                Waiting::Withdraw => {
+                    let mut slot = self.slot.lock();
+                    if *slot == Slot::Queued {
+                        *slot = Slot::Cancelled;
+                        return Err(match give_up {
+                            Some(end) if now >= end => on_give_up,
+                            _ => Error::Timeout(TimeoutKind::Queue),
+                        });
+                    }
+                }
+                Waiting::Unanswered(id) => {
+                    shared.waiters.cancel(id);
+                    // The reply may have been delivered between the timeout and the cancel.
+                    return self.rx.try_recv().unwrap_or(Err(Error::NoReplyReceived {
+                        id,
+                        cause: NoReplyCause::TimedOut,
+                    }));
+                }
+                Waiting::Finished => {
+                    return self.rx.try_recv().unwrap_or(Err(Error::Shutdown));
+                }
+            }
+        }
+    }
+
+    /// The outcome if it is already known, without waiting.
+    pub(crate) fn try_get(&self) -> Option<Outcome> {
+        self.rx.try_recv().ok()
+    }
+
+    /// Stops waiting for the outcome: a queued frame still goes out, without registering
+    /// for a reply; a written one's reply waiter is released.
+    pub(crate) fn release(&self, shared: &Shared) {
+        let mut slot = self.slot.lock();
+        match *slot {
+            Slot::Queued => *slot = Slot::Detached,
+            Slot::Sent { id, .. } => shared.waiters.cancel(id),
+            Slot::Cancelled | Slot::Detached => {}
+        }
     }
 }
 
