@@ -33,6 +33,8 @@ pub(crate) enum Slot {
 /// A frame waiting in the outgoing queue, already encoded with its id.
 pub(crate) struct Queued {
     pub(crate) id: u64,
+    /// Its `type`, for the log.
+    pub(crate) kind: Box<str>,
     pub(crate) text: String,
     /// Whether it takes a rate-limit token (typing indicators have their own limit).
     pub(crate) rate_limited: bool,
@@ -225,6 +227,7 @@ mod tests {
         let slot = Arc::new(Mutex::new(Slot::Queued));
         let q = Queued {
             id,
+            kind: kind.into(),
             text: kind.into(),
             rate_limited: rate_limited(kind),
             await_reply: false,

@@ -94,6 +94,7 @@ impl Shared {
         let slot = Arc::new(Mutex::new(Slot::Queued));
         self.outgoing.outbox.lock().push(Queued {
             id,
+            kind: kind.into(),
             text,
             rate_limited: outbox::rate_limited(kind),
             await_reply,
@@ -185,7 +186,7 @@ impl Shared {
         let write_deadline = Instant::now() + self.config.reply_timeout;
         match conn.send_frame(item.text.clone(), write_deadline) {
             Ok(()) => {
-                log::trace!("sent frame {}", item.id);
+                log::trace!("sent {} frame {}", item.kind, item.id);
                 *slot = Slot::Sent {
                     id: item.id,
                     at: Instant::now(),
