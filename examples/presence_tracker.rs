@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use slack_rtm::fake::FakeSlack;
 use slack_rtm::typed::{PresenceChange, TypedEvent};
-use slack_rtm::web_api::WebClient;
+use slack_rtm::web::WebClient;
 use slack_rtm::{Event, Events, RecvTimeoutError, RtmClient};
 
 type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use slack_rtm::fake::FakeSlack;
 use slack_rtm::typed::TypedEvent;
-use slack_rtm::web_api::{PostMessage, WebClient};
+use slack_rtm::web::{PostMessage, WebClient};
 use slack_rtm::{Event, RtmClient, SlackEvent};
 
 /// Errors that can cross threads (the offline script runs on one of its own).

@@ -471,7 +471,12 @@ impl Builder {
     /// [`Error::KeepAliveConfig`] when `server_pong_timeout` is not shorter than
     /// `client_ping_timeout`; [`Error::Config`] for other invalid settings (an empty token,
     /// a zero timeout, a malformed URL, an unreadable CA or identity).
-    pub fn build(mut self) -> Result<crate::RtmClient> {
+    pub fn build(self) -> Result<crate::RtmClient> {
+        crate::RtmClient::from_config(self.build_config()?)
+    }
+
+    /// The checked settings, without a client (the standalone Web API client uses this).
+    pub(crate) fn build_config(mut self) -> Result<Config> {
         if self.config.connector.is_some() {
             if self.config.proxy.is_some() && !self.proxy_from_env {
                 return Err(Error::Config(
@@ -483,7 +488,7 @@ impl Builder {
             self.config.proxy = Proxy::from_env();
         }
         self.config.validate()?;
-        crate::RtmClient::from_config(self.config)
+        Ok(self.config)
     }
 }
 

@@ -64,7 +64,7 @@
 //! # Beyond the socket
 //! - [`SlackEvent::typed`] parses an event into [`typed::TypedEvent`] on your thread, with
 //!   an `Other` case so that a new Slack event type never breaks a bot.
-//! - [`RtmClient::web`] is a [`web_api::WebClient`] sharing the token, TLS and proxy.
+//! - [`RtmClient::web`] is a [`web::WebClient`] sharing the token, TLS and proxy.
 //! - [`Config::workspace_cache`] turns on [`WorkspaceCache`] (the v3 `dataStore`).
 //! - [`dedup::Deduplicator`] drops Enterprise Grid duplicate deliveries.
 //! - [`Builder::proxy`], [`TlsOptions`] and [`Builder::connector`] reach Slack from
@@ -93,6 +93,7 @@ pub mod cache;
 mod config;
 mod error;
 mod events;
+pub mod model;
 mod net;
 mod protocol;
 mod rtm;
@@ -104,7 +105,7 @@ pub mod dedup;
 pub mod fake;
 pub mod socket_mode;
 pub mod typed;
-pub mod web_api;
+pub mod web;
 
 pub use cache::{CacheConfig, WorkspaceCache};
 pub use config::{

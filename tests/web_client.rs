@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use slack_rtm::fake::{FakeSlack, TokenSource};
-use slack_rtm::web_api::{PostMessage, WebClient};
+use slack_rtm::web::{PostMessage, WebClient};
 use slack_rtm::{Error, ErrorCode, RtmClient};
 
 fn fake() -> FakeSlack {

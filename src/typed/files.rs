@@ -1,0 +1,68 @@
+//! Files, as events describe them: `file_created`, `file_shared`, and a message's files.
+
+use serde::Deserialize;
+
+use crate::model::lenient;
+
+/// A file, as far as events describe it. Since 2018 file events carry only the `id`:
+/// call `files.info` for the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct File {
+    /// The file id (`F…`).
+    pub id: Option<String>,
+    /// The file name.
+    pub name: Option<String>,
+    /// The title.
+    pub title: Option<String>,
+    /// The MIME type.
+    pub mimetype: Option<String>,
+    /// Slack's file type (`png`, `text`, …).
+    pub filetype: Option<String>,
+    /// Who uploaded it.
+    pub user: Option<String>,
+    /// Size in bytes.
+    #[serde(deserialize_with = "lenient::opt_u64")]
+    pub size: Option<u64>,
+    /// When it was created (seconds since the epoch).
+    #[serde(deserialize_with = "lenient::opt_i64")]
+    pub created: Option<i64>,
+    /// `hosted`, `external`, `snippet`, `post`, …
+    pub mode: Option<String>,
+    /// Whether it is public in the workspace.
+    #[serde(deserialize_with = "lenient::opt_bool")]
+    pub is_public: Option<bool>,
+    /// The URL to fetch it (needs the token).
+    pub url_private: Option<String>,
+    /// The URL to download it (needs the token).
+    pub url_private_download: Option<String>,
+    /// The permalink.
+    pub permalink: Option<String>,
+}
+
+/// `file_created` and `file_shared`. Current payloads carry only ids: call `files.info`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct FileUpdate {
+    /// The file id.
+    pub file_id: Option<String>,
+    /// The file (just its `id` in current payloads).
+    pub file: Option<File>,
+    /// Where it was shared (`file_shared`).
+    pub channel_id: Option<String>,
+    /// Who shared it (`file_shared`).
+    pub user_id: Option<String>,
+    /// When the event was dispatched.
+    pub event_ts: Option<String>,
+}
+
+impl FileUpdate {
+    /// The file id: `file_id`, or else `file.id`.
+    pub fn id(&self) -> Option<&str> {
+        self.file_id
+            .as_deref()
+            .or_else(|| self.file.as_ref().and_then(|f| f.id.as_deref()))
+    }
+}

@@ -1,0 +1,226 @@
+//! Typed answers of the Web API methods the client wraps.
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// What `chat.postMessage` or `chat.update` answered.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PostedMessage {
+    /// The channel id (Slack's, even when a name or user id was given).
+    pub channel: String,
+    /// The message's timestamp: its id within the channel (a string, not a float). For
+    /// `chat.update`, the edited message's original `ts`.
+    pub ts: String,
+    /// The message as Slack stored it (`Value::Null` if absent).
+    pub message: Value,
+    /// The whole answer.
+    pub raw: Value,
+}
+
+impl PostedMessage {
+    pub(super) fn from_answer(method: &str, raw: Value) -> Result<Self> {
+        let field = |name: &str| {
+            raw.get(name)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| Error::Protocol(format!("{method} answered without `{name}`")))
+        };
+        Ok(Self {
+            channel: field("channel")?,
+            ts: field("ts")?,
+            message: raw.get("message").cloned().unwrap_or(Value::Null),
+            raw,
+        })
+    }
+}
+
+/// Who a token belongs to: the answer of `auth.test`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AuthTest {
+    /// The user id (for a bot token, the bot user's).
+    pub user_id: String,
+    /// The user name.
+    #[serde(default)]
+    pub user: String,
+    /// The workspace id.
+    pub team_id: String,
+    /// The workspace name.
+    #[serde(default)]
+    pub team: String,
+    /// The workspace URL, e.g. `https://example.slack.com/`.
+    #[serde(default)]
+    pub url: String,
+    /// The bot id, for bot tokens.
+    #[serde(default)]
+    pub bot_id: Option<String>,
+    /// The Enterprise Grid organization id, when there is one.
+    #[serde(default)]
+    pub enterprise_id: Option<String>,
+    /// The whole answer.
+    #[serde(skip)]
+    pub raw: Value,
+}
+
+/// A user's presence: the answer of `users.getPresence`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Presence {
+    /// `"active"` or `"away"`.
+    pub presence: String,
+    /// Whether the user has a connected client (own user only).
+    #[serde(default)]
+    pub online: Option<bool>,
+    /// Set away by Slack for inactivity (own user only).
+    #[serde(default)]
+    pub auto_away: Option<bool>,
+    /// Set away by the user (own user only).
+    #[serde(default)]
+    pub manual_away: Option<bool>,
+    /// How many clients are connected (own user only).
+    #[serde(default)]
+    pub connection_count: Option<u64>,
+    /// Unix time of the last activity (own user only).
+    #[serde(default)]
+    pub last_activity: Option<i64>,
+    /// The whole answer.
+    #[serde(skip)]
+    pub raw: Value,
+}
+
+impl Presence {
+    /// Whether `presence` is `"active"`.
+    pub fn is_active(&self) -> bool {
+        self.presence == "active"
+    }
+}
+
+/// A user, from `users.info`: the common fields, and the whole object in `raw`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct User {
+    /// The user id.
+    pub id: String,
+    /// The user name (handle).
+    #[serde(default)]
+    pub name: String,
+    /// The full name, when set.
+    #[serde(default)]
+    pub real_name: Option<String>,
+    /// The user's workspace.
+    #[serde(default)]
+    pub team_id: Option<String>,
+    /// Whether the account is deactivated.
+    #[serde(default)]
+    pub deleted: bool,
+    /// Whether this is a bot user.
+    #[serde(default)]
+    pub is_bot: bool,
+    /// The `user` object as Slack sent it (profile, time zone, flags, …).
+    #[serde(skip)]
+    pub raw: Value,
+}
+
+/// A conversation, from `conversations.info`: the common fields, and the whole object in
+/// `raw`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Conversation {
+    /// The conversation id.
+    pub id: String,
+    /// The channel name; `None` for IMs.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A public or private channel.
+    #[serde(default)]
+    pub is_channel: bool,
+    /// A private channel (legacy "group").
+    #[serde(default)]
+    pub is_group: bool,
+    /// A direct message.
+    #[serde(default)]
+    pub is_im: bool,
+    /// A multi-person direct message.
+    #[serde(default)]
+    pub is_mpim: bool,
+    /// Private (not visible to everyone in the workspace).
+    #[serde(default)]
+    pub is_private: bool,
+    /// Archived.
+    #[serde(default)]
+    pub is_archived: bool,
+    /// For an IM, the other user.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// The `channel` object as Slack sent it (topic, purpose, counts, …).
+    #[serde(skip)]
+    pub raw: Value,
+}
+
+/// Deserializes an `ok: true` answer (or part of one) into a typed struct.
+pub(super) fn parse<T: DeserializeOwned>(method: &str, value: &Value) -> Result<T> {
+    T::deserialize(value)
+        .map_err(|e| Error::Protocol(format!("{method} answered in an unexpected shape: {e}")))
+}
+
+/// Takes the object `field` out of `answer`.
+pub(super) fn take_object(method: &str, mut answer: Value, field: &str) -> Result<Value> {
+    match answer.get_mut(field).map(Value::take) {
+        Some(v @ Value::Object(_)) => Ok(v),
+        _ => Err(Error::Protocol(format!(
+            "{method} answered without a `{field}` object"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn typed_answers_keep_the_raw_json_and_report_missing_fields() {
+        let answer = json!({"ok": true, "presence": "away", "online": false});
+        let p: Presence = parse("users.getPresence", &answer).unwrap();
+        assert_eq!((p.is_active(), p.online), (false, Some(false)));
+        assert!(matches!(
+            parse::<AuthTest>("auth.test", &json!({"ok": true})),
+            Err(Error::Protocol(_))
+        ));
+        assert!(matches!(
+            PostedMessage::from_answer("chat.postMessage", json!({"ok": true, "channel": "C1"})),
+            Err(Error::Protocol(_))
+        ));
+        assert!(matches!(
+            take_object("users.info", json!({"ok": true}), "user"),
+            Err(Error::Protocol(_))
+        ));
+    }
+
+    #[test]
+    fn reference_payloads_parse() {
+        let conv: Conversation = parse(
+            "conversations.info",
+            &json!({"id": "D1", "is_im": true, "user": "U2", "priority": 0.04}),
+        )
+        .unwrap();
+        assert_eq!(
+            (conv.name, conv.is_im, conv.user.as_deref()),
+            (None, true, Some("U2"))
+        );
+        let me: AuthTest = parse(
+            "auth.test",
+            &json!({"ok": true, "url": "https://x.slack.com/", "team": "X", "user": "bot",
+                    "team_id": "T1", "user_id": "W2", "bot_id": "B3"}),
+        )
+        .unwrap();
+        assert_eq!(
+            (me.user_id.as_str(), me.bot_id.as_deref()),
+            ("W2", Some("B3"))
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! [`WebClientBuilder`]: the settings of a standalone [`WebClient`].
+
+use std::time::Duration;
+
+use super::retry::RetryLimits;
+use super::WebClient;
+use crate::config::{Proxy, TlsOptions};
+use crate::error::Result;
+use crate::net::http::WebApi;
+
+/// Builds a standalone [`WebClient`]; made by [`WebClient::builder`]. Setters are named
+/// after the [`Config`](crate::Config) fields they share with the RTM client, and are
+/// checked the same way.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until build() is called"]
+pub struct WebClientBuilder {
+    settings: crate::Builder,
+    limits: RetryLimits,
+}
+
+impl WebClientBuilder {
+    pub(super) fn new(token: impl Into<String>) -> Self {
+        Self {
+            settings: crate::RtmClient::builder(token),
+            limits: RetryLimits::default(),
+        }
+    }
+
+    /// Prefix of every Web API URL; a missing trailing `/` is added. Default
+    /// `https://slack.com/api/` (see [`Config::slack_api_url`](crate::Config::slack_api_url)).
+    pub fn slack_api_url(mut self, url: impl Into<String>) -> Self {
+        self.settings = self.settings.slack_api_url(url);
+        self
+    }
+
+    /// Bound on one HTTP request (connect, send, receive). Default 30 s.
+    pub fn http_timeout(mut self, timeout: Duration) -> Self {
+        self.settings = self.settings.http_timeout(timeout);
+        self
+    }
+
+    /// TLS settings (custom CA, client certificate). Default: the system's roots.
+    pub fn tls(mut self, tls: TlsOptions) -> Self {
+        self.settings = self.settings.tls(tls);
+        self
+    }
+
+    /// An HTTP CONNECT proxy. Default: the one named by the environment, as for the RTM
+    /// client (see [`Config::proxy`](crate::Config::proxy)).
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.settings = self.settings.proxy(proxy);
+        self
+    }
+
+    /// Connects directly, ignoring proxy environment variables.
+    pub fn no_proxy(mut self) -> Self {
+        self.settings = self.settings.no_proxy();
+        self
+    }
+
+    /// How many times a call answered with HTTP 429 is retried after sleeping its
+    /// `Retry-After`. Default 3; 0 returns [`Error::RateLimited`](crate::Error::RateLimited) at once.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.limits.max_retries = retries;
+        self
+    }
+
+    /// The most one call sleeps, in total, waiting out rate limits; a `Retry-After` that
+    /// would go over it is not waited for. Default 60 s.
+    pub fn max_retry_wait(mut self, wait: Duration) -> Self {
+        self.limits.max_wait = wait;
+        self
+    }
+
+    /// Checks the settings and creates the client. Does no I/O.
+    ///
+    /// # Errors
+    /// [`Error::Config`](crate::Error::Config) for an empty token, a malformed `slack_api_url`, a zero
+    /// `http_timeout`, or an unusable CA, client certificate or proxy.
+    pub fn build(self) -> Result<WebClient> {
+        // The RTM builder's settings are checked the same way as for the RTM client; the
+        // HTTP agent is then built straight from them (no RTM client is made).
+        let config = self.settings.build_config()?;
+        let api = WebApi::new(&config)?;
+        Ok(WebClient::from_parts(
+            api,
+            config.slack_api_url,
+            self.limits,
+        ))
+    }
+}

@@ -1,0 +1,397 @@
+//! [`WebClient`]: the calls, with rate-limit retries.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::answers::{parse, take_object, AuthTest, Conversation, PostedMessage, Presence, User};
+use super::builder::WebClientBuilder;
+use super::request::PostMessage;
+use super::retry::RetryLimits;
+use crate::error::{Error, Result};
+use crate::net::http::WebApi;
+
+/// A Slack Web API client: a cheap [`Clone`] (an `Arc` inside) whose methods take `&self`
+/// and may be called from many threads. See the [module docs](super) for blocking and
+/// rate-limit behaviour.
+///
+/// ```
+/// use slack_rtm::web::WebClient;
+///
+/// let web = WebClient::new("xoxb-secret-token").unwrap(); // no network yet
+/// assert_eq!(web.max_retries(), 3);
+/// assert!(!format!("{web:?}").contains("secret"));
+/// ```
+#[derive(Clone)]
+pub struct WebClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    api: WebApi,
+    /// Kept for `Debug` only.
+    slack_api_url: String,
+    limits: RetryLimits,
+}
+
+impl fmt::Debug for WebClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebClient")
+            .field("slack_api_url", &self.inner.slack_api_url)
+            .field("max_retries", &self.inner.limits.max_retries)
+            .field("max_retry_wait", &self.inner.limits.max_wait)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebClient {
+    /// A client for `token` with the default settings (`https://slack.com/api/`, 30 s
+    /// `http_timeout`, the system's TLS roots, the proxy from the environment, 3 retries).
+    /// Does no I/O.
+    ///
+    /// ```
+    /// let web = slack_rtm::web::WebClient::new("xoxb-...").unwrap();
+    /// # let _ = web;
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`](crate::Error::Config) for an empty token or one with whitespace.
+    pub fn new(token: impl Into<String>) -> Result<WebClient> {
+        Self::builder(token).build()
+    }
+
+    /// Starts building a standalone client for `token`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use slack_rtm::web::WebClient;
+    ///
+    /// let web = WebClient::builder("xoxb-...")
+    ///     .slack_api_url("http://127.0.0.1:8080/api")
+    ///     .http_timeout(Duration::from_secs(5))
+    ///     .max_retries(1)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(web.max_retries(), 1);
+    /// ```
+    pub fn builder(token: impl Into<String>) -> WebClientBuilder {
+        WebClientBuilder::new(token)
+    }
+
+    pub(crate) fn from_parts(api: WebApi, slack_api_url: String, limits: RetryLimits) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                api,
+                slack_api_url,
+                limits,
+            }),
+        }
+    }
+
+    /// A client sharing this one's settings and connection pool, with other retry limits
+    /// (see [`WebClientBuilder::max_retries`] and [`WebClientBuilder::max_retry_wait`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let web = slack_rtm::web::WebClient::new("xoxb-...").unwrap();
+    /// let impatient = web.with_retry_limits(0, Duration::ZERO); // never waits out a 429
+    /// assert_eq!(impatient.max_retries(), 0);
+    /// ```
+    pub fn with_retry_limits(&self, max_retries: u32, max_retry_wait: Duration) -> WebClient {
+        Self::from_parts(
+            self.inner.api.clone(),
+            self.inner.slack_api_url.clone(),
+            RetryLimits {
+                max_retries,
+                max_wait: max_retry_wait,
+            },
+        )
+    }
+
+    /// How many times a rate-limited call is retried. Default 3.
+    pub fn max_retries(&self) -> u32 {
+        self.inner.limits.max_retries
+    }
+
+    /// The most a call sleeps, in total, waiting out rate limits. Default 60 s.
+    pub fn max_retry_wait(&self) -> Duration {
+        self.inner.limits.max_wait
+    }
+
+    /// Calls Web API `method` with form-encoded `params` and returns Slack's whole JSON
+    /// answer (which has `"ok": true`). The token goes in the `Authorization` header.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// let web = slack_rtm::web::WebClient::new("xoxb-...")?;
+    /// let answer = web.call("reactions.add", &[
+    ///     ("channel", "C0123456"), ("timestamp", "1700000000.000100"), ("name", "eyes"),
+    /// ])?;
+    /// assert_eq!(answer["ok"], true);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As described in the [module docs](super#errors); rate limits are retried first.
+    pub fn call(&self, method: &str, params: &[(&str, &str)]) -> Result<Value> {
+        check_method(method)?;
+        let mut budget = self.inner.limits.budget();
+        loop {
+            match self.inner.api.call(method, params) {
+                Err(Error::RateLimited {
+                    method,
+                    retry_after,
+                }) => match budget.on_rate_limited(retry_after) {
+                    Some(wait) => {
+                        log::debug!(
+                            "{method} rate limited: retry {} of {} in {wait:?}",
+                            budget.retries(),
+                            self.inner.limits.max_retries
+                        );
+                        std::thread::sleep(wait);
+                    }
+                    None => {
+                        return Err(Error::RateLimited {
+                            method,
+                            retry_after,
+                        })
+                    }
+                },
+                other => return other,
+            }
+        }
+    }
+
+    /// Like [`call`](Self::call), with the arguments as a JSON object: strings are sent as
+    /// they are, numbers and booleans as their JSON text, arrays and objects (`blocks`,
+    /// `attachments`, `metadata`) as JSON strings, which Slack accepts; `null` fields are
+    /// left out.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// use serde_json::json;
+    /// let web = slack_rtm::web::WebClient::new("xoxb-...")?;
+    /// web.call_json("chat.postEphemeral", &json!({
+    ///     "channel": "C0123456",
+    ///     "user": "U0123456",
+    ///     "text": "only you can see this",
+    ///     "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "*psst*"}}],
+    /// }))?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) when `params` is not a JSON object (nothing is sent);
+    /// otherwise as [`call`](Self::call).
+    pub fn call_json(&self, method: &str, params: &Value) -> Result<Value> {
+        let form = json_to_form(params)?;
+        let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.call(method, &refs)
+    }
+
+    /// Posts a message (`chat.postMessage`).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// use slack_rtm::web::{PostMessage, WebClient};
+    /// let web = WebClient::new("xoxb-...")?;
+    /// let posted = web.chat_post_message(
+    ///     &PostMessage::new("C0123456", "in a thread").thread_ts("1700000000.000100"),
+    /// )?;
+    /// println!("posted at {}", posted.ts);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Api`](crate::Error::Api) with e.g. `channel_not_found`, `no_text`, `msg_too_long`; otherwise as
+    /// [`call`](Self::call).
+    pub fn chat_post_message(&self, message: &PostMessage) -> Result<PostedMessage> {
+        let form = message.form();
+        let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let answer = self.call("chat.postMessage", &refs)?;
+        PostedMessage::from_answer("chat.postMessage", answer)
+    }
+
+    /// Replaces the text of message `ts` in `channel` (`chat.update`; Node v3:
+    /// `updateMessage`). For blocks or attachments use [`call_json`](Self::call_json).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// # let web = slack_rtm::web::WebClient::new("xoxb-...")?;
+    /// let edited = web.chat_update("C0123456", "1700000000.000100", "fixed the typo")?;
+    /// assert_eq!(edited.ts, "1700000000.000100");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Api`](crate::Error::Api) with e.g. `message_not_found`, `cant_update_message`; otherwise as
+    /// [`call`](Self::call).
+    pub fn chat_update(&self, channel: &str, ts: &str, text: &str) -> Result<PostedMessage> {
+        let answer = self.call(
+            "chat.update",
+            &[("channel", channel), ("ts", ts), ("text", text)],
+        )?;
+        PostedMessage::from_answer("chat.update", answer)
+    }
+
+    /// Who the token belongs to (`auth.test`); also a cheap way to check a token.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// # let web = slack_rtm::web::WebClient::new("xoxb-...")?;
+    /// let me = web.auth_test()?;
+    /// println!("{} ({}) in {}", me.user, me.user_id, me.team);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Api`](crate::Error::Api) with `invalid_auth`, `not_authed`, `token_revoked`, …; otherwise as
+    /// [`call`](Self::call).
+    pub fn auth_test(&self) -> Result<AuthTest> {
+        let answer = self.call("auth.test", &[])?;
+        let mut out: AuthTest = parse("auth.test", &answer)?;
+        out.raw = answer;
+        Ok(out)
+    }
+
+    /// A user's presence (`users.getPresence`). The detail fields are only filled in for
+    /// the token's own user.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// # let web = slack_rtm::web::WebClient::new("xoxb-...")?;
+    /// if web.users_get_presence("U0123456")?.is_active() {
+    ///     println!("they are around");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Api`](crate::Error::Api) with e.g. `user_not_found`; otherwise as [`call`](Self::call).
+    pub fn users_get_presence(&self, user: &str) -> Result<Presence> {
+        let answer = self.call("users.getPresence", &[("user", user)])?;
+        let mut out: Presence = parse("users.getPresence", &answer)?;
+        out.raw = answer;
+        Ok(out)
+    }
+
+    /// A user's profile (`users.info`).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// # let web = slack_rtm::web::WebClient::new("xoxb-...")?;
+    /// let user = web.users_info("U0123456")?;
+    /// println!("{} tz={:?}", user.name, user.raw["tz"].as_str());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Api`](crate::Error::Api) with e.g. `user_not_found`; [`Error::Protocol`](crate::Error::Protocol) when the answer has
+    /// no `user` object; otherwise as [`call`](Self::call).
+    pub fn users_info(&self, user: &str) -> Result<User> {
+        let answer = self.call("users.info", &[("user", user)])?;
+        let raw = take_object("users.info", answer, "user")?;
+        let mut out: User = parse("users.info", &raw)?;
+        out.raw = raw;
+        Ok(out)
+    }
+
+    /// A conversation's details (`conversations.info`): a channel, private channel, IM or
+    /// multi-person IM.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// # let web = slack_rtm::web::WebClient::new("xoxb-...")?;
+    /// let channel = web.conversations_info("C0123456")?;
+    /// println!("#{}", channel.name.as_deref().unwrap_or("(direct message)"));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Api`](crate::Error::Api) with e.g. `channel_not_found`; [`Error::Protocol`](crate::Error::Protocol) when the answer
+    /// has no `channel` object; otherwise as [`call`](Self::call).
+    pub fn conversations_info(&self, channel: &str) -> Result<Conversation> {
+        let answer = self.call("conversations.info", &[("channel", channel)])?;
+        let raw = take_object("conversations.info", answer, "channel")?;
+        let mut out: Conversation = parse("conversations.info", &raw)?;
+        out.raw = raw;
+        Ok(out)
+    }
+}
+
+/// Refuses method names that could change the URL (`/`, `?`, `..`, spaces, …).
+fn check_method(method: &str) -> Result<()> {
+    let ok = !method.is_empty()
+        && !method.starts_with('.')
+        && !method.contains("..")
+        && method
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument(format!(
+            "{method:?} is not a Web API method name"
+        )))
+    }
+}
+
+/// A JSON object as form fields (see [`WebClient::call_json`]).
+fn json_to_form(params: &Value) -> Result<Vec<(String, String)>> {
+    let Value::Object(map) = params else {
+        return Err(Error::InvalidArgument(
+            "Web API params must be a JSON object".into(),
+        ));
+    };
+    Ok(map
+        .iter()
+        .filter_map(|(k, v)| {
+            let text = match v {
+                Value::Null => return None,
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some((k.clone(), text))
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_params_become_form_fields_with_structures_as_json_text() {
+        let form = json_to_form(&json!({
+            "channel": "C1",
+            "as_user": true,
+            "limit": 5,
+            "skip": null,
+            "blocks": [{"type": "divider"}],
+        }))
+        .unwrap();
+        let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("channel"), Some("C1"));
+        assert_eq!(get("as_user"), Some("true"));
+        assert_eq!(get("limit"), Some("5"));
+        assert_eq!(get("skip"), None);
+        assert_eq!(get("blocks"), Some(r#"[{"type":"divider"}]"#));
+        assert!(matches!(
+            json_to_form(&json!(["channel"])),
+            Err(Error::InvalidArgument(_))
+        ));
+    }
+
+    #[test]
+    fn method_names_that_could_escape_the_api_path_are_refused() {
+        for ok in ["chat.postMessage", "admin.apps.approved.list", "users_x"] {
+            assert!(check_method(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "../x", "a/b", "x?token=1", "a b", ".x", "a..b"] {
+            assert!(check_method(bad).is_err(), "{bad}");
+        }
+    }
+}
