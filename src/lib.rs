@@ -6,23 +6,29 @@
 //!
 //! # Quick start
 //! ```no_run
-//! use slack_rtm::{Event, RtmClient};
+//! use slack_rtm::typed::MessageKind;
+//! use slack_rtm::{HandlerResult, RtmClient};
 //!
 //! # fn main() -> Result<(), slack_rtm::Error> {
 //! let client = RtmClient::builder(std::env::var("SLACK_BOT_TOKEN").unwrap()).build()?;
-//! let me = client.start()?; // blocks until Slack says hello
-//! for event in client.events() {
-//!     let Event::Slack(ev) = event else { continue };
-//!     if ev.kind() != "message" || ev.subtype().is_some() { continue }
-//!     let msg = ev.json().unwrap_or_default();
-//!     if msg["user"] == me.self_id.as_str() { continue }
-//!     if let Some(channel) = msg["channel"].as_str() {
-//!         let reply = client.send_message("hello!", channel)?;
-//!         println!("answered at ts {:?}", reply.ts);
-//!     }
-//! }
+//! client.on_message(|client, msg| -> HandlerResult {
+//!     let me = client.active_user_id();
+//!     if msg.kind() != MessageKind::Plain || msg.user == me { return Ok(()) }
+//!     let (Some("ping"), Some(channel)) = (msg.text.as_deref(), msg.channel.as_deref())
+//!     else { return Ok(()) };
+//!     // A refused or unconfirmed send is logged (and given to on_handler_error);
+//!     // the bot keeps running.
+//!     let reply = client.send_message("pong", channel)?;
+//!     println!("answered at ts {:?}", reply.ts);
+//!     Ok(())
+//! });
+//! client.start()?; // blocks until Slack says hello
+//! client.run()?; // dispatches on this thread until disconnect() or a fatal error
 //! # Ok(()) }
 //! ```
+//!
+//! Or your own loop over [`RtmClient::events`] (take it before `start()` to see every
+//! event), with [`SlackEvent::typed`] for typed payloads.
 //!
 //! # Threads and blocking
 //! | thread | what it does | blocks on |
@@ -32,7 +38,8 @@
 //! | yours | [`RtmClient::run`] dispatching handlers, or your own loop over [`Events`] | the event channel |
 //!
 //! Calls that block, and their bounds: [`RtmClient::start`] (`start_timeout`),
-//! [`RtmClient::send_message`] (`reply_timeout`, write included), [`PendingSend::wait`]
+//! [`RtmClient::send_message`] (`queue_timeout` waiting for ready and the rate limit, then
+//! `reply_timeout` from the write), [`PendingSend::wait`]
 //! (its argument), [`RtmClient::disconnect`] (joins the threads within a moment, in every
 //! state: it wakes a dial or a Web API call in progress), [`Events::recv`] and
 //! [`RtmClient::run`] (until the session ends). A dial (TCP + proxy CONNECT + TLS + upgrade)
@@ -116,6 +123,7 @@ pub use error::{
     Error, ErrorCode, NoReplyCause, PlatformError, Result, TimeoutKind, WebsocketError,
 };
 pub use events::event::{ConnectInfo, Event, Reply, SlackEvent};
+pub use events::handlers::{HandlerError, HandlerOutcome, HandlerResult};
 pub use events::stream::{Events, IntoIter, Iter, RecvTimeoutError, TryRecvError};
 pub use protocol::lifecycle::State;
 pub use protocol::rate_limit::RateLimit;

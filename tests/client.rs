@@ -744,3 +744,45 @@ fn events_taken_after_disconnect_are_the_next_sessions_stream() {
         matches!(e, Event::Ready)
     });
 }
+
+#[test]
+fn typed_message_handlers_may_fail_and_the_error_goes_to_the_hook_while_run_goes_on() {
+    let fake = fake();
+    let client = builder(&fake).build().unwrap();
+    let errors = Arc::new(collect::Errors::default());
+    let e = errors.clone();
+    client.on_handler_error(move |_client, event, error| e.push(format!("{event}: {error}")));
+    client.on_message(|client, msg| -> slack_rtm::HandlerResult {
+        match msg.text.as_deref() {
+            Some("fail") => Err("the handler refused".into()),
+            Some("stop") => {
+                client.disconnect();
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    });
+    client.start().unwrap();
+    fake.push(
+        json!({"type": "message", "channel": "C1", "user": "U2", "text": "fail", "ts": "1.000001"}),
+    );
+    fake.push(
+        json!({"type": "message", "channel": "C1", "user": "U2", "text": "stop", "ts": "1.000002"}),
+    );
+    client.run().expect("a handler error does not stop run()");
+    assert_eq!(errors.take(), ["message: the handler refused"]);
+}
+
+mod collect {
+    /// Strings collected from a handler (a Mutex<Vec> without extra dependencies).
+    #[derive(Default)]
+    pub struct Errors(std::sync::Mutex<Vec<String>>);
+    impl Errors {
+        pub fn push(&self, s: String) {
+            self.0.lock().unwrap().push(s);
+        }
+        pub fn take(&self) -> Vec<String> {
+            std::mem::take(&mut *self.0.lock().unwrap())
+        }
+    }
+}

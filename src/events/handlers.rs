@@ -1,29 +1,211 @@
-//! [`Handlers`]: the closures registered with `on` / `on_any`, which
-//! [`RtmClient::run`](crate::RtmClient::run) dispatches on the caller's thread.
+//! [`Handlers`]: the closures registered with `on`, `on_any`, `on_typed` and `on_message`,
+//! which [`RtmClient::run`](crate::RtmClient::run) dispatches on the caller's thread, and
+//! [`HandlerResult`], what a handler may return.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
 
 use crate::events::event::Event;
 use crate::rtm::client::RtmClient;
+use crate::typed::{Message, TypedEvent};
 
-/// A registered closure.
-pub(crate) type Handler = Box<dyn FnMut(&RtmClient, &Event) + Send + 'static>;
+/// What a handler may return: `()`, or a `Result` whose error is reported (logged at
+/// WARN and passed to the [`on_handler_error`](crate::RtmClient::on_handler_error) hook)
+/// without stopping [`run`](crate::RtmClient::run).
+///
+/// ```
+/// fn reply(client: &slack_rtm::RtmClient) -> slack_rtm::HandlerResult {
+///     client.send_message("pong", "C123")?; // an error here is reported, run() goes on
+///     Ok(())
+/// }
+/// ```
+pub type HandlerResult = Result<(), HandlerError>;
 
-/// Closures by event name, plus catch-alls.
+/// The error a handler returned (any error type converts into it with `?`).
+pub type HandlerError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The return types a handler may have: `()` and [`HandlerResult`] (or any `Result<(), E>`
+/// whose error converts into a [`HandlerError`]).
+///
+/// ```
+/// use slack_rtm::HandlerOutcome;
+/// assert!(().into_result().is_ok());
+/// assert!(Err::<(), _>("nope").into_result().is_err());
+/// ```
+pub trait HandlerOutcome {
+    /// The outcome as a [`HandlerResult`].
+    fn into_result(self) -> HandlerResult;
+}
+
+impl HandlerOutcome for () {
+    fn into_result(self) -> HandlerResult {
+        Ok(())
+    }
+}
+
+impl<E: Into<HandlerError>> HandlerOutcome for Result<(), E> {
+    fn into_result(self) -> HandlerResult {
+        self.map_err(Into::into)
+    }
+}
+
+/// A registered closure for events by name.
+pub(crate) type Handler = Box<dyn FnMut(&RtmClient, &Event) -> HandlerResult + Send + 'static>;
+/// A registered closure for typed Slack events.
+pub(crate) type TypedHandler =
+    Box<dyn FnMut(&RtmClient, &TypedEvent) -> HandlerResult + Send + 'static>;
+/// A registered closure for typed messages.
+pub(crate) type MessageHandler =
+    Box<dyn FnMut(&RtmClient, &Message) -> HandlerResult + Send + 'static>;
+/// The hook that receives handler errors.
+pub(crate) type ErrorHook = Box<dyn FnMut(&RtmClient, &str, &HandlerError) + Send + 'static>;
+
+/// Event names a handler can be registered under without a warning: the lifecycle names,
+/// `slack_event`, and the RTM event types the crate knows.
+pub(crate) const KNOWN_NAMES: &[&str] = &[
+    // lifecycle
+    "connecting",
+    "authenticated",
+    "connected",
+    "ready",
+    "disconnecting",
+    "reconnecting",
+    "disconnected",
+    "unable_to_rtm_start",
+    "error",
+    "events_dropped",
+    "slack_event",
+    // RTM event types (see `typed::TypedEvent`)
+    "hello",
+    "goodbye",
+    "reconnect_url",
+    "message",
+    "user_typing",
+    "presence_change",
+    "manual_presence_change",
+    "member_joined_channel",
+    "member_left_channel",
+    "reaction_added",
+    "reaction_removed",
+    "channel_created",
+    "channel_deleted",
+    "channel_rename",
+    "channel_archive",
+    "channel_unarchive",
+    "channel_joined",
+    "channel_left",
+    "channel_marked",
+    "channel_history_changed",
+    "group_archive",
+    "group_unarchive",
+    "group_close",
+    "group_deleted",
+    "group_history_changed",
+    "group_joined",
+    "group_left",
+    "group_marked",
+    "group_open",
+    "group_rename",
+    "im_created",
+    "im_open",
+    "im_close",
+    "im_marked",
+    "im_history_changed",
+    "team_join",
+    "team_rename",
+    "team_domain_change",
+    "email_domain_changed",
+    "user_change",
+    "bot_added",
+    "bot_changed",
+    "pin_added",
+    "pin_removed",
+    "star_added",
+    "star_removed",
+    "emoji_changed",
+    "dnd_updated",
+    "dnd_updated_user",
+    "pref_change",
+    "subteam_created",
+    "subteam_updated",
+    "file_created",
+    "file_shared",
+    "commands_changed",
+    "accounts_changed",
+    // documented RTM types without a typed case
+    "pong",
+    "file_change",
+    "file_deleted",
+    "file_public",
+    "file_unshared",
+    "file_comment_added",
+    "file_comment_edited",
+    "file_comment_deleted",
+    "team_pref_change",
+    "team_plan_change",
+    "team_profile_change",
+    "team_profile_delete",
+    "team_profile_reorder",
+    "team_migration_started",
+    "subteam_self_added",
+    "subteam_self_removed",
+    "subteam_members_changed",
+    "user_huddle_changed",
+    "user_profile_changed",
+    "user_status_changed",
+    "app_home_opened",
+    "channel_shared",
+    "channel_unshared",
+    "external_org_migration_started",
+    "external_org_migration_finished",
+    "desktop_notification",
+    "mobile_in_app_notification",
+    "reaction_changed",
+    "self_deleted",
+];
+
+/// Whether `name` (a type, or `type::subtype`) is one the crate knows.
+pub(crate) fn known_name(name: &str) -> bool {
+    let kind = name.split_once("::").map_or(name, |(kind, _)| kind);
+    KNOWN_NAMES.contains(&kind)
+}
+
+/// Closures by event name, plus typed handlers and catch-alls.
 #[derive(Default)]
 pub(crate) struct Handlers {
     by_name: HashMap<String, Vec<Handler>>,
     slack_events: Vec<Handler>,
     any: Vec<Handler>,
+    typed: Vec<TypedHandler>,
+    messages: Vec<MessageHandler>,
+    on_error: Option<ErrorHook>,
+    /// Unknown names already warned about.
+    warned: HashSet<String>,
     /// Whether any name uses `type::subtype` routing (saves a lookup per event if not).
     has_subtypes: bool,
 }
 
+impl fmt::Debug for Handlers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handlers")
+            .field("names", &self.by_name.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Handlers {
+    /// Registers `handler` under `name`; warns once per unknown name (a typo such as
+    /// `"mesage"` would otherwise never fire).
     pub(crate) fn add(&mut self, name: &str, handler: Handler) {
         if name == "slack_event" {
             self.slack_events.push(handler);
             return;
+        }
+        if !known_name(name) && self.warned.insert(name.to_string()) {
+            log::warn!(
+                "a handler was registered for {name:?}, which is not an event type this crate \
+                 knows: check the spelling (it fires only if Slack sends that type)"
+            );
         }
         self.has_subtypes |= name.contains("::");
         self.by_name
@@ -36,31 +218,69 @@ impl Handlers {
         self.any.push(handler);
     }
 
+    pub(crate) fn add_typed(&mut self, handler: TypedHandler) {
+        self.typed.push(handler);
+    }
+
+    pub(crate) fn add_message(&mut self, handler: MessageHandler) {
+        self.messages.push(handler);
+    }
+
+    pub(crate) fn set_error_hook(&mut self, hook: ErrorHook) {
+        self.on_error = Some(hook);
+    }
+
     /// Calls, in order: handlers for the event's name, for `type::subtype`, the
-    /// `slack_event` handlers (Slack events only), then the catch-alls.
+    /// `slack_event` handlers (Slack events only), the typed handlers, then the catch-alls.
+    /// A handler's error goes to the log and the error hook; dispatch goes on.
     pub(crate) fn dispatch(&mut self, client: &RtmClient, event: &Event) {
-        if let Some(hs) = self.by_name.get_mut(event.name()) {
-            for h in hs {
-                h(client, event);
+        let name = event.name();
+        let mut failures: Vec<HandlerError> = Vec::new();
+        let mut call = |h: &mut Handler| {
+            if let Err(e) = h(client, event) {
+                failures.push(e);
             }
+        };
+        if let Some(hs) = self.by_name.get_mut(name) {
+            hs.iter_mut().for_each(&mut call);
         }
         if let Event::Slack(e) = event {
             if self.has_subtypes {
                 if let Some(sub) = e.subtype() {
                     let key = format!("{}::{sub}", e.kind());
                     if let Some(hs) = self.by_name.get_mut(&key) {
-                        for h in hs {
-                            h(client, event);
+                        hs.iter_mut().for_each(&mut call);
+                    }
+                }
+            }
+            self.slack_events.iter_mut().for_each(&mut call);
+            let wants_message = !self.messages.is_empty() && e.kind() == "message";
+            if !self.typed.is_empty() || wants_message {
+                let typed = e.typed();
+                for h in &mut self.typed {
+                    if let Err(err) = h(client, &typed) {
+                        failures.push(err);
+                    }
+                }
+                if let TypedEvent::Message(m) = &typed {
+                    for h in &mut self.messages {
+                        if let Err(err) = h(client, m) {
+                            failures.push(err);
                         }
                     }
                 }
             }
-            for h in &mut self.slack_events {
-                h(client, event);
-            }
         }
         for h in &mut self.any {
-            h(client, event);
+            if let Err(err) = h(client, event) {
+                failures.push(err);
+            }
+        }
+        for err in failures {
+            log::warn!("a handler for {name:?} failed: {err}");
+            if let Some(hook) = &mut self.on_error {
+                hook(client, name, &err);
+            }
         }
     }
 
@@ -71,6 +291,40 @@ impl Handlers {
         }
         self.slack_events.extend(later.slack_events);
         self.any.extend(later.any);
+        self.typed.extend(later.typed);
+        self.messages.extend(later.messages);
+        if later.on_error.is_some() {
+            self.on_error = later.on_error;
+        }
+        self.warned.extend(later.warned);
         self.has_subtypes |= later.has_subtypes;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifecycle_names_event_types_and_subtypes_are_known_and_typos_are_not() {
+        for name in [
+            "ready",
+            "message",
+            "message::me_message",
+            "user_typing",
+            "slack_event",
+        ] {
+            assert!(known_name(name), "{name}");
+        }
+        for name in ["mesage", "Ready", "message_typo::x"] {
+            assert!(!known_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn both_unit_and_result_are_handler_outcomes() {
+        assert!(().into_result().is_ok());
+        let failed: Result<(), crate::Error> = Err(crate::Error::Shutdown);
+        assert!(failed.into_result().is_err());
     }
 }

@@ -14,7 +14,7 @@ use crate::cache::WorkspaceCache;
 use crate::config::{Builder, Config, LongTextPolicy, MAX_TEXT_CHARS};
 use crate::error::{Error, Result, TimeoutKind};
 use crate::events::event::{ConnectInfo, Event, Reply};
-use crate::events::handlers::Handlers;
+use crate::events::handlers::{HandlerError, HandlerOutcome, Handlers};
 use crate::events::stream::Events;
 use crate::net::waker::Waker;
 use crate::protocol::lifecycle::State;
@@ -707,7 +707,11 @@ impl RtmClient {
     /// Registers a closure for events named `name` (see [`Event::name`]): a Slack type
     /// (`"message"`), a type and subtype (`"message::channel_purpose"`), `"slack_event"`
     /// for every Slack event, or a lifecycle name (`"ready"`, `"disconnected"`, …).
-    /// Closures run on the thread that calls [`run`](Self::run).
+    /// Closures run on the thread that calls [`run`](Self::run). A name the crate does not
+    /// know (a typo such as `"mesage"`) is logged once at WARN; it still fires if Slack
+    /// sends that type. For typed payloads use [`on_message`](Self::on_message) and
+    /// [`on_typed`](Self::on_typed). A closure may return `()` or a [`HandlerResult`](crate::HandlerResult)
+    /// (see [`on_handler_error`](Self::on_handler_error)).
     ///
     /// Avoid capturing a clone of the client in the closure (use the `&RtmClient`
     /// argument): a captured clone keeps the client alive until `run` returns.
@@ -717,11 +721,15 @@ impl RtmClient {
     /// client.on("message::me_message", |_client, event| println!("/me: {event:?}"));
     /// client.on("disconnected", |_client, event| eprintln!("gone: {event:?}"));
     /// ```
-    pub fn on<F>(&self, name: &str, handler: F)
+    pub fn on<F, R>(&self, name: &str, mut handler: F)
     where
-        F: FnMut(&RtmClient, &Event) + Send + 'static,
+        F: FnMut(&RtmClient, &Event) -> R + Send + 'static,
+        R: HandlerOutcome,
     {
-        self.inner.handlers.lock().add(name, Box::new(handler));
+        self.inner
+            .handlers
+            .lock()
+            .add(name, Box::new(move |c, e| handler(c, e).into_result()));
     }
 
     /// Registers a closure for every event (the catch-all).
@@ -730,11 +738,82 @@ impl RtmClient {
     /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
     /// client.on_any(|_client, event| log::debug!("{}", event.name()));
     /// ```
-    pub fn on_any<F>(&self, handler: F)
+    pub fn on_any<F, R>(&self, mut handler: F)
     where
-        F: FnMut(&RtmClient, &Event) + Send + 'static,
+        F: FnMut(&RtmClient, &Event) -> R + Send + 'static,
+        R: HandlerOutcome,
     {
-        self.inner.handlers.lock().add_any(Box::new(handler));
+        self.inner
+            .handlers
+            .lock()
+            .add_any(Box::new(move |c, e| handler(c, e).into_result()));
+    }
+
+    /// Registers a closure for every Slack event, parsed into a
+    /// [`TypedEvent`](crate::typed::TypedEvent) (unknown types and payloads that do not
+    /// fit come as `TypedEvent::Other`). The event is parsed once for all typed handlers.
+    ///
+    /// ```
+    /// use slack_rtm::typed::TypedEvent;
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// client.on_typed(|_client, event| {
+    ///     if let TypedEvent::ReactionAdded(r) = event {
+    ///         println!("{} reacted with {}", r.user, r.reaction);
+    ///     }
+    /// });
+    /// ```
+    pub fn on_typed<F, R>(&self, mut handler: F)
+    where
+        F: FnMut(&RtmClient, &crate::typed::TypedEvent) -> R + Send + 'static,
+        R: HandlerOutcome,
+    {
+        self.inner
+            .handlers
+            .lock()
+            .add_typed(Box::new(move |c, e| handler(c, e).into_result()));
+    }
+
+    /// Registers a closure for `message` events, typed
+    /// ([`typed::Message`](crate::typed::Message), every subtype: see
+    /// [`Message::kind`](crate::typed::Message::kind)). It may return a
+    /// [`HandlerResult`](crate::HandlerResult): an error is logged at WARN and given to the
+    /// [`on_handler_error`](Self::on_handler_error) hook, and `run()` goes on.
+    ///
+    /// ```
+    /// use slack_rtm::typed::MessageKind;
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// client.on_message(|client, msg| -> slack_rtm::HandlerResult {
+    ///     if let (MessageKind::Plain, Some("ping"), Some(channel)) =
+    ///         (msg.kind(), msg.text.as_deref(), msg.channel.as_deref())
+    ///     {
+    ///         client.send_message("pong", channel)?;
+    ///     }
+    ///     Ok(())
+    /// });
+    /// ```
+    pub fn on_message<F, R>(&self, mut handler: F)
+    where
+        F: FnMut(&RtmClient, &crate::typed::Message) -> R + Send + 'static,
+        R: HandlerOutcome,
+    {
+        self.inner
+            .handlers
+            .lock()
+            .add_message(Box::new(move |c, m| handler(c, m).into_result()));
+    }
+
+    /// Sets the hook that receives the errors handlers return, with the name of the event
+    /// being handled (replacing any earlier hook). Errors are logged at WARN either way.
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// client.on_handler_error(|_client, event, error| eprintln!("{event} handler: {error}"));
+    /// ```
+    pub fn on_handler_error<F>(&self, hook: F)
+    where
+        F: FnMut(&RtmClient, &str, &HandlerError) + Send + 'static,
+    {
+        self.inner.handlers.lock().set_error_hook(Box::new(hook));
     }
 
     /// Dispatches events to the registered closures on this thread until the session ends.
