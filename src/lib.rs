@@ -68,6 +68,15 @@
 //! | `DEBUG` | state changes, retry delays, malformed frames, late replies |
 //! | `TRACE` | every frame sent (type and id), pings and pongs |
 //!
+//! **One dependency target must be capped.** The crate and the other dependencies never
+//! log the token or a websocket URL at any level (the crate writes the websocket upgrade
+//! itself so that tungstenite's handshake does not log the ticket), but ureq's protocol
+//! layer dumps every byte of each Web API request and answer at TRACE — the
+//! `Authorization` header and the `rtm.connect` answer (with the websocket URL) included —
+//! and has no setting to stop it. Keep target `ureq_proto` at DEBUG or below whenever you
+//! log at TRACE (with env_logger: `RUST_LOG=trace,ureq_proto=debug`). The crate's log test
+//! captures every target and checks exactly this.
+//!
 //! # Beyond the socket
 //! - [`SlackEvent::typed`] parses an event into [`typed::TypedEvent`] on your thread, with
 //!   an `Other` case so that a new Slack event type never breaks a bot.

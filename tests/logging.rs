@@ -1,5 +1,7 @@
 //! The log-level contract of the crate docs, checked by capturing the `log` output of real
-//! sessions against the fake Slack: what each level emits, and that no secret is logged.
+//! sessions against the fake Slack: what each level emits, and that no secret is logged by
+//! any target at any level (dependencies included) through connect, send, reconnect and
+//! failures — except the TRACE dumps of the targets the crate docs say to cap.
 
 mod common;
 
@@ -40,6 +42,18 @@ fn each_level_emits_what_the_contract_says_and_never_a_secret() {
         matches!(e, Event::Reconnecting)
     });
     wait_for(&events, "ready again", |e| matches!(e, Event::Ready));
+
+    // Failures: a refused upgrade, then a rate-limited rtm.connect, then back.
+    fake.fail_upgrades(1, 503);
+    fake.rate_limit_connect(1, 0);
+    fake.drop_connections();
+    wait_for(&events, "a failed attempt", |e| {
+        matches!(e, Event::UnableToStart(_))
+    });
+    wait_for(&events, "ready after the failures", |e| {
+        matches!(e, Event::Ready)
+    });
+    client.send_message("after the failures", "C1").unwrap();
     client.disconnect();
     let all: Vec<(log::Level, String)> = logs::lines();
     assert!(has(log::Level::Warn, "connection lost", &all), "{all:?}");
@@ -47,4 +61,12 @@ fn each_level_emits_what_the_contract_says_and_never_a_secret() {
 
     logs::assert_never_logged(fake.token());
     logs::assert_never_logged("/websocket/");
+    // The capture saw the dependencies too, at TRACE.
+    let records = logs::records();
+    for target in ["ureq", "tungstenite"] {
+        assert!(
+            records.iter().any(|r| r.target.starts_with(target)),
+            "nothing from {target}"
+        );
+    }
 }
