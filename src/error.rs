@@ -239,6 +239,8 @@ pub struct WebsocketError {
     /// The HTTP status of a refused upgrade, if that is what happened.
     pub status: Option<u16>,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    /// Retrying cannot help (a certificate that does not verify, a refused URL).
+    permanent: bool,
 }
 
 impl WebsocketError {
@@ -247,6 +249,7 @@ impl WebsocketError {
             message: message.into(),
             status: None,
             source: None,
+            permanent: false,
         }
     }
 
@@ -258,7 +261,14 @@ impl WebsocketError {
             message: message.into(),
             status: None,
             source: Some(Arc::new(source)),
+            permanent: false,
         }
+    }
+
+    /// Marks the failure permanent: [`Error::is_fatal`] is then true.
+    pub(crate) fn permanent(mut self) -> Self {
+        self.permanent = true;
+        self
     }
 
     pub(crate) fn with_status(mut self, status: u16) -> Self {
@@ -383,7 +393,10 @@ impl Error {
     }
 
     /// True when retrying cannot help: a revoked or invalid token, a disabled workspace,
-    /// an invalid configuration. The client stops reconnecting after such an error.
+    /// an invalid configuration, a server certificate that does not verify (HTTPS or WSS),
+    /// a websocket URL that is refused (not `ws://`/`wss://`, or a plaintext `ws://` from an
+    /// `https://` Web API), or a `slack_api_url` with no such method (HTTP 404/410). The
+    /// client stops reconnecting after such an error, and `start()` returns it at once.
     ///
     /// ```
     /// use slack_rtm::Error;
@@ -396,9 +409,15 @@ impl Error {
             Error::Api { error, .. } => FATAL_API_ERRORS.contains(&error.as_str()),
             Error::Config(_) | Error::KeepAliveConfig(_) => true,
             Error::Http {
-                status: Some(401 | 403),
+                status: Some(401 | 403 | 404 | 410),
                 ..
             } => true,
+            Error::Http {
+                status: None,
+                message,
+                ..
+            } => message.starts_with(crate::net::tls::PERMANENT_TLS_FAILURE),
+            Error::Websocket(w) => w.permanent,
             _ => false,
         }
     }

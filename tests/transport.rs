@@ -320,3 +320,87 @@ fn a_huge_retry_after_is_clamped_instead_of_panicking_the_reader() {
         "{names:?}"
     );
 }
+
+// ---- permanent failures end start() at once ----------------------------------------------
+
+/// `start()` with retries on and a long `start_timeout`: a permanent failure must end it
+/// at once, with that failure.
+fn start_fails_at_once(builder: slack_rtm::Builder) -> Error {
+    let client = builder
+        .no_proxy()
+        .auto_reconnect(true)
+        .start_timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let began = Instant::now();
+    let err = client.start().unwrap_err();
+    let took = began.elapsed();
+    assert!(
+        took < Duration::from_secs(10),
+        "start() retried for {took:?}: {err}"
+    );
+    assert!(err.is_fatal(), "{err:?}");
+    err
+}
+
+fn test_ca() -> TlsOptions {
+    TlsOptions {
+        ca_pem: Some(include_bytes!("../src/fake/testdata/cert.pem").to_vec()),
+        ..TlsOptions::default()
+    }
+}
+
+#[test]
+fn an_untrusted_web_api_certificate_ends_start_at_once() {
+    let api = Hostile::tls_json(hostile::rtm_connect_body("wss://127.0.0.1:1/x"));
+    let err = start_fails_at_once(RtmClient::builder("xoxb-1").slack_api_url(api.https_api_url()));
+    assert!(matches!(err, Error::Http { .. }), "{err:?}");
+    let text = err.to_string().to_lowercase();
+    assert!(
+        text.contains("certificate") || text.contains("tls"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_untrusted_websocket_certificate_ends_start_at_once() {
+    // The websocket server: TLS with a certificate this client does not trust.
+    let ws = Hostile::tls_json(String::new());
+    let api = Hostile::start(Misbehaviour::rtm_connect(&ws.ws_url("wss")));
+    let err = start_fails_at_once(RtmClient::builder("xoxb-1").slack_api_url(api.api_url()));
+    assert!(matches!(err, Error::Websocket(_)), "{err:?}");
+    assert!(err.to_string().contains("TLS"), "{err}");
+}
+
+#[test]
+fn a_plaintext_websocket_from_an_https_web_api_is_refused_at_once() {
+    let api = Hostile::tls_json(hostile::rtm_connect_body(
+        "ws://127.0.0.1:1/websocket/secret-ticket",
+    ));
+    let err = start_fails_at_once(
+        RtmClient::builder("xoxb-1")
+            .slack_api_url(api.https_api_url())
+            .tls(test_ca()),
+    );
+    assert!(matches!(err, Error::Websocket(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("plaintext"), "{text}");
+    assert!(!text.contains("secret-ticket"), "{text}");
+}
+
+#[test]
+fn a_slack_api_url_without_the_method_ends_start_at_once() {
+    let fake = common::fake();
+    let wrong = fake.api_url().replace("/api/", "/not-the-api/");
+    let err = start_fails_at_once(RtmClient::builder(fake.token()).slack_api_url(wrong));
+    assert!(
+        matches!(
+            err,
+            Error::Http {
+                status: Some(404),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}

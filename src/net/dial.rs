@@ -15,6 +15,7 @@ use crate::net::deadline::Deadline;
 use crate::net::socket::Limits;
 use crate::net::stream::Stream;
 use crate::net::tcp::{self, DialError};
+use crate::net::tls;
 use crate::net::upgrade;
 use crate::net::websocket::Connection;
 
@@ -137,16 +138,18 @@ fn tls_failure<S>(e: native_tls::HandshakeError<S>, limits: &Limits) -> Error {
         return DialError::Timeout.into_error();
     }
     match e {
-        native_tls::HandshakeError::Failure(e) => Error::Websocket(WebsocketError::with_source(
-            format!("TLS handshake failed: {e}"),
-            e,
-        )),
+        native_tls::HandshakeError::Failure(e) => {
+            let permanent = tls::is_permanent(&e);
+            let w = WebsocketError::with_source(format!("TLS handshake failed: {e}"), e);
+            Error::Websocket(if permanent { w.permanent() } else { w })
+        }
         native_tls::HandshakeError::WouldBlock(_) => DialError::Timeout.into_error(),
     }
 }
 
+/// A URL that retrying cannot make acceptable.
 fn refused(message: &str) -> Error {
-    Error::Websocket(WebsocketError::new(message))
+    Error::Websocket(WebsocketError::new(message).permanent())
 }
 
 #[cfg(test)]
@@ -155,7 +158,13 @@ mod tests {
 
     fn message(r: Result<Target>) -> String {
         match r {
-            Err(Error::Websocket(w)) => w.message,
+            Err(e @ Error::Websocket(_)) => {
+                assert!(e.is_fatal(), "a refused URL is permanent: {e:?}");
+                match e {
+                    Error::Websocket(w) => w.message,
+                    _ => unreachable!(),
+                }
+            }
             other => panic!("{other:?}"),
         }
     }

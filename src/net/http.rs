@@ -9,6 +9,7 @@ use crate::config::{ClientIdentity, Config, Secret};
 use crate::error::{Error, Result};
 use crate::net::cancel::Cancel;
 use crate::net::http_transport::{self, Route};
+use crate::net::tls;
 
 /// Largest Web API body read (an `rtm.start` snapshot of a big workspace is large).
 const MAX_BODY: u64 = 64 << 20;
@@ -94,7 +95,7 @@ impl WebApi {
             .post(&url)
             .header("Authorization", &format!("Bearer {}", self.token.expose()))
             .send_form(params.iter().copied())
-            .map_err(|e| http_err(None, e.to_string()))?;
+            .map_err(|e| http_err(None, describe(e)))?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -143,6 +144,17 @@ impl WebApi {
                 "the answer has no `ok` field (not a Web API answer)".into(),
             )),
         }
+    }
+}
+
+/// A ureq failure in words; a TLS failure that retrying cannot fix is marked so
+/// ([`tls::PERMANENT_TLS_FAILURE`]).
+fn describe(e: ureq::Error) -> String {
+    match e {
+        ureq::Error::NativeTls(tls) if tls::is_permanent(&tls) => {
+            format!("{}{tls}", tls::PERMANENT_TLS_FAILURE)
+        }
+        other => other.to_string(),
     }
 }
 

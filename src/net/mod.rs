@@ -16,6 +16,7 @@ pub(crate) mod proxy_tunnel;
 pub(crate) mod socket;
 pub(crate) mod stream;
 pub(crate) mod tcp;
+pub(crate) mod tls;
 pub(crate) mod upgrade;
 pub(crate) mod waker;
 pub(crate) mod websocket;

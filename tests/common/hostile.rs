@@ -51,10 +51,15 @@ impl Misbehaviour {
 
     /// A minimal `rtm.connect` answer pointing at `ws_url`.
     pub fn rtm_connect(ws_url: &str) -> Misbehaviour {
-        Misbehaviour::Json(format!(
-            r#"{{"ok":true,"url":"{ws_url}","self":{{"id":"U1","name":"bot"}},"team":{{"id":"T1","name":"Team","domain":"team"}}}}"#
-        ))
+        Misbehaviour::Json(rtm_connect_body(ws_url))
     }
+}
+
+/// A minimal `rtm.connect` answer body pointing at `ws_url`.
+pub fn rtm_connect_body(ws_url: &str) -> String {
+    format!(
+        r#"{{"ok":true,"url":"{ws_url}","self":{{"id":"U1","name":"bot"}},"team":{{"id":"T1","name":"Team","domain":"team"}}}}"#
+    )
 }
 
 /// A hostile server; stops (closing what it holds) when dropped.
@@ -86,6 +91,67 @@ impl Hostile {
             engaged,
             stop,
         }
+    }
+
+    /// A TLS server with the fake's test certificate (for `localhost` / `127.0.0.1`,
+    /// trusted only by a client given `src/fake/testdata/cert.pem`) that answers any
+    /// request with this JSON body.
+    pub fn tls_json(body: String) -> Hostile {
+        let identity = native_tls::Identity::from_pkcs8(
+            include_bytes!("../../src/fake/testdata/cert.pem"),
+            include_bytes!("../../src/fake/testdata/key.pem"),
+        )
+        .expect("the test identity");
+        let acceptor = Arc::new(native_tls::TlsAcceptor::new(identity).expect("acceptor"));
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let (tx, engaged) = channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if flag.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(conn) = conn else { continue };
+                let (acceptor, tx, body) = (acceptor.clone(), tx.clone(), body.clone());
+                std::thread::spawn(move || {
+                    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+                    let Ok(mut tls) = acceptor.accept(conn) else {
+                        let _ = tx.send(());
+                        return;
+                    };
+                    let mut request = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match tls.read(&mut buf) {
+                            Ok(n) if n > 0 => request.extend_from_slice(&buf[..n]),
+                            _ => return,
+                        }
+                    }
+                    let _ = tls.write_all(
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        )
+                        .as_bytes(),
+                    );
+                    let _ = tls.shutdown();
+                    let _ = tx.send(());
+                });
+            }
+        });
+        Hostile {
+            port,
+            engaged,
+            stop,
+        }
+    }
+
+    /// `https://127.0.0.1:PORT/api/`.
+    pub fn https_api_url(&self) -> String {
+        format!("https://127.0.0.1:{}/api/", self.port)
     }
 
     /// `http://127.0.0.1:PORT/api/`.
