@@ -31,7 +31,7 @@ fn start_blocks_until_ready_and_returns_who_we_are() {
         Some(info.team_id.as_str())
     );
     assert!(
-        info.raw.get("url").is_none(),
+        info.json().expect("JSON").get("url").is_none(),
         "the ws URL is not handed out"
     );
     let hello = wait_for_slack(&events, "hello");
@@ -534,11 +534,13 @@ fn rtm_start_delivers_its_snapshot_with_the_authenticated_event() {
     let client = builder(&fake).use_rtm_connect(false).build().unwrap();
     let events = client.events();
     let info = client.start().unwrap();
-    assert_eq!(info.raw["users"][0]["name"], "alice");
+    assert_eq!(info.json().expect("JSON")["users"][0]["name"], "alice");
     match wait_for(&events, "authenticated", |e| {
         matches!(e, Event::Authenticated(_))
     }) {
-        Event::Authenticated(snapshot) => assert_eq!(snapshot.raw["channels"][0]["id"], "C1"),
+        Event::Authenticated(snapshot) => {
+            assert_eq!(snapshot.json().expect("JSON")["channels"][0]["id"], "C1")
+        }
         other => panic!("{other:?}"),
     }
     let methods: Vec<String> = fake.requests().iter().map(|r| r.method.clone()).collect();

@@ -511,8 +511,17 @@ impl WorkspaceCache {
     }
 
     /// Seeds from a successful rtm.connect / rtm.start response (without `url`).
-    pub(crate) fn seed(&self, response: &Value) {
-        let seed = Seed::parse(response);
+    pub(crate) fn seed(&self, response: &str) {
+        let seed = match serde_json::from_str::<Value>(response) {
+            Ok(response) => Seed::parse(&response),
+            Err(e) => {
+                log::debug!(
+                    "workspace cache: the connect response is not JSON ({:?} error); not seeded",
+                    e.classify()
+                );
+                return;
+            }
+        };
         let counts = (seed.users.len(), seed.conversations.len(), seed.bots.len());
         let evicted = seed.merge_into(&self.store);
         log::debug!(

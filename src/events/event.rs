@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tungstenite::Utf8Bytes;
 
+use super::connect_body::ConnectBody;
 use crate::error::Error;
 
 /// One thing that happened: an RTM event from Slack, or a change in the client's
@@ -185,6 +186,11 @@ impl fmt::Debug for SlackEvent {
 
 /// What `rtm.connect` (or `rtm.start`) returned, without the websocket URL.
 ///
+/// The whole answer is kept as its JSON text ([`raw`](Self::raw)), parsed again only when
+/// you ask ([`json`](Self::json), [`deserialize`](Self::deserialize)): its memory is the
+/// size of the answer whatever its shape (an `rtm.start` snapshot of a big workspace is
+/// megabytes).
+///
 /// ```no_run
 /// # fn main() -> Result<(), slack_rtm::Error> {
 /// let client = slack_rtm::RtmClient::builder("xoxb-...").build()?;
@@ -193,6 +199,7 @@ impl fmt::Debug for SlackEvent {
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConnectInfo {
     /// The connected user's id (`self.id`).
     pub self_id: String,
@@ -204,37 +211,81 @@ pub struct ConnectInfo {
     pub team_name: String,
     /// The workspace domain (`team.domain`).
     pub team_domain: String,
-    /// The whole response minus `url` (with `rtm.start`, the workspace snapshot).
-    pub raw: Value,
+    /// The whole response minus `url`, as JSON text.
+    raw: Box<str>,
 }
 
 impl ConnectInfo {
-    /// Builds the info from a successful response, taking the URL out of it.
-    pub(crate) fn from_response(mut raw: Value) -> Result<(ConnectInfo, String), Error> {
-        let url = match raw.as_object_mut().and_then(|o| o.remove("url")) {
-            Some(Value::String(u)) => u,
-            _ => {
-                return Err(Error::Protocol(
-                    "rtm.connect returned no websocket url".into(),
-                ))
-            }
-        };
-        let s = |v: &Value, a: &str, b: &str| {
-            v.get(a)
-                .and_then(|o| o.get(b))
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
+    /// Builds the info from a successful response body, taking the URL out of it.
+    pub(crate) fn from_body(body: &str) -> Result<(ConnectInfo, String), Error> {
+        let no_url = || Error::Protocol("rtm.connect returned no websocket url".into());
+        let parsed = ConnectBody::parse(body).map_err(|_| no_url())?;
+        let url = parsed.url.ok_or_else(no_url)?;
         let info = ConnectInfo {
-            self_id: s(&raw, "self", "id"),
-            self_name: s(&raw, "self", "name"),
-            team_id: s(&raw, "team", "id"),
-            team_name: s(&raw, "team", "name"),
-            team_domain: s(&raw, "team", "domain"),
-            raw,
+            self_id: parsed.me.id.unwrap_or_default(),
+            self_name: parsed.me.name.unwrap_or_default(),
+            team_id: parsed.team.id.unwrap_or_default(),
+            team_name: parsed.team.name.unwrap_or_default(),
+            team_domain: parsed.team.domain.unwrap_or_default(),
+            raw: parsed.text,
         };
         Ok((info, url))
+    }
+
+    /// Builds the info from a successful response, taking the URL out of it.
+    pub(crate) fn from_response(raw: Value) -> Result<(ConnectInfo, String), Error> {
+        Self::from_body(&raw.to_string())
+    }
+
+    /// The whole response without `url`, as JSON text (with `rtm.start`, the workspace
+    /// snapshot).
+    ///
+    /// ```
+    /// # fn demo(info: &slack_rtm::ConnectInfo) {
+    /// assert!(info.raw().starts_with('{'));
+    /// assert!(!info.raw().contains("wss://"), "the websocket URL is never kept");
+    /// # }
+    /// ```
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    /// The whole response without `url`, parsed (each call parses again).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...")
+    ///     .use_rtm_connect(false) // rtm.start: the response carries the workspace
+    ///     .build()?;
+    /// let info = client.start()?;
+    /// let snapshot = info.json()?;
+    /// println!("{} channels", snapshot["channels"].as_array().map_or(0, Vec::len));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// Never for a response the client accepted, short of numbers beyond `f64`.
+    pub fn json(&self) -> serde_json::Result<Value> {
+        serde_json::from_str(&self.raw)
+    }
+
+    /// The whole response without `url`, into your own type (each call parses again).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #[derive(serde::Deserialize)]
+    /// struct Snapshot { users: Vec<serde_json::Value> }
+    ///
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").use_rtm_connect(false).build()?;
+    /// let snapshot: Snapshot = client.start()?.deserialize()?;
+    /// println!("{} users", snapshot.users.len());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// When the response does not fit `T`.
+    pub fn deserialize<T: DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_str(&self.raw)
     }
 }
 

@@ -105,6 +105,14 @@ pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, 
     })
 }
 
+/// An optional string: a string, else (numbers, objects, `null`, …) `None`.
+pub(crate) fn opt_str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match d.deserialize_any(ScalarVisitor)? {
+        Some(Scalar::Text(t)) => Some(t),
+        _ => None,
+    })
+}
+
 /// A boolean that is `false` unless the value reads as true.
 pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(opt_bool(d)?.unwrap_or(false))

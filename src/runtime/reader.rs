@@ -281,7 +281,7 @@ impl Reader {
             info.team_id
         );
         if let Some(cache) = &shared.cache {
-            cache.seed(&info.raw);
+            cache.seed(info.raw());
         }
         shared.enter(
             State::Authenticated,
