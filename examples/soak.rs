@@ -1035,19 +1035,17 @@ fn client_main(argv: &[String]) -> Result<bool, String> {
         .reply_timeout(Duration::from_secs(2))
         .reply_ack_on_reconnect_timeout(Duration::from_millis(500))
         // No practical limit: the soak wants load, not the protocol's 1 message/s.
-        .rate_limit(Some(RateLimit {
-            per_second: 1_000_000.0,
-            burst: 10_000,
-        }))
-        .retry(RetryPolicy {
-            first_retry: Duration::from_millis(50),
-            initial_backoff: Duration::from_millis(100),
-            multiplier: 2.0,
-            max_backoff: Duration::from_secs(1),
-            jitter: 0.25,
-            reset_after: Duration::from_secs(5),
-            max_attempts: None,
-        })
+        .rate_limit(Some(RateLimit::new(1_000_000.0, 10_000)))
+        .retry(
+            RetryPolicy::default()
+                .first_retry(Duration::from_millis(50))
+                .initial_backoff(Duration::from_millis(100))
+                .multiplier(2.0)
+                .max_backoff(Duration::from_secs(1))
+                .jitter(0.25)
+                .reset_after(Duration::from_secs(5))
+                .max_attempts(None),
+        )
         .build()
         .map_err(|e| format!("cannot build the client: {e}"))?;
     let events = client.events();

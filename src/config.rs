@@ -73,13 +73,11 @@ impl fmt::Debug for Secret {
 /// use std::time::Duration;
 /// use slack_rtm::RetryPolicy;
 ///
-/// let policy = RetryPolicy {
-///     max_backoff: Duration::from_secs(60),
-///     ..RetryPolicy::default()
-/// };
+/// let policy = RetryPolicy::default().max_backoff(Duration::from_secs(60));
 /// assert_eq!(policy.max_attempts, None); // retry forever
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Delay before the first retry of a connection that had been up. Default 100 ms.
     pub first_retry: Duration,
@@ -96,6 +94,89 @@ pub struct RetryPolicy {
     /// Give up after this many consecutive failed attempts; `None` retries forever
     /// (the default, as long-running bots want).
     pub max_attempts: Option<u32>,
+}
+
+impl RetryPolicy {
+    /// Sets [`first_retry`](Self::first_retry).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let p = slack_rtm::RetryPolicy::default().first_retry(Duration::from_millis(50));
+    /// assert_eq!(p.first_retry, Duration::from_millis(50));
+    /// ```
+    pub fn first_retry(mut self, delay: Duration) -> Self {
+        self.first_retry = delay;
+        self
+    }
+
+    /// Sets [`initial_backoff`](Self::initial_backoff).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let p = slack_rtm::RetryPolicy::default().initial_backoff(Duration::from_millis(200));
+    /// assert_eq!(p.initial_backoff, Duration::from_millis(200));
+    /// ```
+    pub fn initial_backoff(mut self, delay: Duration) -> Self {
+        self.initial_backoff = delay;
+        self
+    }
+
+    /// Sets [`multiplier`](Self::multiplier).
+    ///
+    /// ```
+    /// let p = slack_rtm::RetryPolicy::default().multiplier(1.5);
+    /// assert_eq!(p.multiplier, 1.5);
+    /// ```
+    pub fn multiplier(mut self, factor: f64) -> Self {
+        self.multiplier = factor;
+        self
+    }
+
+    /// Sets [`max_backoff`](Self::max_backoff).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let p = slack_rtm::RetryPolicy::default().max_backoff(Duration::from_secs(5));
+    /// assert_eq!(p.max_backoff, Duration::from_secs(5));
+    /// ```
+    pub fn max_backoff(mut self, delay: Duration) -> Self {
+        self.max_backoff = delay;
+        self
+    }
+
+    /// Sets [`jitter`](Self::jitter).
+    ///
+    /// ```
+    /// let p = slack_rtm::RetryPolicy::default().jitter(0.0);
+    /// assert_eq!(p.jitter, 0.0);
+    /// ```
+    pub fn jitter(mut self, fraction: f64) -> Self {
+        self.jitter = fraction;
+        self
+    }
+
+    /// Sets [`reset_after`](Self::reset_after).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let p = slack_rtm::RetryPolicy::default().reset_after(Duration::from_secs(10));
+    /// assert_eq!(p.reset_after, Duration::from_secs(10));
+    /// ```
+    pub fn reset_after(mut self, uptime: Duration) -> Self {
+        self.reset_after = uptime;
+        self
+    }
+
+    /// Sets [`max_attempts`](Self::max_attempts).
+    ///
+    /// ```
+    /// let p = slack_rtm::RetryPolicy::default().max_attempts(Some(3));
+    /// assert_eq!(p.max_attempts, Some(3));
+    /// ```
+    pub fn max_attempts(mut self, attempts: Option<u32>) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
 }
 
 impl Default for RetryPolicy {
@@ -116,10 +197,11 @@ impl Default for RetryPolicy {
 ///
 /// ```
 /// use slack_rtm::StartOptions;
-/// let opts = StartOptions { batch_presence_aware: true, ..Default::default() };
+/// let opts = StartOptions::default().batch_presence_aware(true);
 /// assert!(!opts.presence_sub);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StartOptions {
     /// Ask Slack to batch presence changes into one `presence_change` with `users: [..]`.
     pub batch_presence_aware: bool,
@@ -127,10 +209,33 @@ pub struct StartOptions {
     pub presence_sub: bool,
 }
 
+impl StartOptions {
+    /// Sets [`batch_presence_aware`](Self::batch_presence_aware).
+    ///
+    /// ```
+    /// assert!(slack_rtm::StartOptions::default().batch_presence_aware(true).batch_presence_aware);
+    /// ```
+    pub fn batch_presence_aware(mut self, on: bool) -> Self {
+        self.batch_presence_aware = on;
+        self
+    }
+
+    /// Sets [`presence_sub`](Self::presence_sub).
+    ///
+    /// ```
+    /// assert!(slack_rtm::StartOptions::default().presence_sub(true).presence_sub);
+    /// ```
+    pub fn presence_sub(mut self, on: bool) -> Self {
+        self.presence_sub = on;
+        self
+    }
+}
+
 /// Every setting of an [`RtmClient`](crate::RtmClient), with its default.
 ///
 /// Built with [`Builder`]; read back with [`RtmClient::config`](crate::RtmClient::config).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Config {
     pub(crate) token: Secret,
     /// Prefix of every Web API URL. Default `https://slack.com/api/` (Node: `slackApiUrl`).
@@ -211,6 +316,26 @@ pub struct Config {
     pub slow_consumer: SlowConsumerPolicy,
 }
 
+/// The longest duration any setting accepts: one day. Longer ones would be
+/// indistinguishable from a hang, and near `Duration::MAX` they overflow clock arithmetic.
+pub const MAX_SETTING_DURATION: Duration = Duration::from_secs(24 * 3600);
+
+/// The slowest rate limit accepted: one frame per 1,000 s (slower rates make waits that
+/// overflow clock arithmetic); and the fastest, a million a second.
+const MIN_RATE: f64 = 0.001;
+const MAX_RATE: f64 = 1e6;
+/// The largest backoff growth factor accepted.
+const MAX_MULTIPLIER: f64 = 100.0;
+
+fn check_duration(name: &str, d: Duration) -> Result<()> {
+    if d > MAX_SETTING_DURATION {
+        return Err(Error::Config(format!(
+            "{name} is {d:?}; at most {MAX_SETTING_DURATION:?} is accepted"
+        )));
+    }
+    Ok(())
+}
+
 impl Config {
     fn new(token: String) -> Self {
         Self {
@@ -286,9 +411,31 @@ impl Config {
                 return Err(Error::Config(format!("{name} must be non-zero")));
             }
         }
+        for (name, d) in [
+            ("reply_timeout", self.reply_timeout),
+            ("queue_timeout", self.queue_timeout),
+            ("start_timeout", self.start_timeout),
+            ("connect_timeout", self.connect_timeout),
+            ("hello_timeout", self.hello_timeout),
+            ("http_timeout", self.http_timeout),
+            ("client_ping_timeout", self.client_ping_timeout),
+            ("server_pong_timeout", self.server_pong_timeout),
+            (
+                "reply_ack_on_reconnect_timeout",
+                self.reply_ack_on_reconnect_timeout,
+            ),
+            ("retry.first_retry", self.retry.first_retry),
+            ("retry.initial_backoff", self.retry.initial_backoff),
+            ("retry.max_backoff", self.retry.max_backoff),
+            ("retry.reset_after", self.retry.reset_after),
+        ] {
+            check_duration(name, d)?;
+        }
         let r = &self.retry;
-        if !(r.multiplier >= 1.0 && r.multiplier.is_finite()) {
-            return Err(Error::Config("retry.multiplier must be >= 1".into()));
+        if !(1.0..=MAX_MULTIPLIER).contains(&r.multiplier) {
+            return Err(Error::Config(format!(
+                "retry.multiplier must be within 1..={MAX_MULTIPLIER}"
+            )));
         }
         if !(0.0..=1.0).contains(&r.jitter) {
             return Err(Error::Config(
@@ -316,11 +463,12 @@ impl Config {
             ));
         }
         if let Some(r) = &self.rate_limit {
-            if !(r.per_second > 0.0 && r.per_second.is_finite()) || r.burst == 0 {
-                return Err(Error::Config(
-                    "rate_limit needs per_second > 0 and burst >= 1 (or None to turn it off)"
-                        .into(),
-                ));
+            if !(MIN_RATE..=MAX_RATE).contains(&r.per_second) || r.burst == 0 {
+                return Err(Error::Config(format!(
+                    "rate_limit needs per_second within {MIN_RATE}..={MAX_RATE} and burst >= 1 \
+                     (or None to turn it off); got {} and {}",
+                    r.per_second, r.burst
+                )));
             }
         }
         Ok(())
@@ -467,10 +615,23 @@ impl Builder {
     /// Checks the settings and creates the client (not yet connected: call
     /// [`RtmClient::start`](crate::RtmClient::start)).
     ///
+    /// ```
+    /// use std::time::Duration;
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// assert!(!client.connected());
+    /// // Durations beyond a day, like rates slower than one frame per 1,000 s, are refused.
+    /// let err = slack_rtm::RtmClient::builder("xoxb-...")
+    ///     .reply_timeout(Duration::MAX)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("reply_timeout"));
+    /// ```
+    ///
     /// # Errors
     /// [`Error::KeepAliveConfig`] when `server_pong_timeout` is not shorter than
     /// `client_ping_timeout`; [`Error::Config`] for other invalid settings (an empty token,
-    /// a zero timeout, a malformed URL, an unreadable CA or identity).
+    /// a zero timeout or one over [`MAX_SETTING_DURATION`], a rate limit outside
+    /// 0.001–1,000,000 frames/s, a malformed URL, an unreadable CA or identity).
     pub fn build(self) -> Result<crate::RtmClient> {
         crate::RtmClient::from_config(self.build_config()?)
     }
@@ -499,6 +660,37 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         Config::new("xoxb-1".into()).validate().unwrap();
+    }
+
+    #[test]
+    fn durations_that_could_overflow_later_are_refused_naming_the_setting() {
+        let mut c = Config::new("xoxb-1".into());
+        c.reply_timeout = Duration::MAX;
+        let err = c.validate().unwrap_err();
+        assert!(
+            matches!(&err, Error::Config(m) if m.contains("reply_timeout")),
+            "{err}"
+        );
+        let mut c = Config::new("xoxb-1".into());
+        c.retry.max_backoff = Duration::MAX;
+        assert!(c.validate().is_err());
+        let mut c = Config::new("xoxb-1".into());
+        c.queue_timeout = MAX_SETTING_DURATION;
+        c.validate().expect("a day is accepted");
+    }
+
+    #[test]
+    fn rates_that_would_overflow_the_token_bucket_are_refused() {
+        for per_second in [1e-300, 0.0, -1.0, f64::NAN, f64::INFINITY, 1e300] {
+            let mut c = Config::new("xoxb-1".into());
+            c.rate_limit = Some(RateLimit::new(per_second, 5));
+            assert!(c.validate().is_err(), "{per_second}");
+        }
+        let mut c = Config::new("xoxb-1".into());
+        c.rate_limit = Some(RateLimit::new(MIN_RATE, 1));
+        c.validate().unwrap();
+        c.retry.multiplier = f64::INFINITY;
+        assert!(c.validate().is_err());
     }
 
     #[test]

@@ -279,6 +279,10 @@ impl WebsocketError {
 
 /// The Node client's `ErrorCode`s, plus the failures a Rust client can also report.
 ///
+/// A code is named as Node names it where Node has one (so `Error::Platform` has
+/// `SendMessagePlatformError`), and after its [`Error`] variant otherwise (`Error::Api` →
+/// `ApiError`, `Error::Http` → `HttpError`, `Error::QueueFull` → `QueueFull`).
+///
 /// | Node `ErrorCode` | here |
 /// |---|---|
 /// | `SendWhileDisconnectedError` | [`ErrorCode::SendWhileDisconnected`] |
@@ -316,8 +320,9 @@ pub enum ErrorCode {
     KeepAliveInconsistentState,
     /// [`Error::KeepAliveTimeout`].
     KeepAliveTimeout,
-    /// [`Error::Api`] (Slack's `ok: false` on a Web API call).
-    PlatformError,
+    /// [`Error::Api`] (Slack's `ok: false` on a Web API call; Node's web-api calls it
+    /// `PlatformError`).
+    ApiError,
     /// [`Error::RateLimited`].
     RateLimited,
     /// [`Error::Http`].
@@ -374,7 +379,7 @@ impl Error {
             Error::SendWhileNotReady => ErrorCode::SendWhileNotReady,
             Error::NoReplyReceived { .. } => ErrorCode::NoReplyReceived,
             Error::Platform(_) => ErrorCode::SendMessagePlatformError,
-            Error::Api { .. } => ErrorCode::PlatformError,
+            Error::Api { .. } => ErrorCode::ApiError,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
             Error::Http { .. } => ErrorCode::HttpError,
             Error::Websocket(_) | Error::Server { .. } => ErrorCode::WebsocketError,

@@ -20,12 +20,12 @@ fn cached(fake: &FakeSlack, capacity: usize, rtm_start: bool) -> (RtmClient, Eve
     let client = builder(fake)
         .workspace_cache(Some(CacheConfig { capacity }))
         .use_rtm_connect(!rtm_start)
-        .retry(RetryPolicy {
-            first_retry: Duration::from_millis(10),
-            initial_backoff: Duration::from_millis(20),
-            max_backoff: Duration::from_millis(200),
-            ..RetryPolicy::default()
-        })
+        .retry(
+            RetryPolicy::default()
+                .first_retry(Duration::from_millis(10))
+                .initial_backoff(Duration::from_millis(20))
+                .max_backoff(Duration::from_millis(200)),
+        )
         .build()
         .expect("valid config");
     let events = client.events();

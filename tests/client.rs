@@ -72,7 +72,7 @@ fn an_invalid_token_fails_start_with_slacks_error_and_no_retry() {
         .unwrap();
     let events = client.events();
     let err = client.start().unwrap_err();
-    assert_eq!(err.code(), ErrorCode::PlatformError);
+    assert_eq!(err.code(), ErrorCode::ApiError);
     assert_eq!(err.slack_error(), Some("invalid_auth"));
     assert!(err.is_fatal());
     assert!(!err.to_string().contains("xoxb-wrong-token"));
@@ -606,10 +606,7 @@ fn fifty_sends_issued_at_once_are_paced_by_the_rate_limit_and_all_confirmed() {
     let fake = fake();
     // The default shape (bursts of 5, then paced), at 100/s instead of 1/s.
     let client = builder(&fake)
-        .rate_limit(Some(RateLimit {
-            per_second: 100.0,
-            burst: 5,
-        }))
+        .rate_limit(Some(RateLimit::new(100.0, 5)))
         .build()
         .unwrap();
     client.start().unwrap();
@@ -623,10 +620,7 @@ fn fifty_sends_issued_at_once_are_paced_by_the_rate_limit_and_all_confirmed() {
 fn sends_that_outwait_the_queue_timeout_fail_saying_nothing_was_sent_and_never_go_out() {
     let fake = fake();
     let client = builder(&fake)
-        .rate_limit(Some(RateLimit {
-            per_second: 10.0,
-            burst: 5,
-        }))
+        .rate_limit(Some(RateLimit::new(10.0, 5)))
         .queue_timeout(Duration::from_millis(300))
         .build()
         .unwrap();

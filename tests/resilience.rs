@@ -15,12 +15,10 @@ use slack_rtm::{
 
 /// Fast retries so that tests exercising failures finish quickly.
 fn quick_retry() -> RetryPolicy {
-    RetryPolicy {
-        first_retry: Duration::from_millis(10),
-        initial_backoff: Duration::from_millis(20),
-        max_backoff: Duration::from_millis(200),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default()
+        .first_retry(Duration::from_millis(10))
+        .initial_backoff(Duration::from_millis(20))
+        .max_backoff(Duration::from_millis(200))
 }
 
 fn resilient(fake: &FakeSlack) -> RtmClient {
@@ -201,10 +199,7 @@ fn outgoing_events_buffer_while_reconnecting_and_go_out_after_ready() {
 fn the_rate_limit_refuses_what_cannot_go_before_the_deadline_and_sends_nothing() {
     let fake = fake();
     let client = builder(&fake)
-        .rate_limit(Some(RateLimit {
-            per_second: 0.01,
-            burst: 2,
-        }))
+        .rate_limit(Some(RateLimit::new(0.01, 2)))
         .queue_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
@@ -437,10 +432,7 @@ fn a_forced_reconnect_keeps_handlers_and_the_stream_and_resolves_pending_sends()
 fn queued_frames_respect_the_rate_limit_in_order_without_stalling_the_reader() {
     let fake = fake();
     let client = builder(&fake)
-        .rate_limit(Some(RateLimit {
-            per_second: 20.0,
-            burst: 1,
-        }))
+        .rate_limit(Some(RateLimit::new(20.0, 1)))
         .build()
         .unwrap();
     let events = client.events();

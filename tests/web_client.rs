@@ -171,7 +171,7 @@ fn an_invalid_token_is_an_api_error_without_retry_or_token_in_it() {
         matches!(&err, Error::Api { method, error } if method == "auth.test" && error == "invalid_auth"),
         "{err:?}"
     );
-    assert_eq!(err.code(), ErrorCode::PlatformError);
+    assert_eq!(err.code(), ErrorCode::ApiError);
     assert_eq!(fake.requests().len(), 1, "not retried");
     for text in [format!("{err}"), format!("{err:?}"), format!("{web:?}")] {
         assert!(!text.contains("wrong-secret"), "{text}");

@@ -60,10 +60,8 @@ pub(crate) type MessageHandler =
 /// The hook that receives handler errors.
 pub(crate) type ErrorHook = Box<dyn FnMut(&RtmClient, &str, &HandlerError) + Send + 'static>;
 
-/// Event names a handler can be registered under without a warning: the lifecycle names,
-/// `slack_event`, and the RTM event types the crate knows.
-pub(crate) const KNOWN_NAMES: &[&str] = &[
-    // lifecycle
+/// The names that are not Slack event types: the lifecycle events and `slack_event`.
+const LIFECYCLE_NAMES: &[&str] = &[
     "connecting",
     "authenticated",
     "connected",
@@ -75,99 +73,13 @@ pub(crate) const KNOWN_NAMES: &[&str] = &[
     "error",
     "events_dropped",
     "slack_event",
-    // RTM event types (see `typed::TypedEvent`)
-    "hello",
-    "goodbye",
-    "reconnect_url",
-    "message",
-    "user_typing",
-    "presence_change",
-    "manual_presence_change",
-    "member_joined_channel",
-    "member_left_channel",
-    "reaction_added",
-    "reaction_removed",
-    "channel_created",
-    "channel_deleted",
-    "channel_rename",
-    "channel_archive",
-    "channel_unarchive",
-    "channel_joined",
-    "channel_left",
-    "channel_marked",
-    "channel_history_changed",
-    "group_archive",
-    "group_unarchive",
-    "group_close",
-    "group_deleted",
-    "group_history_changed",
-    "group_joined",
-    "group_left",
-    "group_marked",
-    "group_open",
-    "group_rename",
-    "im_created",
-    "im_open",
-    "im_close",
-    "im_marked",
-    "im_history_changed",
-    "team_join",
-    "team_rename",
-    "team_domain_change",
-    "email_domain_changed",
-    "user_change",
-    "bot_added",
-    "bot_changed",
-    "pin_added",
-    "pin_removed",
-    "star_added",
-    "star_removed",
-    "emoji_changed",
-    "dnd_updated",
-    "dnd_updated_user",
-    "pref_change",
-    "subteam_created",
-    "subteam_updated",
-    "file_created",
-    "file_shared",
-    "commands_changed",
-    "accounts_changed",
-    // documented RTM types without a typed case
-    "pong",
-    "file_change",
-    "file_deleted",
-    "file_public",
-    "file_unshared",
-    "file_comment_added",
-    "file_comment_edited",
-    "file_comment_deleted",
-    "team_pref_change",
-    "team_plan_change",
-    "team_profile_change",
-    "team_profile_delete",
-    "team_profile_reorder",
-    "team_migration_started",
-    "subteam_self_added",
-    "subteam_self_removed",
-    "subteam_members_changed",
-    "user_huddle_changed",
-    "user_profile_changed",
-    "user_status_changed",
-    "app_home_opened",
-    "channel_shared",
-    "channel_unshared",
-    "external_org_migration_started",
-    "external_org_migration_finished",
-    "desktop_notification",
-    "mobile_in_app_notification",
-    "reaction_changed",
-    "self_deleted",
 ];
 
-/// Whether `name` (a type, or `type::subtype`) is one the crate knows.
+/// Whether `name` (a lifecycle name, an event type, or `type::subtype`) is one the crate
+/// knows (event types come from the one table in `typed`).
 pub(crate) fn known_name(name: &str) -> bool {
     let kind = name.split_once("::").map_or(name, |(kind, _)| kind);
-    KNOWN_NAMES.contains(&kind)
+    LIFECYCLE_NAMES.contains(&kind) || crate::typed::known_kind(kind).is_some()
 }
 
 /// Closures by event name, plus typed handlers and catch-alls.

@@ -13,11 +13,24 @@ use std::time::{Duration, Instant};
 /// assert_eq!((limit.per_second, limit.burst), (1.0, 5));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// Frames per second, sustained. Default 1.0 (the protocol's limit).
     pub per_second: f64,
     /// Frames that may go at once after a quiet spell. Default 5.
     pub burst: u32,
+}
+
+impl RateLimit {
+    /// A limit of `per_second` frames sustained, with bursts of up to `burst`.
+    ///
+    /// ```
+    /// let limit = slack_rtm::RateLimit::new(2.0, 10);
+    /// assert_eq!((limit.per_second, limit.burst), (2.0, 10));
+    /// ```
+    pub fn new(per_second: f64, burst: u32) -> Self {
+        Self { per_second, burst }
+    }
 }
 
 impl Default for RateLimit {
@@ -56,9 +69,11 @@ impl TokenBucket {
             self.tokens -= 1.0;
             Ok(())
         } else {
-            Err(Duration::from_secs_f64(
-                (1.0 - self.tokens) / self.limit.per_second,
-            ))
+            // Within range for every limit `build()` accepts; capped for any other.
+            Err(
+                Duration::try_from_secs_f64((1.0 - self.tokens) / self.limit.per_second)
+                    .unwrap_or(Duration::from_secs(24 * 3600)),
+            )
         }
     }
 }
