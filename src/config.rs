@@ -318,7 +318,7 @@ pub struct Config {
 
 /// The longest duration any setting accepts: one day. Longer ones would be
 /// indistinguishable from a hang, and near `Duration::MAX` they overflow clock arithmetic.
-pub const MAX_SETTING_DURATION: Duration = Duration::from_secs(24 * 3600);
+pub(crate) const MAX_SETTING_DURATION: Duration = Duration::from_secs(24 * 3600);
 
 /// The slowest rate limit accepted: one frame per 1,000 s (slower rates make waits that
 /// overflow clock arithmetic); and the fastest, a million a second.
@@ -630,7 +630,7 @@ impl Builder {
     /// # Errors
     /// [`Error::KeepAliveConfig`] when `server_pong_timeout` is not shorter than
     /// `client_ping_timeout`; [`Error::Config`] for other invalid settings (an empty token,
-    /// a zero timeout or one over [`MAX_SETTING_DURATION`], a rate limit outside
+    /// a zero timeout or one over a day, a rate limit outside
     /// 0.001–1,000,000 frames/s, a malformed URL, an unreadable CA or identity).
     pub fn build(self) -> Result<crate::RtmClient> {
         crate::RtmClient::from_config(self.build_config()?)
