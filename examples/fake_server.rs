@@ -272,7 +272,10 @@ fn drive(fake: &FakeSlack, child: &mut Child) -> Res<()> {
     let t = Instant::now();
     let written = fake.blast(BLAST_EVENT, 2000);
     lines.expect("got 2000", limit)?;
-    println!("2000 events received ({written} written) in {:.1} ms", ms(t.elapsed()));
+    println!(
+        "2000 events received ({written} written) in {:.1} ms",
+        ms(t.elapsed())
+    );
 
     command(stdin, "quit")?;
     lines.expect("bye", limit)?;
