@@ -87,6 +87,7 @@ fn scripted_demo() -> Result<(), Box<dyn std::error::Error>> {
         "bye",
     ];
     let channel = "C0DEMO";
+    fake.add_channel(channel, "demo"); // Slack refuses a conversation it does not know
     let mut next_line = script.iter().enumerate();
     let mut push_next = |fake: &FakeSlack| {
         if let Some((i, line)) = next_line.next() {

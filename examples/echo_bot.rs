@@ -97,6 +97,7 @@ const STEP_TIMEOUT: Duration = Duration::from_secs(5);
 fn offline_scenario() -> Result<(), Box<dyn std::error::Error>> {
     println!("SLACK_BOT_TOKEN is not set: running against the embedded fake Slack on 127.0.0.1");
     let fake = FakeSlack::start()?;
+    fake.add_channel(CHANNEL, "echo"); // Slack refuses a conversation it does not know
     let client = RtmClient::builder(fake.token())
         .slack_api_url(fake.api_url())
         .no_proxy() // the fake is on loopback: no proxy from the environment

@@ -203,10 +203,12 @@ fn pki() -> Pki {
 fn tls_fake(pki: &Pki) -> FakeSlack {
     let identity =
         native_tls::Identity::from_pkcs8(&pki.server_cert_pem, &pki.server_key_pem).expect("id");
-    FakeSlack::builder()
+    let fake = FakeSlack::builder()
         .tls(identity)
         .start()
-        .expect("TLS fake")
+        .expect("TLS fake");
+    common::add_test_channels(&fake);
+    fake
 }
 
 fn trusting(pki: &Pki) -> TlsOptions {

@@ -315,6 +315,7 @@ fn a_slow_consumer_loses_only_counted_events_and_sends_keep_working() {
         .echo_own_messages(false)
         .start()
         .unwrap();
+    common::add_test_channels(&fake);
     let client = builder(&fake).event_queue_capacity(10).build().unwrap();
     let events = client.events();
     client.start().unwrap();

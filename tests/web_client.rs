@@ -140,6 +140,7 @@ fn presence_users_and_conversations_come_back_typed_with_the_raw_json() {
 #[test]
 fn call_json_sends_structured_args_as_json_text() {
     let fake = fake();
+    fake.add_channel("C0X", "x");
     let answer = web(&fake)
         .call_json(
             "chat.postMessage",

@@ -3,6 +3,8 @@
 
 use serde_json::{json, Map, Value};
 
+use super::bot_message::{BotMessage, Outcome, Via};
+use super::posting;
 use super::shared::{Shared, State};
 use super::{RecordedRequest, TokenSource};
 
@@ -48,7 +50,8 @@ pub(crate) struct ApiReply {
 }
 
 impl ApiReply {
-    fn ok(body: Value) -> Self {
+    /// HTTP 200 with `body`.
+    pub(crate) fn ok(body: Value) -> Self {
         Self {
             status: 200,
             retry_after: None,
@@ -56,7 +59,8 @@ impl ApiReply {
         }
     }
 
-    fn error(code: &str) -> Self {
+    /// HTTP 200 with `{"ok":false,"error":code}`, as Slack answers a refused call.
+    pub(crate) fn error(code: &str) -> Self {
         Self::ok(json!({"ok": false, "error": code}))
     }
 }
@@ -219,7 +223,7 @@ fn connect(shared: &Shared, st: &mut State, call: &ApiCall) -> ApiReply {
         "channels": st.directory.all_channels_json(&id.team_id),
         "groups": [],
         "mpims": [],
-        "ims": [],
+        "ims": st.directory.all_ims_json(),
         "bots": [],
     });
     if let Some(obj) = body.as_object_mut() {
@@ -242,10 +246,40 @@ fn rich_fields(call: &ApiCall) -> Map<String, Value> {
     out
 }
 
+/// `chat.postMessage`, recorded as a [`BotMessage`] whatever the answer.
 fn post_message(shared: &Shared, call: &ApiCall) -> ApiReply {
+    let reply = post_message_reply(shared, call);
+    let outcome = match (reply.body["ok"].as_bool(), reply.body["ts"].as_str()) {
+        (Some(true), Some(ts)) => Outcome::Acknowledged { ts: ts.to_owned() },
+        _ => Outcome::Refused {
+            code: None,
+            error: reply.body["error"].as_str().unwrap_or_default().to_owned(),
+        },
+    };
+    let raw: Map<String, Value> = call
+        .params
+        .iter()
+        .filter(|(k, _)| k != "token")
+        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+        .collect();
+    shared.record_bot_message(BotMessage {
+        channel: call.param("channel").unwrap_or_default().to_owned(),
+        text: call.param("text").unwrap_or_default().to_owned(),
+        thread_ts: call.arg("thread_ts").map(str::to_owned),
+        via: Via::WebApi,
+        outcome,
+        raw: Value::Object(raw),
+    });
+    reply
+}
+
+fn post_message_reply(shared: &Shared, call: &ApiCall) -> ApiReply {
     let Some(channel) = call.arg("channel") else {
         return ApiReply::error("channel_not_found");
     };
+    if !shared.state.lock().directory.has_conversation(channel) {
+        return ApiReply::error("channel_not_found");
+    }
     let rich = rich_fields(call);
     let text = call.arg("text").unwrap_or_default();
     if text.is_empty() && rich.is_empty() {
@@ -263,16 +297,13 @@ fn post_message(shared: &Shared, call: &ApiCall) -> ApiReply {
         "ts": ts,
         "team": id.team_id,
     });
-    extend(&mut message, &rich);
-    shared.update(|st| {
-        st.posted
-            .insert((channel.to_owned(), ts.clone()), text.to_owned())
-    });
-    if shared.settings.echo_own_messages {
-        let mut event = message.clone();
-        event["channel"] = json!(channel);
-        shared.broadcast(&event);
+    if let Some(thread_ts) = call.arg("thread_ts") {
+        message["thread_ts"] = json!(thread_ts);
     }
+    extend(&mut message, &rich);
+    let mut event = message.clone();
+    event["channel"] = json!(channel);
+    posting::post(shared, &event, shared.settings.echo_own_messages);
     ApiReply::ok(json!({"ok": true, "channel": channel, "ts": ts, "message": message}))
 }
 
@@ -280,6 +311,9 @@ fn update_message(shared: &Shared, call: &ApiCall) -> ApiReply {
     let Some(channel) = call.arg("channel") else {
         return ApiReply::error("channel_not_found");
     };
+    if !shared.state.lock().directory.has_conversation(channel) {
+        return ApiReply::error("channel_not_found");
+    }
     let Some(ts) = call.arg("ts") else {
         return ApiReply::error("message_not_found");
     };
@@ -288,13 +322,17 @@ fn update_message(shared: &Shared, call: &ApiCall) -> ApiReply {
     if text.is_empty() && rich.is_empty() {
         return ApiReply::error("no_text");
     }
-    let key = (channel.to_owned(), ts.to_owned());
+    let bot = &shared.settings.identity.bot_id;
     let previous = shared.update(|st| {
-        let old = st.posted.get_mut(&key)?;
-        Some(std::mem::replace(old, text.to_owned()))
+        let posted = st.history.get_mut(channel, ts).ok_or("message_not_found")?;
+        if posted.author != *bot {
+            return Err("cant_update_message");
+        }
+        Ok(std::mem::replace(&mut posted.text, text.to_owned()))
     });
-    let Some(previous) = previous else {
-        return ApiReply::error("message_not_found");
+    let previous = match previous {
+        Ok(previous) => previous,
+        Err(code) => return ApiReply::error(code),
     };
     let id = &shared.settings.identity;
     let mut message = json!({"text": text, "user": id.bot_id});

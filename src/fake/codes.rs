@@ -32,3 +32,10 @@ pub const UNKNOWN_TYPE: i64 = 9;
 /// `"ids must be an array of user id strings"` (`presence_sub`, `presence_query`), or
 /// `"too many ids"` (`presence_query` with more than 500).
 pub const INVALID_IDS: i64 = 10;
+/// `"channel_not_found"`: a `message` or `typing` whose `channel` is not the id of a
+/// conversation of the workspace (a channel added with
+/// [`FakeSlack::add_channel`](super::FakeSlack::add_channel), `#general`, or a person's
+/// direct-message conversation). A channel *name* such as `"#general"` is refused too:
+/// the RTM API takes conversation ids. Sent as the documented error reply,
+/// `{"ok":false,"reply_to":id,"error":{"code":11,"msg":"channel_not_found"}}`.
+pub const CHANNEL_NOT_FOUND: i64 = 11;

@@ -1,5 +1,7 @@
-//! The workspace the fake server knows about: users (with presence) and channels, as
-//! returned by `users.info`, `users.getPresence`, `conversations.info` and `rtm.start`.
+//! The workspace the fake server knows about: users (with presence), channels, and each
+//! person's direct-message conversation with the bot, as returned by `users.info`,
+//! `users.getPresence`, `conversations.info` and `rtm.start`, and as checked wherever a
+//! request names a conversation or a user.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +21,18 @@ struct User {
 pub(crate) struct Directory {
     users: BTreeMap<String, User>,
     channels: BTreeMap<String, String>,
+    /// Direct-message conversations with the bot: DM id → the person's user id.
+    ims: BTreeMap<String, String>,
+}
+
+/// The id of the direct-message conversation between the bot and `user`: `D` followed by
+/// the user id without its `U`/`W` prefix (`U0ALICE` → `D0ALICE`).
+pub(crate) fn dm_id(user: &str) -> String {
+    let rest = user
+        .strip_prefix('U')
+        .or_else(|| user.strip_prefix('W'))
+        .unwrap_or(user);
+    format!("D{rest}")
 }
 
 impl Directory {
@@ -31,6 +45,14 @@ impl Directory {
         });
         user.name = name.to_owned();
         user.is_bot = is_bot;
+        if !is_bot {
+            self.ims.insert(dm_id(id), id.to_owned());
+        }
+    }
+
+    /// Whether `id` is a known conversation: a channel or a direct-message conversation.
+    pub(crate) fn has_conversation(&self, id: &str) -> bool {
+        self.channels.contains_key(id) || self.ims.contains_key(id)
     }
 
     /// Adds (or renames) a channel.
@@ -84,8 +106,11 @@ impl Directory {
         }))
     }
 
-    /// The `conversations.info` channel object for `id`.
+    /// The `conversations.info` object for `id`: a channel or a direct-message conversation.
     pub(crate) fn channel_json(&self, id: &str, team_id: &str) -> Option<Value> {
+        if let Some(user) = self.ims.get(id) {
+            return Some(im_json(id, user));
+        }
         let name = self.channels.get(id)?;
         Some(json!({
             "id": id,
@@ -117,6 +142,14 @@ impl Directory {
             .collect()
     }
 
+    /// Every direct-message conversation object, for `rtm.start`.
+    pub(crate) fn all_ims_json(&self) -> Vec<Value> {
+        self.ims
+            .iter()
+            .map(|(id, user)| im_json(id, user))
+            .collect()
+    }
+
     /// Every channel object, for `rtm.start`.
     pub(crate) fn all_channels_json(&self, team_id: &str) -> Vec<Value> {
         self.channels
@@ -124,6 +157,19 @@ impl Directory {
             .filter_map(|id| self.channel_json(id, team_id))
             .collect()
     }
+}
+
+/// A direct-message conversation object, as `conversations.info` and `rtm.start` give it.
+fn im_json(id: &str, user: &str) -> Value {
+    json!({
+        "id": id,
+        "created": 0,
+        "is_im": true,
+        "is_org_shared": false,
+        "user": user,
+        "is_user_deleted": false,
+        "priority": 0,
+    })
 }
 
 #[cfg(test)]
@@ -146,5 +192,22 @@ mod tests {
         assert!(d.set_presence("U1", "away"));
         assert!(!d.set_presence("U2", "away"));
         assert_eq!(d.presence("U1"), Some("away"));
+    }
+
+    #[test]
+    fn every_person_gets_a_direct_message_conversation_and_the_bot_none() {
+        let mut d = Directory::default();
+        d.add_user("U0ALICE", "alice", false);
+        d.add_user("W0GRID", "grid", false);
+        d.add_user("U0BOT", "bot", true);
+        assert!(d.has_conversation("D0ALICE"));
+        assert!(d.has_conversation("D0GRID"));
+        assert!(!d.has_conversation("D0BOT"));
+        let im = d.channel_json("D0ALICE", "T1").expect("known");
+        assert_eq!(
+            (im["is_im"].clone(), im["user"].clone()),
+            (json!(true), json!("U0ALICE"))
+        );
+        assert_eq!(d.all_ims_json().len(), 2);
     }
 }

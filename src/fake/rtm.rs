@@ -1,10 +1,9 @@
 //! Checking and classifying what a client sends over the websocket. Pure: no I/O.
 
-use std::collections::HashSet;
-
 use serde_json::{json, Map, Value};
 
 use super::codes;
+use super::id_set::IdSet;
 
 /// The longest chat text accepted, in characters.
 pub(crate) const MAX_TEXT_CHARS: usize = 4000;
@@ -24,19 +23,27 @@ pub(crate) enum Action {
         channel: String,
         /// What it says, as sent.
         text: String,
+        /// The thread it replies in (a string `thread_ts`), if any.
+        thread_ts: Option<String>,
     },
-    /// Nothing to send (a valid `typing`).
-    Nothing,
+    /// A valid `typing`: no reply if the conversation exists.
+    Typing {
+        /// The frame's `id`.
+        id: u64,
+        /// Where the bot is typing.
+        channel: String,
+    },
     /// Replace the subscription list with these user ids.
     PresenceSub(Vec<String>),
     /// Report the presence of these user ids.
     PresenceQuery(Vec<String>),
 }
 
-/// The per-connection state needed to check client frames: the ids already used.
+/// The per-connection state needed to check client frames: the ids already used (kept as
+/// ranges, so a client numbering 1, 2, 3, ... costs one entry however long it runs).
 #[derive(Debug, Default)]
 pub(crate) struct FrameChecker {
-    seen_ids: HashSet<u64>,
+    seen_ids: IdSet,
 }
 
 impl FrameChecker {
@@ -85,11 +92,15 @@ impl FrameChecker {
                     id: id.unwrap_or_default(),
                     channel: channel.to_owned(),
                     text: text.to_owned(),
+                    thread_ts: non_empty_str(obj, "thread_ts").map(str::to_owned),
                 }
             }
             "ping" => Action::Reply(pong(obj, id.unwrap_or_default())),
             "typing" => match non_empty_str(obj, "channel") {
-                Some(_) => Action::Nothing,
+                Some(channel) => Action::Typing {
+                    id: id.unwrap_or_default(),
+                    channel: channel.to_owned(),
+                },
                 None => fail(codes::CHANNEL_MISSING, "channel is missing"),
             },
             "presence_sub" | "presence_query" => {
@@ -116,6 +127,15 @@ impl FrameChecker {
 }
 
 const INVALID_ID_MSG: &str = "id must be a positive integer";
+
+/// The error reply to a `message` or `typing` frame naming a conversation the workspace
+/// does not have (see [`codes::CHANNEL_NOT_FOUND`]).
+pub(crate) fn channel_not_found(id: u64) -> Value {
+    error_reply(Some(id), codes::CHANNEL_NOT_FOUND, CHANNEL_NOT_FOUND_MSG)
+}
+
+/// The `error.msg` of [`channel_not_found`]: the Web API's error string for the same case.
+pub(crate) const CHANNEL_NOT_FOUND_MSG: &str = "channel_not_found";
 
 /// Parses a text frame. Text that is not JSON at all comes back as a JSON string holding
 /// the raw text (which [`FrameChecker::check`] then rejects as not an object).
@@ -223,7 +243,8 @@ mod tests {
             Action::Message {
                 id: 1,
                 channel: "C1".into(),
-                text: "hi".into()
+                text: "hi".into(),
+                thread_ts: None,
             }
         );
     }
@@ -317,7 +338,10 @@ mod tests {
         let mut c = FrameChecker::default();
         assert_eq!(
             check(&mut c, r#"{"id":1,"type":"typing","channel":"C1"}"#),
-            Action::Nothing
+            Action::Typing {
+                id: 1,
+                channel: "C1".into()
+            }
         );
         let no_chan = check(&mut c, r#"{"id":2,"type":"typing"}"#);
         assert_eq!(code_of(&no_chan), (Some(2), codes::CHANNEL_MISSING));

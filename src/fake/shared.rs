@@ -1,7 +1,7 @@
 //! State shared by the public handle, the Web API threads and the websocket sessions.
 
 use std::collections::hash_map::RandomState;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -14,7 +14,10 @@ use parking_lot::{Condvar, Mutex};
 use serde_json::Value;
 use tungstenite::Utf8Bytes;
 
+use super::bot_message::BotMessage;
+use super::bounded_log::BoundedLog;
 use super::directory::Directory;
+use super::history::History;
 use super::script::AckPolicy;
 use super::ts::TsGenerator;
 use super::ws::Command;
@@ -39,7 +42,13 @@ pub(crate) struct Settings {
     pub(crate) echo_own_messages: bool,
     pub(crate) goodbye_close_after: Duration,
     pub(crate) tls: Option<native_tls::TlsAcceptor>,
+    /// How many entries each record (frames, requests, bot messages, history, peers) keeps.
+    pub(crate) record_limit: usize,
 }
+
+/// How many websocket URLs are remembered (to tell a reused or expired one, answered
+/// with error code 1, from one never issued, answered 404); the oldest go first.
+const TICKETS_KEPT: usize = 1024;
 
 /// A websocket URL ticket handed out by `rtm.connect` / `rtm.start`.
 struct Ticket {
@@ -63,9 +72,13 @@ pub(crate) enum TicketCheck {
 }
 
 /// Mutable server state, behind [`Shared::state`]. (No `Debug`: tickets are secrets.)
-#[derive(Default)]
+///
+/// Everything that grows with use is bounded: the records keep their most recent
+/// `record_limit` entries, the tickets their most recent [`TICKETS_KEPT`].
 pub(crate) struct State {
     tickets: HashMap<String, Ticket>,
+    /// Tickets in the order they were issued, for forgetting the oldest.
+    ticket_order: VecDeque<String>,
     pub(crate) directory: Directory,
     pub(crate) ack_policy: AckPolicy,
     /// Upgrades still to fail, and with which HTTP status.
@@ -78,12 +91,15 @@ pub(crate) struct State {
     /// Upgrades still to treat as if their URL had expired.
     pub(crate) expire_urls: usize,
     pub(crate) rtm_start_snapshot: serde_json::Map<String, Value>,
-    /// Every frame the clients sent, in order, since the last `clear_sent`.
-    pub(crate) sent: Vec<Value>,
-    /// How many frames `clear_sent` has forgotten: `sent[i]` is frame number
-    /// `sent_base + i` overall.
-    pub(crate) sent_base: usize,
-    pub(crate) requests: Vec<RecordedRequest>,
+    /// The frames the clients sent, in order.
+    pub(crate) sent: BoundedLog<Value>,
+    pub(crate) requests: BoundedLog<RecordedRequest>,
+    /// The bot's chat messages (RTM and `chat.postMessage`), with the fake's answers.
+    pub(crate) bot_messages: BoundedLog<BotMessage>,
+    /// The number of the next bot message `next_bot_message` returns.
+    pub(crate) bot_cursor: usize,
+    /// The channels of the accepted `typing` frames, in order.
+    pub(crate) typing: BoundedLog<String>,
     pub(crate) presence_subscriptions: Vec<String>,
     pub(crate) sessions_opened: usize,
     /// Sessions registered in [`Shared::sessions`] (kept here too, so waiters on
@@ -92,14 +108,48 @@ pub(crate) struct State {
     pub(crate) stale_url_upgrades: usize,
     pub(crate) closed_for_size: usize,
     pub(crate) connect_calls: usize,
-    /// Messages the bot posted, by `(channel, ts)`, with their text (for `chat.update`).
-    pub(crate) posted: HashMap<(String, String), String>,
+    /// Messages posted in the workspace, by `(channel, ts)` (for `chat.update` and threads).
+    pub(crate) history: History,
 }
 
 impl State {
+    /// Empty state whose records keep at most `record_limit` entries each.
+    pub(crate) fn new(record_limit: usize) -> Self {
+        Self {
+            tickets: HashMap::new(),
+            ticket_order: VecDeque::new(),
+            directory: Directory::default(),
+            ack_policy: AckPolicy::default(),
+            fail_upgrades: (0, 0),
+            rate_limit_connect: (0, 0),
+            suppress_hello: 0,
+            carried_acks: Vec::new(),
+            expire_urls: 0,
+            rtm_start_snapshot: serde_json::Map::new(),
+            sent: BoundedLog::new(record_limit),
+            requests: BoundedLog::new(record_limit),
+            bot_messages: BoundedLog::new(record_limit),
+            bot_cursor: 0,
+            typing: BoundedLog::new(record_limit),
+            presence_subscriptions: Vec::new(),
+            sessions_opened: 0,
+            open_sessions: 0,
+            stale_url_upgrades: 0,
+            closed_for_size: 0,
+            connect_calls: 0,
+            history: History::new(record_limit),
+        }
+    }
+
     /// Records a new ticket and returns it.
     pub(crate) fn issue_ticket(&mut self, batch_presence_aware: bool) -> String {
         let ticket = random_ticket();
+        while self.ticket_order.len() >= TICKETS_KEPT {
+            if let Some(old) = self.ticket_order.pop_front() {
+                self.tickets.remove(&old);
+            }
+        }
+        self.ticket_order.push_back(ticket.clone());
         self.tickets.insert(
             ticket.clone(),
             Ticket {
@@ -192,7 +242,7 @@ pub(crate) struct Shared {
     /// Connection threads (finished ones are pruned as new ones start).
     pub(crate) threads: Mutex<Vec<JoinHandle<()>>>,
     /// The peer address of every accepted connection (Web API and websocket).
-    pub(crate) peers: Mutex<Vec<std::net::SocketAddr>>,
+    pub(crate) peers: Mutex<BoundedLog<std::net::SocketAddr>>,
     /// The Socket Mode side (src/fake/socket_mode/), set once at start.
     pub(crate) socket_mode: std::sync::OnceLock<Arc<super::socket_mode::server::Server>>,
 }
@@ -204,6 +254,7 @@ impl Shared {
         ws_url_base: String,
         state: State,
     ) -> std::io::Result<Self> {
+        let peers = Mutex::new(BoundedLog::new(settings.record_limit));
         Ok(Self {
             settings,
             api_url,
@@ -217,7 +268,7 @@ impl Shared {
             next_id: AtomicU64::new(1),
             conns: Mutex::new(HashMap::new()),
             threads: Mutex::new(Vec::new()),
-            peers: Mutex::new(Vec::new()),
+            peers,
             socket_mode: std::sync::OnceLock::new(),
         })
     }
@@ -259,6 +310,50 @@ impl Shared {
         self.to_greeted(|| Command::Text(text.clone()))
     }
 
+    /// Sets a known user's presence and tells the sessions subscribed to them; false for
+    /// an unknown user.
+    pub(crate) fn set_presence(&self, user: &str, presence: &str) -> bool {
+        if !self.state.lock().directory.set_presence(user, presence) {
+            return false;
+        }
+        self.to_greeted(|| Command::Presence {
+            user: user.to_owned(),
+            presence: presence.to_owned(),
+        });
+        true
+    }
+
+    /// Records a chat message of the bot and wakes the waiters.
+    pub(crate) fn record_bot_message(&self, message: BotMessage) {
+        self.update(|st| st.bot_messages.push(message));
+    }
+
+    /// Waits until `check` finds something in the state, at most `timeout`; `None` then.
+    /// `check` runs under the state lock, at once and after each change.
+    pub(crate) fn wait_for<R>(
+        &self,
+        timeout: Duration,
+        mut check: impl FnMut(&mut State) -> Option<R>,
+    ) -> Option<R> {
+        let deadline = Instant::now().checked_add(timeout);
+        let mut st = self.state.lock();
+        loop {
+            if let Some(found) = check(&mut st) {
+                return Some(found);
+            }
+            let timed_out = match deadline {
+                Some(deadline) => self.changed.wait_until(&mut st, deadline).timed_out(),
+                None => {
+                    self.changed.wait(&mut st);
+                    false
+                }
+            };
+            if timed_out {
+                return check(&mut st);
+            }
+        }
+    }
+
     /// Updates the state and wakes everyone waiting on [`Shared::changed`].
     pub(crate) fn update<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
         let r = f(&mut self.state.lock());
@@ -273,7 +368,7 @@ mod tests {
 
     #[test]
     fn tickets_are_single_use_and_expire() {
-        let mut st = State::default();
+        let mut st = State::new(10);
         let long = Duration::from_secs(30);
         let t = st.issue_ticket(true);
         assert_eq!(t.len(), 32);
@@ -288,5 +383,19 @@ mod tests {
         assert_eq!(st.redeem_ticket(&old, Duration::ZERO), TicketCheck::Stale);
         assert_eq!(st.redeem_ticket("nope", long), TicketCheck::Unknown);
         assert_ne!(st.issue_ticket(false), st.issue_ticket(false));
+    }
+
+    #[test]
+    fn only_the_most_recent_tickets_are_remembered() {
+        let mut st = State::new(10);
+        let first = st.issue_ticket(false);
+        for _ in 0..TICKETS_KEPT {
+            st.issue_ticket(false);
+        }
+        assert_eq!(st.tickets.len(), TICKETS_KEPT);
+        assert_eq!(
+            st.redeem_ticket(&first, Duration::from_secs(30)),
+            TicketCheck::Unknown
+        );
     }
 }

@@ -155,7 +155,7 @@ fn messages_are_acked_with_unique_sortable_ts_and_echoed() {
     for id in 1..=3 {
         send(
             &mut ws,
-            json!({"id": id, "type": "message", "channel": "C1", "text": "hi"}),
+            json!({"id": id, "type": "message", "channel": "C0GENERAL", "text": "hi"}),
         );
         let ack = next(&mut ws);
         assert_eq!(ack["ok"], true);
@@ -166,7 +166,7 @@ fn messages_are_acked_with_unique_sortable_ts_and_echoed() {
         let echo = next(&mut ws);
         assert_eq!(
             echo,
-            json!({"type": "message", "channel": "C1", "user": "U0FAKEBOT",
+            json!({"type": "message", "channel": "C0GENERAL", "user": "U0FAKEBOT",
                    "text": "hi", "ts": ts, "team": "T0FAKETEAM"})
         );
         assert_eq!(next(&mut other), echo);
@@ -184,7 +184,7 @@ fn ack_text_is_the_canonical_text() {
     let mut ws = connect(&slack);
     send(
         &mut ws,
-        json!({"id": 1, "type": "message", "channel": "C1", "text": "see https://x.org."}),
+        json!({"id": 1, "type": "message", "channel": "C0GENERAL", "text": "see https://x.org."}),
     );
     assert_eq!(next(&mut ws)["text"], "see <https://x.org>.");
 }
@@ -207,7 +207,10 @@ fn pong_echoes_scalar_fields() {
 fn typing_gets_no_reply() {
     let slack = FakeSlack::start().expect("start");
     let mut ws = connect(&slack);
-    send(&mut ws, json!({"id": 1, "type": "typing", "channel": "C1"}));
+    send(
+        &mut ws,
+        json!({"id": 1, "type": "typing", "channel": "C0GENERAL"}),
+    );
     send(&mut ws, json!({"id": 2, "type": "ping"}));
     assert_eq!(next(&mut ws), json!({"type": "pong", "reply_to": 2}));
     send(&mut ws, json!({"id": 3, "type": "typing"}));
@@ -222,7 +225,7 @@ fn message_errors_use_the_documented_codes() {
     let mut ws = connect(&slack);
     send(
         &mut ws,
-        json!({"id": 1, "type": "message", "channel": "C1"}),
+        json!({"id": 1, "type": "message", "channel": "C0GENERAL"}),
     );
     assert_eq!(
         next(&mut ws),
@@ -230,14 +233,14 @@ fn message_errors_use_the_documented_codes() {
     );
     send(
         &mut ws,
-        json!({"id": 2, "type": "message", "channel": "C1", "text": "x".repeat(4001)}),
+        json!({"id": 2, "type": "message", "channel": "C0GENERAL", "text": "x".repeat(4001)}),
     );
     assert_eq!(next(&mut ws)["error"]["code"], codes::TEXT_TOO_LONG);
     send(&mut ws, json!({"id": 2, "type": "ping"}));
     assert_eq!(next(&mut ws)["error"]["code"], codes::DUPLICATE_ID);
     send(
         &mut ws,
-        json!({"type": "message", "channel": "C1", "text": "no id"}),
+        json!({"type": "message", "channel": "C0GENERAL", "text": "no id"}),
     );
     assert_eq!(next(&mut ws)["error"]["code"], codes::INVALID_ID);
 }
@@ -414,7 +417,7 @@ fn reorder_policy_releases_acks_newest_first() {
     for id in 1..=2 {
         send(
             &mut ws,
-            json!({"id": id, "type": "message", "channel": "C1", "text": "m"}),
+            json!({"id": id, "type": "message", "channel": "C0GENERAL", "text": "m"}),
         );
     }
     let (a, b) = (next(&mut ws), next(&mut ws));
@@ -429,7 +432,7 @@ fn reorder_policy_releases_acks_newest_first() {
     // A lone ack goes out on its own after the hold.
     send(
         &mut ws,
-        json!({"id": 3, "type": "message", "channel": "C1", "text": "m"}),
+        json!({"id": 3, "type": "message", "channel": "C0GENERAL", "text": "m"}),
     );
     assert_eq!(next(&mut ws)["reply_to"], 3);
 }
@@ -441,7 +444,7 @@ fn delay_drop_and_error_policies() {
         .start()
         .expect("start");
     let mut ws = connect(&slack);
-    let msg = |id: u64| json!({"id": id, "type": "message", "channel": "C1", "text": "m"});
+    let msg = |id: u64| json!({"id": id, "type": "message", "channel": "C0GENERAL", "text": "m"});
 
     slack.set_ack_policy(AckPolicy::Delay(Duration::from_secs(1)));
     send(&mut ws, msg(1));
@@ -705,7 +708,10 @@ fn wait_for_sent_sees_frames_from_other_threads() {
         .wait_for_sent(|f| f["type"] == "ping", Duration::from_millis(1))
         .is_none());
     let sender = std::thread::spawn(move || {
-        send(&mut ws, json!({"id": 1, "type": "typing", "channel": "C1"}));
+        send(
+            &mut ws,
+            json!({"id": 1, "type": "typing", "channel": "C0GENERAL"}),
+        );
         send(&mut ws, json!({"id": 2, "type": "ping", "k": 1}));
         ws
     });
@@ -837,4 +843,213 @@ fn dropping_the_server_stops_every_thread_promptly() {
         "every thread let go of the shared state"
     );
     assert!(ends(&mut idle_ws));
+}
+
+#[test]
+fn a_message_to_an_unknown_conversation_or_a_channel_name_gets_the_documented_error_reply() {
+    let slack = FakeSlack::start().expect("start");
+    let mut ws = connect(&slack);
+    for (id, channel) in [(1, "C0NOWHERE"), (2, "#general"), (3, "general")] {
+        send(
+            &mut ws,
+            json!({"id": id, "type": "message", "channel": channel, "text": "hi"}),
+        );
+        assert_eq!(
+            next(&mut ws),
+            json!({"ok": false, "reply_to": id, "error": {"code": codes::CHANNEL_NOT_FOUND, "msg": "channel_not_found"}}),
+            "{channel}"
+        );
+    }
+    // Nothing was echoed: the next frame answers the next message, to a known channel.
+    send(
+        &mut ws,
+        json!({"id": 4, "type": "message", "channel": FakeSlack::GENERAL_CHANNEL, "text": "hi"}),
+    );
+    assert_eq!(next(&mut ws)["reply_to"], 4);
+    let outcomes: Vec<Option<String>> = slack
+        .bot_messages()
+        .iter()
+        .map(|m| m.refusal().map(str::to_owned))
+        .collect();
+    let refused = Some("channel_not_found".to_owned());
+    assert_eq!(outcomes, [refused.clone(), refused.clone(), refused, None]);
+}
+
+#[test]
+fn typing_in_an_unknown_conversation_gets_an_error_reply_and_is_not_recorded() {
+    let slack = FakeSlack::start().expect("start");
+    let mut ws = connect(&slack);
+    send(
+        &mut ws,
+        json!({"id": 1, "type": "typing", "channel": "C0NOWHERE"}),
+    );
+    assert_eq!(next(&mut ws)["error"]["code"], codes::CHANNEL_NOT_FOUND);
+    send(
+        &mut ws,
+        json!({"id": 2, "type": "typing", "channel": FakeSlack::GENERAL_CHANNEL}),
+    );
+    assert!(slack
+        .wait_for_typing(FakeSlack::GENERAL_CHANNEL, PATIENCE)
+        .is_ok());
+    assert_eq!(slack.typing_indicators(), [FakeSlack::GENERAL_CHANNEL]);
+}
+
+#[test]
+fn the_web_api_refuses_unknown_conversations_and_other_peoples_messages() {
+    let slack = FakeSlack::start().expect("start");
+    let alice = slack.user("U0ALICE", "alice");
+    let post = |channel: &str| {
+        api(
+            &slack,
+            "chat.postMessage",
+            &[("channel", channel), ("text", "x")],
+        )
+    };
+    for channel in ["C0NOWHERE", "#general"] {
+        assert_eq!(post(channel)["error"], "channel_not_found", "{channel}");
+    }
+    assert_eq!(post(&alice.dm_channel())["ok"], true);
+    let hers = alice
+        .say(FakeSlack::GENERAL_CHANNEL, "mine")
+        .expect("posted");
+    let update = |channel: &str, ts: &str| {
+        api(
+            &slack,
+            "chat.update",
+            &[("channel", channel), ("ts", ts), ("text", "edited")],
+        )["error"]
+            .clone()
+    };
+    assert_eq!(
+        update(FakeSlack::GENERAL_CHANNEL, &hers.ts),
+        "cant_update_message"
+    );
+    assert_eq!(update("C0NOWHERE", &hers.ts), "channel_not_found");
+    let web: Vec<(Via, bool)> = slack
+        .bot_messages()
+        .iter()
+        .map(|m| (m.via, m.is_acknowledged()))
+        .collect();
+    assert_eq!(
+        web,
+        [
+            (Via::WebApi, false),
+            (Via::WebApi, false),
+            (Via::WebApi, true)
+        ]
+    );
+}
+
+#[test]
+fn a_person_posts_in_channels_threads_and_direct_messages_as_slack_pushes_them() {
+    let slack = FakeSlack::start().expect("start");
+    let mut ws = connect(&slack);
+    let alice = slack.user("U0ALICE", "alice");
+    assert!(alice.say("C0NOWHERE", "x").is_err());
+
+    let parent = alice
+        .say(FakeSlack::GENERAL_CHANNEL, "lunch?")
+        .expect("posted");
+    assert_eq!(parent.delivered, 1);
+    let event = next(&mut ws);
+    assert_eq!(
+        (
+            event["user"].clone(),
+            event["text"].clone(),
+            event["ts"].clone()
+        ),
+        (json!("U0ALICE"), json!("lunch?"), json!(parent.ts))
+    );
+
+    let reply = alice
+        .reply_in_thread(FakeSlack::GENERAL_CHANNEL, &parent.ts, "anyone?")
+        .expect("posted");
+    assert_eq!(next(&mut ws)["thread_ts"], json!(parent.ts));
+    let replied = next(&mut ws);
+    assert_eq!(replied["subtype"], "message_replied");
+    assert_eq!(replied["hidden"], true);
+    assert_eq!(replied["message"]["ts"], json!(parent.ts));
+    assert_eq!(replied["message"]["reply_count"], 1);
+    assert_eq!(
+        replied["message"]["replies"],
+        json!([{"user": "U0ALICE", "ts": reply.ts}])
+    );
+
+    alice.dm("psst").expect("posted");
+    assert_eq!(next(&mut ws)["channel"], "D0ALICE");
+    alice.typing("D0ALICE").expect("typing");
+    assert_eq!(
+        next(&mut ws),
+        json!({"type": "user_typing", "channel": "D0ALICE", "user": "U0ALICE"})
+    );
+
+    let start = api(&slack, "rtm.start", &[]);
+    assert_eq!(start["ims"][0]["id"], "D0ALICE");
+    assert_eq!(start["ims"][0]["user"], "U0ALICE");
+    let info = api(&slack, "conversations.info", &[("channel", "D0ALICE")]);
+    assert_eq!(info["channel"]["is_im"], true);
+}
+
+#[test]
+fn the_bots_thread_replies_carry_thread_ts_and_update_the_parent() {
+    let slack = FakeSlack::start().expect("start");
+    let mut ws = connect(&slack);
+    let alice = slack.user("U0ALICE", "alice");
+    let parent = alice.say(FakeSlack::GENERAL_CHANNEL, "?").expect("posted");
+    next(&mut ws);
+    send(
+        &mut ws,
+        json!({"id": 1, "type": "message", "channel": FakeSlack::GENERAL_CHANNEL,
+               "text": "!", "thread_ts": parent.ts}),
+    );
+    let mut frames: Vec<Value> = (0..3).map(|_| next(&mut ws)).collect();
+    frames.sort_by_key(|f| f["subtype"].as_str().map(str::to_owned));
+    let (ack, echo, replied) = (&frames[0], &frames[1], &frames[2]);
+    let (ack, echo) = if ack["ok"] == true {
+        (ack, echo)
+    } else {
+        (echo, ack)
+    };
+    assert_eq!(ack["reply_to"], 1);
+    assert_eq!(echo["thread_ts"], json!(parent.ts));
+    assert_eq!(replied["message"]["reply_count"], 1);
+    let sent = slack.next_bot_message(PATIENCE).expect("recorded");
+    assert_eq!(sent.thread_ts.as_deref(), Some(parent.ts.as_str()));
+}
+
+#[test]
+fn records_keep_only_their_most_recent_entries() {
+    let slack = FakeSlack::builder().record_limit(3).start().expect("start");
+    let mut ws = connect(&slack);
+    for id in 1..=10u64 {
+        send(
+            &mut ws,
+            json!({"id": id, "type": "message", "channel": FakeSlack::GENERAL_CHANNEL, "text": id.to_string()}),
+        );
+        // The ack, then the echo.
+        next(&mut ws);
+        next(&mut ws);
+    }
+    let texts: Vec<String> = slack.bot_messages().into_iter().map(|m| m.text).collect();
+    assert_eq!(texts, ["8", "9", "10"]);
+    assert_eq!(slack.sent().len(), 3);
+    assert!(slack.requests().len() <= 3);
+    assert!(slack.peers().len() <= 3);
+    // The cursor skips what was dropped before it was read.
+    assert_eq!(slack.next_bot_message(PATIENCE).expect("kept").text, "8");
+    slack.clear_records();
+    assert!(slack.sent().is_empty() && slack.bot_messages().is_empty());
+    assert!(slack.next_bot_message(Duration::ZERO).is_err());
+}
+
+#[test]
+fn reused_frame_ids_are_caught_however_long_the_session() {
+    let slack = FakeSlack::start().expect("start");
+    let mut ws = connect(&slack);
+    for id in 1..=300u64 {
+        send(&mut ws, json!({"id": id, "type": "ping"}));
+        assert_eq!(next(&mut ws)["reply_to"], id);
+    }
+    send(&mut ws, json!({"id": 150, "type": "ping"}));
+    assert_eq!(next(&mut ws)["error"]["code"], codes::DUPLICATE_ID);
 }

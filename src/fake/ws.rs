@@ -16,7 +16,9 @@ use tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tungstenite::{Bytes, Message, Utf8Bytes, WebSocket};
 
 use super::blast::FrameBatch;
+use super::bot_message::{BotMessage, Outcome, Via};
 use super::codes;
+use super::posting;
 use super::rtm::{self, Action, FrameChecker};
 use super::script::{AckPolicy, AckQueue};
 use super::shared::{SessionHandle, Shared, TicketCheck};
@@ -504,11 +506,37 @@ impl Session {
             Message::Ping(_) | Message::Pong(_) | Message::Close(_) | Message::Frame(_) => return,
         };
         let action = self.checker.check(&frame);
+        let is_message = frame["type"] == "message";
+        let sent = is_message.then(|| frame.clone());
         self.shared.update(|st| st.sent.push(frame));
         match action {
-            Action::Reply(reply) => self.send_value(&reply),
-            Action::Nothing => {}
-            Action::Message { id, channel, text } => self.chat_message(id, &channel, &text),
+            Action::Reply(reply) => {
+                if let Some(frame) = sent {
+                    self.record_refused(frame, &reply);
+                }
+                self.send_value(&reply)
+            }
+            Action::Typing { id, channel } => {
+                let known = self.shared.update(|st| {
+                    let known = st.directory.has_conversation(&channel);
+                    if known {
+                        st.typing.push(channel);
+                    }
+                    known
+                });
+                if !known {
+                    self.send_value(&rtm::channel_not_found(id));
+                }
+            }
+            Action::Message {
+                id,
+                channel,
+                text,
+                thread_ts,
+            } => {
+                let frame = sent.unwrap_or_default();
+                self.chat_message(id, &channel, &text, thread_ts, frame)
+            }
             Action::PresenceSub(ids) => {
                 let new: Vec<String> = ids
                     .iter()
@@ -524,37 +552,89 @@ impl Session {
         }
     }
 
-    /// A valid chat message: reply under the ack policy, echo it to every session.
-    fn chat_message(&mut self, id: u64, channel: &str, text: &str) {
-        let policy = self.shared.state.lock().ack_policy.clone();
-        if let AckPolicy::Error { code, msg } = &policy {
-            return self.send_value(&rtm::error_reply(Some(id), *code, msg));
+    /// Records a `message` frame that was refused with `reply` (an error reply or event).
+    fn record_refused(&self, frame: Value, reply: &Value) {
+        let field = |k: &str| frame[k].as_str().unwrap_or_default().to_owned();
+        let outcome = Outcome::Refused {
+            code: reply["error"]["code"].as_i64(),
+            error: reply["error"]["msg"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        };
+        let message = BotMessage {
+            channel: field("channel"),
+            text: field("text"),
+            thread_ts: frame["thread_ts"].as_str().map(str::to_owned),
+            via: Via::Rtm,
+            outcome,
+            raw: frame,
+        };
+        self.shared.record_bot_message(message);
+    }
+
+    /// A valid chat message: refused if its conversation is unknown, else replied to under
+    /// the ack policy, recorded, and echoed to every session.
+    fn chat_message(
+        &mut self,
+        id: u64,
+        channel: &str,
+        text: &str,
+        thread_ts: Option<String>,
+        frame: Value,
+    ) {
+        let (known, policy) = {
+            let st = self.shared.state.lock();
+            (
+                st.directory.has_conversation(channel),
+                st.ack_policy.clone(),
+            )
+        };
+        let refusal = match &policy {
+            _ if !known => Some(rtm::channel_not_found(id)),
+            AckPolicy::Error { code, msg } => Some(rtm::error_reply(Some(id), *code, msg)),
+            _ => None,
+        };
+        if let Some(reply) = refusal {
+            self.record_refused(frame, &reply);
+            return self.send_value(&reply);
         }
         let ts = self.shared.ts.next();
-        let text = rtm::canonical_text(text);
-        self.shared
-            .state
-            .lock()
-            .posted
-            .insert((channel.to_owned(), ts.clone()), text.clone());
-        let ack = Utf8Bytes::from(rtm::ack(id, &ts, &text).to_string());
+        let canonical = rtm::canonical_text(text);
+        let ack = Utf8Bytes::from(rtm::ack(id, &ts, &canonical).to_string());
+        let outcome = match policy {
+            AckPolicy::Drop => Outcome::Unacknowledged { ts: ts.clone() },
+            _ => Outcome::Acknowledged { ts: ts.clone() },
+        };
+        self.shared.record_bot_message(BotMessage {
+            channel: channel.to_owned(),
+            text: text.to_owned(),
+            thread_ts: thread_ts.clone(),
+            via: Via::Rtm,
+            outcome,
+            raw: frame,
+        });
+        // Recorded (history, echo) before the ack can reach the client, so a client that
+        // has its reply can at once edit the message or reply in its thread.
+        let settings = &self.shared.settings;
+        let mut event = json!({
+            "type": "message",
+            "channel": channel,
+            "user": settings.identity.bot_id,
+            "text": canonical,
+            "ts": ts,
+            "team": settings.identity.team_id,
+        });
+        if let Some(thread_ts) = thread_ts {
+            event["thread_ts"] = json!(thread_ts);
+        }
+        posting::post(&self.shared, &event, settings.echo_own_messages);
         if policy == AckPolicy::NextConnection {
             self.shared.state.lock().carried_acks.push(ack);
         } else {
             for ack in self.acks.submit(&policy, ack, Instant::now()) {
                 self.send_text(ack);
             }
-        }
-        let settings = &self.shared.settings;
-        if settings.echo_own_messages {
-            self.shared.broadcast(&json!({
-                "type": "message",
-                "channel": channel,
-                "user": settings.identity.bot_id,
-                "text": text,
-                "ts": ts,
-                "team": settings.identity.team_id,
-            }));
         }
     }
 

@@ -14,7 +14,24 @@ pub const SOON: Duration = Duration::from_secs(10);
 
 pub fn fake() -> FakeSlack {
     let _ = env_logger_init();
-    FakeSlack::start().expect("the fake Slack starts")
+    let fake = FakeSlack::start().expect("the fake Slack starts");
+    add_test_channels(&fake);
+    fake
+}
+
+/// The channels the tests post to: the fake refuses a conversation it does not know
+/// (`channel_not_found`), as Slack does.
+pub fn add_test_channels(fake: &FakeSlack) {
+    for (id, name) in [
+        ("C1", "one"),
+        ("C2", "two"),
+        ("C024BE91L", "docs"),
+        ("C0SHARED", "shared"),
+        ("C0X", "x"),
+        ("C0BUSY", "busy"),
+    ] {
+        fake.add_channel(id, name);
+    }
 }
 
 fn env_logger_init() -> Result<(), ()> {
