@@ -1,23 +1,36 @@
 //! Test your own bot with the fake Slack.
 //!
 //! Your bot's logic is a function that takes the client and an event (here [`handle`],
-//! which answers `!ping` with `pong`). To test it, run it against
-//! [`FakeSlack`](slack_rtm::fake::FakeSlack), the fake Slack server this crate embeds (on
-//! loopback, in your test process, no network or workspace needed):
-//! 1. start a `FakeSlack` and point a client at it (`fake.token()`, `fake.api_url()`);
-//! 2. register the bot's handler and run it on a thread ([`BotUnderTest`] below);
-//! 3. play the other side with `fake.push(event)`: whatever Slack would send;
-//! 4. wait for what the bot sends with `fake.wait_for_sent(predicate, timeout)` and assert
-//!    on it. Events are handled in order, so once the bot has answered an event, it has
-//!    also handled (and maybe ignored) every event pushed before it: that is how to assert
-//!    that something was *not* answered without sleeping.
+//! which answers `!ping` with `pong`, in the thread when the ping was in one). To test
+//! it, run it against [`FakeSlack`](slack_rtm::fake::FakeSlack), the fake Slack server
+//! this crate embeds (on loopback, in your test process, no network or workspace needed),
+//! and play the people it talks to:
+//! 1. `FakeSlack::start()` and `slack.start_bot(|client| client.on("message", handle))`:
+//!    the bot is connected and running on a thread of its own;
+//! 2. `slack.user("U0ALICE", "alice")` is a person; `alice.say(channel, "!ping")`,
+//!    `alice.reply_in_thread(..)` and `alice.dm(..)` post as they would in Slack;
+//! 3. `slack.next_bot_message(timeout)` is the bot's next message: its channel, text,
+//!    thread, and whether Slack acknowledged it (and with which `ts`).
+//!
+//! Events are handled in order, so once the bot has answered an event, it has also
+//! handled (and maybe ignored) every event pushed before it: that is how to check that
+//! something was *not* answered, without sleeping.
+//!
+//! The fake checks ids as Slack does: a bot that answers in `"#general"` (a name) instead
+//! of the channel's id is refused (`channel_not_found`), in the test as in production.
+//!
+//! Your `Cargo.toml` needs the fake for tests only:
+//!
+//! ```toml
+//! [dev-dependencies]
+//! slack-rtm = { version = "0.1", features = ["fake-slack"] }
+//! ```
 //!
 //! The tests are at the end of this file, in `mod tests`, ready to copy next to your bot.
 //! `cargo test --example test_your_bot` runs them (plain `cargo test` too: this example
-//! sets `test = true` in Cargo.toml); `cargo run --example test_your_bot`
-//! plays the same scenario with commentary and exits 0 when the bot behaved. With
-//! `SLACK_BOT_TOKEN` set it runs the bot in your workspace until Ctrl-C (say `!ping` in a
-//! channel it is in).
+//! sets `test = true` in Cargo.toml); `cargo run --example test_your_bot` plays the same
+//! scenario with commentary and exits 0 when the bot behaved. With `SLACK_BOT_TOKEN` set
+//! it runs the bot in your workspace until Ctrl-C (say `!ping` in a channel it is in).
 //!
 //! ```text
 //! cargo run --example test_your_bot
@@ -26,16 +39,14 @@
 //! ```
 
 use std::process::ExitCode;
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use serde_json::{json, Value};
 use slack_rtm::fake::FakeSlack;
 use slack_rtm::typed::{MessageKind, TypedEvent};
 use slack_rtm::{Event, RtmClient, SlackEvent};
 
-/// The bot: answers a message that says `!ping` with `pong`, in the same channel.
-/// Edits, other bots' messages and its own messages are not commands.
+/// The bot: answers a message that says `!ping` with `pong`, in the same conversation
+/// (and the same thread). Edits, other bots' messages and its own are not commands.
 fn handle(client: &RtmClient, event: &Event) {
     let Some(TypedEvent::Message(msg)) = event.as_slack().map(SlackEvent::typed) else {
         return;
@@ -51,79 +62,18 @@ fn handle(client: &RtmClient, event: &Event) {
     else {
         return;
     };
-    if let Err(e) = client.send_message("pong", channel) {
+    let answer = match &msg.thread_ts {
+        None => client.send_message("pong", channel).map(|_| ()),
+        Some(thread) => client
+            .send(
+                "message",
+                serde_json::json!({"channel": channel, "text": "pong", "thread_ts": thread}),
+            )
+            .map(|_| ()),
+    };
+    if let Err(e) = answer {
         eprintln!("could not answer !ping in {channel}: {e}");
     }
-}
-
-/// The bot connected to a fake Slack, handling events on a thread of its own as
-/// [`RtmClient::run`] would in production. Dropping it disconnects and joins the thread,
-/// so a failed assertion never leaves a bot running.
-struct BotUnderTest {
-    client: RtmClient,
-    thread: Option<JoinHandle<slack_rtm::Result<()>>>,
-}
-
-impl BotUnderTest {
-    /// Connects a client to `fake`, registers the bot and starts dispatching. When it
-    /// returns, the bot is ready: events pushed from now on reach it.
-    fn start(fake: &FakeSlack) -> slack_rtm::Result<BotUnderTest> {
-        let client = RtmClient::builder(fake.token())
-            .slack_api_url(fake.api_url())
-            .no_proxy() // the fake is on loopback: no proxy from the environment
-            .build()?;
-        client.on("message", handle);
-        client.start()?;
-        let thread = std::thread::spawn({
-            let client = client.clone();
-            move || client.run()
-        });
-        Ok(BotUnderTest {
-            client,
-            thread: Some(thread),
-        })
-    }
-
-    /// Lets a reply in flight arrive (bounded), disconnects, and returns how the bot's
-    /// loop ended (`Ok` after a clean stop).
-    ///
-    /// `wait_for_sent` returns as soon as the fake has the bot's frame, while the bot may
-    /// still be waiting for Slack's acknowledgement: disconnecting right then would fail
-    /// that send with "no reply received".
-    fn stop(mut self) -> slack_rtm::Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while self.client.stats().awaiting_reply > 0 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        self.client.disconnect();
-        match self.thread.take().map(JoinHandle::join) {
-            Some(Ok(outcome)) => outcome,
-            Some(Err(_)) => Err(slack_rtm::Error::Protocol("the bot panicked".into())),
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for BotUnderTest {
-    fn drop(&mut self) {
-        self.client.disconnect();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// A plain message from a person, as Slack would push it.
-fn message(channel: &str, user: &str, text: &str, ts: &str) -> Value {
-    json!({"type": "message", "channel": channel, "user": user, "text": text, "ts": ts})
-}
-
-/// The chat messages the bot sent, as the fake Slack recorded them.
-fn chat_messages_sent(fake: &FakeSlack) -> Vec<Value> {
-    fake.sent()
-        .into_iter()
-        .filter(|frame| frame["type"] == "message")
-        .collect()
 }
 
 fn main() -> ExitCode {
@@ -157,48 +107,63 @@ fn run_in_slack(token: &str) -> Result<(), Box<dyn std::error::Error>> {
 fn offline_scenario() -> Result<(), Box<dyn std::error::Error>> {
     const SOON: Duration = Duration::from_secs(5);
     println!("SLACK_BOT_TOKEN is not set: testing the bot against the embedded fake Slack");
-    let fake = FakeSlack::builder().bot("U0BOT", "pingbot").start()?;
-    let bot = BotUnderTest::start(&fake)?;
-    println!("the bot is connected to {}", fake.api_url());
+    let slack = FakeSlack::builder().bot("U0BOT", "pingbot").start()?;
+    let bot = slack.start_bot(|client| client.on("message", handle))?;
+    let alice = slack.user("U0ALICE", "alice");
+    println!("the bot is connected to {}", slack.api_url());
 
-    println!("test 1: alice says !ping in C0TEST");
-    fake.push(message("C0TEST", "U0ALICE", "!ping", "1700000000.000001"));
-    let answer = fake
-        .wait_for_sent(|f| f["type"] == "message", SOON)
-        .ok_or("the bot did not answer !ping")?;
-    println!("        the bot sent {answer}");
-    if answer["text"] != "pong" || answer["channel"] != "C0TEST" {
-        return Err(format!("expected \"pong\" in C0TEST, got {answer}").into());
+    println!("test 1: alice says !ping in #general");
+    alice.say(FakeSlack::GENERAL_CHANNEL, "!ping")?;
+    let answer = slack.next_bot_message(SOON)?;
+    println!(
+        "        the bot said {:?} in {} ({:?})",
+        answer.text, answer.channel, answer.outcome
+    );
+    if answer.text != "pong" || answer.channel != FakeSlack::GENERAL_CHANNEL {
+        return Err(format!("expected \"pong\" in #general, got {answer:?}").into());
     }
-    println!("        ok: pong, in the same channel");
+    if !answer.is_acknowledged() {
+        return Err(format!("Slack did not acknowledge the answer: {answer:?}").into());
+    }
+    println!("        ok: pong, in the same channel, acknowledged");
 
-    println!("test 2: small talk, an edit to !ping, its own !ping, then a real !ping");
-    fake.clear_sent();
-    fake.push(message("C0TEST", "U0ALICE", "hello", "1700000000.000002"));
-    fake.push(json!({
-        "type": "message", "subtype": "message_changed", "channel": "C0TEST",
+    println!("test 2: alice pings in a thread, then in a direct message");
+    let question = alice.say(FakeSlack::GENERAL_CHANNEL, "a question")?;
+    alice.reply_in_thread(FakeSlack::GENERAL_CHANNEL, &question.ts, "!ping")?;
+    let in_thread = slack.next_bot_message(SOON)?;
+    if in_thread.thread_ts.as_deref() != Some(question.ts.as_str()) {
+        return Err(format!("expected the answer in the thread, got {in_thread:?}").into());
+    }
+    alice.dm("!ping")?;
+    let in_dm = slack.next_bot_message(SOON)?;
+    if in_dm.channel != alice.dm_channel() {
+        return Err(format!("expected the answer in the DM, got {in_dm:?}").into());
+    }
+    println!("        ok: answered in the thread and in the DM");
+
+    println!("test 3: small talk, an edit to !ping, its own !ping, then bob's !ping");
+    let bob = slack.user("U0BOB", "bob");
+    alice.say(FakeSlack::GENERAL_CHANNEL, "hello")?;
+    slack.push(serde_json::json!({
+        "type": "message", "subtype": "message_changed", "channel": FakeSlack::GENERAL_CHANNEL,
         "ts": "1700000000.000003",
         "message": {"type": "message", "user": "U0ALICE", "text": "!ping", "ts": "1700000000.000002"},
     }));
-    fake.push(message("C0TEST", "U0BOT", "!ping", "1700000000.000004"));
-    fake.push(message("C0OTHER", "U0BOB", "!ping", "1700000000.000005"));
-    fake.wait_for_sent(|f| f["channel"] == "C0OTHER", SOON)
-        .ok_or("the bot did not answer bob's !ping")?;
-    // Events are handled in order: by now the first three were handled too.
-    let sent = chat_messages_sent(&fake);
-    let texts: Vec<String> = sent.iter().map(Value::to_string).collect();
-    println!(
-        "        the bot sent {} message(s): {}",
-        sent.len(),
-        texts.join(", ")
-    );
-    if sent.len() != 1 {
-        return Err("the bot answered something that was not a !ping from a person".into());
+    slack.push(serde_json::json!({
+        "type": "message", "channel": FakeSlack::GENERAL_CHANNEL, "user": "U0BOT",
+        "text": "!ping", "ts": "1700000000.000004",
+    }));
+    bob.dm("!ping")?;
+    // Events are handled in order: the next answer being bob's means the three before
+    // it went unanswered.
+    let next = slack.next_bot_message(SOON)?;
+    if next.channel != bob.dm_channel() {
+        return Err(format!("the bot answered something that was not a !ping: {next:?}").into());
     }
     println!("        ok: only bob's !ping was answered");
 
     bot.stop()?;
-    println!("done: the bot passed both tests");
+    println!("done: the bot passed every test");
     Ok(())
 }
 
@@ -210,48 +175,75 @@ mod tests {
     use serde_json::json;
     use slack_rtm::fake::FakeSlack;
 
-    use super::{chat_messages_sent, message, BotUnderTest};
+    use super::handle;
 
     /// Long enough for a slow CI machine; on loopback an answer takes milliseconds.
     const SOON: Duration = Duration::from_secs(5);
 
     #[test]
     fn answers_ping_with_pong_in_the_same_channel() -> Result<(), Box<dyn std::error::Error>> {
-        let fake = FakeSlack::start()?;
-        let bot = BotUnderTest::start(&fake)?;
+        let slack = FakeSlack::start()?;
+        let bot = slack.start_bot(|client| client.on("message", handle))?;
+        let alice = slack.user("U0ALICE", "alice");
 
-        fake.push(message("C0TEST", "U0ALICE", "!ping", "1700000000.000001"));
+        alice.say(FakeSlack::GENERAL_CHANNEL, "!ping")?;
 
-        let answer = fake
-            .wait_for_sent(|frame| frame["type"] == "message", SOON)
-            .ok_or("the bot did not answer")?;
-        assert_eq!(answer["text"], "pong");
-        assert_eq!(answer["channel"], "C0TEST");
+        let answer = slack.next_bot_message(SOON)?;
+        assert_eq!(answer.text, "pong");
+        assert_eq!(answer.channel, FakeSlack::GENERAL_CHANNEL);
+        assert!(answer.is_acknowledged(), "refused: {:?}", answer.outcome);
+        bot.stop()?;
+        Ok(())
+    }
+
+    #[test]
+    fn answers_in_the_thread_and_in_direct_messages() -> Result<(), Box<dyn std::error::Error>> {
+        let slack = FakeSlack::start()?;
+        let bot = slack.start_bot(|client| client.on("message", handle))?;
+        let alice = slack.user("U0ALICE", "alice");
+
+        let question = alice.say(FakeSlack::GENERAL_CHANNEL, "a question")?;
+        alice.reply_in_thread(FakeSlack::GENERAL_CHANNEL, &question.ts, "!ping")?;
+        let in_thread = slack.next_bot_message(SOON)?;
+        assert_eq!(in_thread.thread_ts.as_deref(), Some(question.ts.as_str()));
+        assert!(in_thread.is_acknowledged());
+
+        alice.dm("!ping")?;
+        let in_dm = slack.next_bot_message(SOON)?;
+        assert_eq!(in_dm.channel, alice.dm_channel());
+        assert!(in_dm.is_acknowledged());
         bot.stop()?;
         Ok(())
     }
 
     #[test]
     fn answers_nothing_but_a_ping_from_a_person() -> Result<(), Box<dyn std::error::Error>> {
-        let fake = FakeSlack::builder().bot("U0BOT", "pingbot").start()?;
-        let bot = BotUnderTest::start(&fake)?;
+        let slack = FakeSlack::builder().bot("U0BOT", "pingbot").start()?;
+        let bot = slack.start_bot(|client| client.on("message", handle))?;
+        let alice = slack.user("U0ALICE", "alice");
+        let bob = slack.user("U0BOB", "bob");
 
-        fake.push(message("C0TEST", "U0ALICE", "hello", "1700000000.000001"));
-        fake.push(json!({ // alice edits "hello" into "!ping": an edit is not a command
-            "type": "message", "subtype": "message_changed", "channel": "C0TEST",
+        let hello = alice.say(FakeSlack::GENERAL_CHANNEL, "hello")?;
+        slack.push(json!({ // alice edits "hello" into "!ping": an edit is not a command
+            "type": "message", "subtype": "message_changed", "channel": FakeSlack::GENERAL_CHANNEL,
             "ts": "1700000000.000002",
-            "message": {"type": "message", "user": "U0ALICE", "text": "!ping", "ts": "1700000000.000001"},
+            "message": {"type": "message", "user": "U0ALICE", "text": "!ping", "ts": hello.ts},
         }));
-        fake.push(message("C0TEST", "U0BOT", "!ping", "1700000000.000003")); // its own
-        fake.push(message("C0OTHER", "U0BOB", "!ping", "1700000000.000004"));
+        slack.push(json!({ // its own !ping
+            "type": "message", "channel": FakeSlack::GENERAL_CHANNEL, "user": "U0BOT",
+            "text": "!ping", "ts": "1700000000.000003",
+        }));
+        bob.dm("!ping")?;
 
-        // Events are handled in order: once bob's ping is answered, the three events
-        // before it have been handled, so "no answer to them" can be checked now.
-        fake.wait_for_sent(|frame| frame["channel"] == "C0OTHER", SOON)
-            .ok_or("the bot did not answer bob")?;
-        let sent = chat_messages_sent(&fake);
-        assert_eq!(sent.len(), 1, "answered more than bob's ping: {sent:?}");
-        assert_eq!(sent[0]["text"], "pong");
+        // Events are handled in order: if the next answer is bob's, the three events
+        // before it were handled and not answered.
+        let next = slack.next_bot_message(SOON)?;
+        assert_eq!(
+            next.channel,
+            bob.dm_channel(),
+            "answered too much: {next:?}"
+        );
+        assert_eq!(next.text, "pong");
         bot.stop()?;
         Ok(())
     }
