@@ -87,6 +87,7 @@ fn say(line: &str) {
 
 fn serve() -> Res<()> {
     let fake = FakeSlack::start()?;
+    fake.add_channel(RTT_CHANNEL, "round-trips"); // Slack refuses conversations it does not know
     say(&format!("api {}", fake.api_url()));
     say(&format!("token {}", fake.token()));
     say("serving");
@@ -230,6 +231,7 @@ fn command(stdin: &mut ChildStdin, line: &str) -> Res<()> {
 
 fn self_check() -> Res<()> {
     let fake = FakeSlack::start()?;
+    fake.add_channel(RTT_CHANNEL, "round-trips"); // Slack refuses conversations it does not know
     let mut child: Child = Command::new(std::env::current_exe()?)
         .args(["--client", &fake.api_url(), fake.token()])
         .stdin(Stdio::piped())
