@@ -306,8 +306,10 @@ pub struct Config {
     /// How TCP connections are made, for the Web API and the websocket (the v3 client's
     /// `socketFn`). Default: plain `TcpStream::connect` after resolving the host. Cannot be
     /// combined with an explicit [`proxy`](Self::proxy) (a connector that tunnels is the
-    /// proxy); a proxy from the environment is ignored when a connector is set.
-    pub connector: Option<ConnectorRef>,
+    /// proxy); a proxy from the environment is ignored when a connector is set. Set with
+    /// [`Builder::connector`]; crate-private because a connector is code, not a setting to
+    /// read back.
+    pub(crate) connector: Option<ConnectorRef>,
     /// The opt-in workspace cache (the v3 client's `dataStore`): `None` (the default)
     /// keeps none. See [`WorkspaceCache`](crate::WorkspaceCache).
     pub workspace_cache: Option<CacheConfig>,
@@ -542,7 +544,27 @@ impl Builder {
         self
     }
 
-    /// Sets [`Config::connector`]: how TCP connections are made.
+    /// Sets how TCP connections are made, for the Web API and the websocket alike (the v3
+    /// client's `socketFn`); see [`Connector`]. Default: the crate connects directly after
+    /// resolving the host. Cannot be combined with an explicit [`proxy`](Self::proxy) (a
+    /// connector that tunnels is the proxy); a proxy from the environment is ignored when a
+    /// connector is set.
+    ///
+    /// ```
+    /// use std::net::TcpStream;
+    /// use std::time::Duration;
+    ///
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...")
+    ///     .connector(|host: &str, port: u16, timeout: Duration| {
+    ///         let addr = std::net::ToSocketAddrs::to_socket_addrs(&(host, port))?
+    ///             .next()
+    ///             .ok_or_else(|| std::io::Error::other("no address"))?;
+    ///         TcpStream::connect_timeout(&addr, timeout)
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(client);
+    /// ```
     pub fn connector(mut self, connector: impl Connector) -> Self {
         self.config.connector = Some(ConnectorRef(std::sync::Arc::new(connector)));
         self

@@ -143,5 +143,5 @@ pub use runtime::backlog::SlowConsumerPolicy;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
-pub use net::connector::{Connector, ConnectorRef};
+pub use net::connector::Connector;
 pub use stats::Stats;

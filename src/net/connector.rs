@@ -60,9 +60,9 @@ where
     }
 }
 
-/// A shared [`Connector`], as stored in [`Config`](crate::Config).
+/// A shared [`Connector`], as the config holds it.
 #[derive(Clone)]
-pub struct ConnectorRef(pub(crate) Arc<dyn Connector>);
+pub(crate) struct ConnectorRef(pub(crate) Arc<dyn Connector>);
 
 impl fmt::Debug for ConnectorRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::config::{ClientIdentity, Config, Secret};
+use crate::config::{Config, Secret};
 use crate::error::{Error, Result};
 use crate::net::cancel::Cancel;
 use crate::net::http_transport::{self, Route};
@@ -32,7 +32,7 @@ pub(crate) struct WebApi {
 
 impl WebApi {
     pub(crate) fn new(config: &Config) -> Result<Self> {
-        let tls = tls_config(config)?;
+        let tls = tls::ureq_config(&config.tls)?;
         config
             .slack_api_url
             .parse::<tungstenite::http::Uri>()
@@ -175,71 +175,6 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
         return Some(MAX_RETRY_AFTER);
     }
     Some(Duration::from_secs(secs))
-}
-
-/// ureq's TLS settings from ours: native-tls, the system's roots unless a CA is given.
-fn tls_config(config: &Config) -> Result<ureq::tls::TlsConfig> {
-    let mut builder = ureq::tls::TlsConfig::builder()
-        .provider(ureq::tls::TlsProvider::NativeTls)
-        .root_certs(ureq::tls::RootCerts::PlatformVerifier);
-    if let Some(pem) = &config.tls.ca_pem {
-        let certs = ureq::tls::parse_pem(pem)
-            .filter_map(|item| match item {
-                Ok(ureq::tls::PemItem::Certificate(c)) => Some(Ok(c)),
-                Ok(_) => None,
-                Err(e) => Some(Err(e)),
-            })
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| Error::Config(format!("tls.ca_pem is not valid PEM: {e}")))?;
-        if certs.is_empty() {
-            return Err(Error::Config("tls.ca_pem holds no certificate".into()));
-        }
-        builder = builder.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
-    }
-    if let Some(identity) = &config.tls.identity {
-        builder = builder.client_cert(Some(client_cert(identity)?));
-    }
-    Ok(builder.build())
-}
-
-/// A client certificate in ureq's form (PEM chain + PKCS#8 key).
-fn client_cert(identity: &ClientIdentity) -> Result<ureq::tls::ClientCert> {
-    let bad =
-        |what: &str, e: &dyn std::fmt::Display| Error::Config(format!("tls.identity: {what}: {e}"));
-    let (chain_pem, key_pem) = match identity {
-        ClientIdentity::Pem { cert, key } => (cert.clone(), key.clone()),
-        ClientIdentity::Pkcs12 { der, passphrase } => {
-            let parsed = openssl::pkcs12::Pkcs12::from_der(der)
-                .and_then(|p| p.parse2(passphrase))
-                .map_err(|e| bad("cannot open the PKCS#12 archive", &e))?;
-            let (Some(cert), Some(key)) = (parsed.cert, parsed.pkey) else {
-                return Err(Error::Config(
-                    "tls.identity: the PKCS#12 archive holds no certificate and key".into(),
-                ));
-            };
-            let mut chain = cert.to_pem().map_err(|e| bad("certificate", &e))?;
-            for extra in parsed.ca.into_iter().flatten() {
-                chain.extend(extra.to_pem().map_err(|e| bad("chain", &e))?);
-            }
-            let key = key
-                .private_key_to_pem_pkcs8()
-                .map_err(|e| bad("private key", &e))?;
-            (chain, key)
-        }
-    };
-    let chain = ureq::tls::parse_pem(&chain_pem)
-        .filter_map(|item| match item {
-            Ok(ureq::tls::PemItem::Certificate(c)) => Some(Ok(c)),
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        })
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| bad("certificate PEM", &e))?;
-    if chain.is_empty() {
-        return Err(Error::Config("tls.identity holds no certificate".into()));
-    }
-    let key = ureq::tls::PrivateKey::from_pem(&key_pem).map_err(|e| bad("private key PEM", &e))?;
-    Ok(ureq::tls::ClientCert::new_with_certs(&chain, key))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crossbeam_channel::Sender;
 use parking_lot::{Condvar, Mutex};
 
 use crate::cache::WorkspaceCache;
-use crate::config::{ClientIdentity, Config};
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::events::event::{ConnectInfo, Event};
 use crate::net::http::WebApi;
@@ -68,17 +68,8 @@ impl Shared {
         let cache = config
             .workspace_cache
             .map(|c| Arc::new(WorkspaceCache::new(c, web.clone())));
-        if let Some(pem) = &config.tls.ca_pem {
-            // Reject a bad CA at build time rather than at the first connection.
-            let certs = native_tls::Certificate::stack_from_pem(pem)
-                .map_err(|e| Error::Config(format!("tls.ca_pem is not valid PEM: {e}")))?;
-            if certs.is_empty() {
-                return Err(Error::Config("tls.ca_pem holds no certificate".into()));
-            }
-        }
-        if let Some(identity) = &config.tls.identity {
-            native_identity(identity)?;
-        }
+        // Reject a bad CA or identity at build time rather than at the first connection.
+        crate::net::tls::check(&config.tls)?;
         let backlog = Arc::new(
             Backlog::new(config.event_queue_capacity)
                 .map_err(|e| Error::Internal(format!("cannot create a wake-up pipe: {e}")))?,
@@ -221,33 +212,5 @@ impl Shared {
 }
 
 fn tls_connector(config: &Config) -> Result<native_tls::TlsConnector> {
-    let mut builder = native_tls::TlsConnector::builder();
-    if let Some(pem) = &config.tls.ca_pem {
-        let certs = native_tls::Certificate::stack_from_pem(pem)
-            .map_err(|e| Error::Config(format!("tls.ca_pem is not valid PEM: {e}")))?;
-        if certs.is_empty() {
-            return Err(Error::Config("tls.ca_pem holds no certificate".into()));
-        }
-        builder.disable_built_in_roots(true);
-        for cert in certs {
-            builder.add_root_certificate(cert);
-        }
-    }
-    if let Some(identity) = &config.tls.identity {
-        builder.identity(native_identity(identity)?);
-    }
-    builder
-        .build()
-        .map_err(|e| Error::Config(format!("TLS setup failed: {e}")))
-}
-
-/// The client certificate in native-tls's form.
-pub(crate) fn native_identity(identity: &ClientIdentity) -> Result<native_tls::Identity> {
-    match identity {
-        ClientIdentity::Pkcs12 { der, passphrase } => {
-            native_tls::Identity::from_pkcs12(der, passphrase)
-        }
-        ClientIdentity::Pem { cert, key } => native_tls::Identity::from_pkcs8(cert, key),
-    }
-    .map_err(|e| Error::Config(format!("tls.identity is not usable: {e}")))
+    crate::net::tls::native_connector(&config.tls)
 }
