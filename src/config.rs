@@ -85,7 +85,8 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// Growth factor between consecutive delays. Default 2.0.
     pub multiplier: f64,
-    /// The cap on any delay. Default 30 s.
+    /// The cap on any delay. Default 15 s, so that a client is back within about 15 s of
+    /// the end of an outage (a `Retry-After` from Slack still wins when it is longer).
     pub max_backoff: Duration,
     /// Each delay is shortened by a random fraction up to this (0.0–1.0). Default 0.25.
     pub jitter: f64,
@@ -185,7 +186,7 @@ impl Default for RetryPolicy {
             first_retry: Duration::from_millis(100),
             initial_backoff: Duration::from_secs(1),
             multiplier: 2.0,
-            max_backoff: Duration::from_secs(30),
+            max_backoff: Duration::from_secs(15),
             jitter: 0.25,
             reset_after: Duration::from_secs(60),
             max_attempts: None,

@@ -134,10 +134,10 @@ pub use error::{
 pub use events::event::{ConnectInfo, Event, Reply, SlackEvent};
 pub use events::handlers::{HandlerError, HandlerOutcome, HandlerResult};
 pub use events::stream::{Events, IntoIter, Iter, RecvTimeoutError, TryRecvError};
+pub use protocol::admission::SlowConsumerPolicy;
 pub use protocol::lifecycle::State;
 pub use protocol::rate_limit::RateLimit;
 pub use rtm::client::{PendingSend, RtmClient};
-pub use runtime::backlog::SlowConsumerPolicy;
 
 /// The README's examples, compiled as doctests so that they stay true.
 #[cfg(doctest)]

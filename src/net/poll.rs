@@ -106,3 +106,46 @@ pub(crate) fn wait_any(
         }
     }
 }
+
+/// Most fds [`wait_readable`] watches.
+pub(crate) const MAX_FDS: usize = 16;
+
+/// Waits until one of `fds` (at most [`MAX_FDS`]) is readable or `deadline` passes;
+/// returns the lowest ready index (so put the most urgent first), `None` at the deadline.
+pub(crate) fn wait_readable(
+    fds: &[BorrowedFd<'_>],
+    deadline: Option<Instant>,
+) -> io::Result<Option<usize>> {
+    let Some(&first) = fds.first() else {
+        return Ok(None);
+    };
+    let fds = &fds[..fds.len().min(MAX_FDS)];
+    loop {
+        let timeout = match deadline {
+            None => None,
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Ok(None);
+                }
+                Some(Timespec {
+                    tv_sec: left.as_secs().try_into().unwrap_or(i64::MAX as _),
+                    tv_nsec: left.subsec_nanos() as _,
+                })
+            }
+        };
+        let mut polled: [PollFd<'_>; MAX_FDS] = std::array::from_fn(|i| {
+            PollFd::from_borrowed_fd(fds.get(i).copied().unwrap_or(first), PollFlags::IN)
+        });
+        match rustix::event::poll(&mut polled[..fds.len()], timeout.as_ref()) {
+            Ok(0) => continue, // re-check the deadline
+            Ok(_) => {
+                return Ok(polled[..fds.len()]
+                    .iter()
+                    .position(|p| !p.revents().is_empty()))
+            }
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+}

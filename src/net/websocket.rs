@@ -15,7 +15,7 @@ use parking_lot::{Mutex, MutexGuard};
 use tungstenite::{Message, WebSocket};
 
 use crate::error::{Error, Result, TimeoutKind, WebsocketError};
-use crate::net::poll::{self, Interest, Readiness, Woke};
+use crate::net::poll::{self, Interest, Readiness};
 use crate::net::socket::Socket;
 use crate::net::stream::Stream;
 
@@ -86,16 +86,6 @@ impl Connection {
         result
     }
 
-    /// Waits, without any lock, until there is something to read, one of `wakers` fires,
-    /// or `deadline` passes.
-    pub(crate) fn wait_readable(
-        &self,
-        wakers: &[BorrowedFd<'_>],
-        deadline: Option<Instant>,
-    ) -> Result<Woke> {
-        poll::wait_any(self.socket.as_fd(), Interest::Read, wakers, deadline).map_err(io_err)
-    }
-
     /// Sends one text frame, waiting for room in the socket until `deadline`.
     ///
     /// # Errors
@@ -114,13 +104,27 @@ impl Connection {
         text: String,
         deadline: Instant,
     ) -> std::result::Result<(), WriteFailure> {
+        self.send_message(Message::text(text), deadline)
+    }
+
+    /// Sends one websocket Ping (a liveness probe), as [`send_text`](Self::send_text).
+    pub(crate) fn send_ping(&self, payload: Vec<u8>, deadline: Instant) -> Result<()> {
+        self.send_message(Message::Ping(payload.into()), deadline)
+            .map_err(|f| f.error)
+    }
+
+    fn send_message(
+        &self,
+        message: Message,
+        deadline: Instant,
+    ) -> std::result::Result<(), WriteFailure> {
         let mut ws = self.ws.lock();
         let seq = self.appended.fetch_add(1, Ordering::SeqCst) + 1;
         let fail = |error: Error| WriteFailure {
             error,
             later_frames: self.appended.load(Ordering::SeqCst) != seq,
         };
-        match ws.send(Message::text(text)) {
+        match ws.send(message) {
             Ok(()) => return Ok(()),
             Err(tungstenite::Error::Io(e)) if e.kind() == ErrorKind::WouldBlock => {}
             Err(e) => return Err(fail(self.death_or(map_ws_error(e, "sending failed")))),

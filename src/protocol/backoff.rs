@@ -37,19 +37,15 @@ impl Backoff {
         let base = self.policy.initial_backoff.as_secs_f64() * exp;
         let capped = base.min(self.policy.max_backoff.as_secs_f64());
         let jittered = capped * (1.0 - self.policy.jitter * self.next_unit());
-        let delay = Duration::from_secs_f64(jittered.max(0.0));
+        // A setting that makes the arithmetic overflow falls back to the cap, never panics.
+        let delay =
+            Duration::try_from_secs_f64(jittered.max(0.0)).unwrap_or(self.policy.max_backoff);
         Some(floor.map_or(delay, |f| delay.max(f)))
     }
 
-    /// The delay after a connection that was ready for `uptime` ended. A connection that
-    /// stayed up for `reset_after` starts the backoff over with the fast `first_retry`; one
-    /// that dropped quickly counts as a failure so a flapping link backs off too.
-    pub(crate) fn after_connection(&mut self, uptime: Duration) -> Duration {
-        if uptime >= self.policy.reset_after || self.failures == 0 {
-            self.failures = 0;
-            return self.policy.first_retry;
-        }
-        self.after_failure(None).unwrap_or(self.policy.max_backoff)
+    /// Starts over: the next failure gets `initial_backoff` again.
+    pub(crate) fn reset(&mut self) {
+        self.failures = 0;
     }
 
     /// Consecutive failures so far.
@@ -87,29 +83,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refused_attempts_make_at_most_five_tries_in_the_first_ten_seconds() {
-        for seed in 0..200 {
-            let mut b = Backoff::new(RetryPolicy::default(), seed);
-            // A connection that was up drops: the first retry is fast.
-            let mut t = b.after_connection(Duration::from_secs(3600));
-            let mut attempts = 0;
-            while t < Duration::from_secs(10) {
-                attempts += 1;
-                t += b.after_failure(None).unwrap();
-            }
-            assert!(attempts <= 5, "seed {seed}: {attempts} attempts");
-        }
-    }
-
-    #[test]
     fn delays_never_exceed_the_cap_once_capped() {
         let mut b = Backoff::new(RetryPolicy::default(), 7);
         for _ in 0..100 {
             let d = b.after_failure(None).unwrap();
-            assert!(d <= Duration::from_secs(30));
+            assert!(d <= RetryPolicy::default().max_backoff);
         }
         let d = b.after_failure(None).unwrap();
-        assert!(d >= Duration::from_secs_f64(30.0 * 0.75), "{d:?}");
+        let cap = RetryPolicy::default().max_backoff.as_secs_f64();
+        assert!(d >= Duration::from_secs_f64(cap * 0.75), "{d:?}");
     }
 
     #[test]
@@ -133,23 +115,36 @@ mod tests {
     }
 
     #[test]
-    fn a_long_lived_connection_resets_the_backoff() {
+    fn absurd_settings_give_a_delay_instead_of_a_panic() {
+        let policy = RetryPolicy {
+            multiplier: f64::INFINITY,
+            max_backoff: Duration::MAX,
+            jitter: f64::NAN,
+            ..RetryPolicy::default()
+        };
+        let mut b = Backoff::new(policy, 1);
+        for _ in 0..100 {
+            assert!(b.after_failure(None).is_some());
+        }
+    }
+
+    #[test]
+    fn a_reset_starts_the_delays_over() {
         let mut b = Backoff::new(RetryPolicy::default(), 1);
         for _ in 0..5 {
             b.after_failure(None);
         }
-        assert_eq!(
-            b.after_connection(Duration::from_secs(61)),
-            Duration::from_millis(100)
-        );
+        b.reset();
         assert_eq!(b.failures(), 0);
+        let d = b.after_failure(None).unwrap();
+        assert!(d <= Duration::from_secs(1), "{d:?}");
     }
 
     #[test]
-    fn a_flapping_connection_keeps_backing_off() {
+    fn delays_grow_with_consecutive_failures() {
         let mut b = Backoff::new(RetryPolicy::default(), 1);
         b.after_failure(None);
-        let d = b.after_connection(Duration::from_millis(10));
+        let d = b.after_failure(None).unwrap();
         assert!(d >= Duration::from_millis(1500), "{d:?}");
     }
 }

@@ -3,7 +3,6 @@
 use std::fmt;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
@@ -16,12 +15,13 @@ use crate::error::{Error, Result, TimeoutKind};
 use crate::events::event::{ConnectInfo, Event, Reply};
 use crate::events::handlers::{HandlerError, HandlerOutcome, Handlers};
 use crate::events::stream::Events;
-use crate::net::waker::Waker;
 use crate::protocol::lifecycle::State;
-use crate::runtime::keepalive;
-use crate::runtime::reader::Reader;
+use crate::rtm::protocol::RtmProtocol;
+use crate::runtime::engine::Engine;
+use crate::runtime::session::SessionHandle;
 use crate::runtime::sender::{Before, Ticket};
 use crate::runtime::shared::Shared;
+use crate::runtime::transport::Transport;
 use crate::stats::Stats;
 
 /// A Slack RTM client.
@@ -64,7 +64,8 @@ pub struct RtmClient {
 
 struct Inner {
     shared: Arc<Shared>,
-    session: Mutex<Option<Session>>,
+    engine: Engine<RtmProtocol>,
+    session: Mutex<Option<SessionHandle>>,
     channel: Mutex<EventChannel>,
     handlers: Mutex<Handlers>,
 }
@@ -76,30 +77,10 @@ struct EventChannel {
     rx: Receiver<Event>,
 }
 
-/// The threads of one `start`.
-struct Session {
-    number: u64,
-    stop: Arc<Waker>,
-    reader: JoinHandle<()>,
-    keepalive: JoinHandle<()>,
-}
-
-impl Session {
-    fn stop_and_join(self) {
-        self.stop.wake();
-        let me = std::thread::current().id();
-        for handle in [self.reader, self.keepalive] {
-            if handle.thread().id() != me && handle.join().is_err() {
-                log::error!("a slack-rtm thread panicked");
-            }
-        }
-    }
-}
-
 impl Drop for Inner {
     fn drop(&mut self) {
         if let Some(session) = self.session.get_mut().take() {
-            session.stop_and_join();
+            session.stop_and_join(None);
         }
     }
 }
@@ -203,11 +184,23 @@ impl RtmClient {
     }
 
     pub(crate) fn from_config(config: Config) -> Result<Self> {
+        let transport = Arc::new(Transport::new(config.clone())?);
         let shared = Arc::new(Shared::new(config)?);
+        let protocol = Arc::new(RtmProtocol::new(shared.clone()));
+        let engine = Engine {
+            settings: Arc::new(protocol.settings()),
+            protocol,
+            transport,
+            status: shared.life.clone(),
+            links: shared.links.clone(),
+            counters: shared.counters.clone(),
+            backlog: shared.backlog.clone(),
+        };
         let (tx, rx) = crossbeam_channel::unbounded();
         Ok(Self {
             inner: Arc::new(Inner {
                 shared,
+                engine,
                 session: Mutex::new(None),
                 channel: Mutex::new(EventChannel { tx: Some(tx), rx }),
                 handlers: Mutex::new(Handlers::default()),
@@ -246,8 +239,9 @@ impl RtmClient {
     ///
     /// # Errors
     /// [`Error::Api`] with Slack's error string, [`Error::Http`], [`Error::Websocket`],
-    /// or [`Error::Timeout`] ([`TimeoutKind::Start`]). A session this call started is stopped on
-    /// failure; one that was already running keeps trying.
+    /// or [`Error::StartTimeout`] (carrying the last attempt's error). A session this call
+    /// started is stopped on failure, and its final `Disconnected` carries the same error;
+    /// one that was already running keeps trying.
     pub fn start(&self) -> Result<Arc<ConnectInfo>> {
         let shared = &self.inner.shared;
         let deadline = Instant::now() + shared.config.start_timeout;
@@ -255,13 +249,13 @@ impl RtmClient {
             let mut session = self.inner.session.lock();
             let running = session
                 .as_ref()
-                .filter(|s| !s.reader.is_finished())
+                .filter(|s| !s.is_finished())
                 .map(|s| s.number);
             match running {
                 Some(n) => (n, false),
                 None => {
                     if let Some(old) = session.take() {
-                        old.stop_and_join();
+                        old.stop_and_join(None);
                     }
                     let new = self.spawn_session()?;
                     let n = new.number;
@@ -270,20 +264,24 @@ impl RtmClient {
                 }
             }
         };
-        match shared.wait_ready(number, deadline) {
+        match shared
+            .life
+            .wait_ready(number, deadline)
+            .and_then(|()| shared.info().ok_or(Error::Shutdown))
+        {
             Ok(info) => Ok(info),
-            // A session this call started and that did not become ready is stopped; one
-            // that was already running (perhaps reconnecting) is left alone.
-            Err(e) if spawned || !matches!(e, Error::Timeout(_)) => {
-                self.disconnect();
+            // A session this call started and that did not become ready is stopped (its
+            // last event then says why); one that was already running (perhaps
+            // reconnecting) is left alone.
+            Err(e) if spawned || !matches!(e, Error::StartTimeout { .. }) => {
+                self.stop_session(Some(e.clone()));
                 Err(e)
             }
             Err(e) => Err(e),
         }
     }
 
-    fn spawn_session(&self) -> Result<Session> {
-        let shared = self.inner.shared.clone();
+    fn spawn_session(&self) -> Result<SessionHandle> {
         let events = {
             let mut ch = self.inner.channel.lock();
             match ch.tx.take() {
@@ -295,46 +293,7 @@ impl RtmClient {
                 }
             }
         };
-        let stop = Arc::new(
-            Waker::new()
-                .map_err(|e| Error::Internal(format!("cannot create a wake-up pipe: {e}")))?,
-        );
-        let number = shared.begin_session();
-        let (ka_tx, ka_rx) = crossbeam_channel::unbounded();
-        let spawn_err = |e: std::io::Error| Error::Internal(format!("cannot spawn a thread: {e}"));
-        let keepalive = std::thread::Builder::new()
-            .name("slack-rtm-keepalive".into())
-            .spawn({
-                let shared = shared.clone();
-                move || keepalive::run(shared, ka_rx)
-            })
-            .map_err(spawn_err)?;
-        let reader = Reader {
-            shared: shared.clone(),
-            events,
-            keepalive: ka_tx,
-            stop: stop.clone(),
-            session: number,
-            dropped: std::cell::Cell::new(0),
-        };
-        let reader = match std::thread::Builder::new()
-            .name("slack-rtm-reader".into())
-            .spawn(move || reader.run())
-        {
-            Ok(h) => h,
-            Err(e) => {
-                // The keepalive ends once its channel's sender (inside the reader) is gone.
-                shared.end_session(number, Some(spawn_err(e)));
-                let _ = keepalive.join();
-                return Err(Error::Internal("cannot spawn the reader thread".into()));
-            }
-        };
-        Ok(Session {
-            number,
-            stop,
-            reader,
-            keepalive,
-        })
+        self.inner.engine.spawn(events)
     }
 
     /// Ends the session: a clean close, `disconnecting` then `disconnected` (without an
@@ -350,9 +309,14 @@ impl RtmClient {
     /// client.disconnect();
     /// ```
     pub fn disconnect(&self) {
+        self.stop_session(None);
+    }
+
+    /// Stops the session, if any, with `reason` as its final error.
+    fn stop_session(&self, reason: Option<Error>) {
         let session = self.inner.session.lock().take();
         if let Some(session) = session {
-            session.stop_and_join();
+            session.stop_and_join(reason);
             // Streams taken from now on belong to the next session (ones taken before
             // still receive the end of this one).
             self.renew_channel(true);
@@ -378,20 +342,10 @@ impl RtmClient {
     /// # Errors
     /// [`Error::SendWhileDisconnected`] when the client is not started.
     pub fn reconnect(&self) -> Result<()> {
-        let running = self
-            .inner
-            .session
-            .lock()
-            .as_ref()
-            .is_some_and(|s| !s.reader.is_finished());
-        if !running {
-            return Err(Error::SendWhileDisconnected);
-        }
-        let shared = &self.inner.shared;
-        shared.reconnect_requested.store(true, Ordering::SeqCst);
-        match shared.connection() {
-            Some(conn) => conn.retire(),
-            None => shared.nudge.wake(),
+        let session = self.inner.session.lock();
+        match session.as_ref().filter(|s| !s.is_finished()) {
+            Some(session) => session.reconnect(),
+            None => return Err(Error::SendWhileDisconnected),
         }
         Ok(())
     }
@@ -864,7 +818,7 @@ impl RtmClient {
             .session
             .lock()
             .as_ref()
-            .is_some_and(|s| !s.reader.is_finished())
+            .is_some_and(|s| !s.is_finished())
     }
 
     /// Makes the event channel the next session's, if the current one is spent.

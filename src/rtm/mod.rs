@@ -1,4 +1,7 @@
-//! What is specific to the RTM protocol: the client handle and RTM frames.
+//! What is specific to the RTM protocol: the client handle, RTM frames, RTM's link rules,
+//! and RTM's side of the engine seam.
 
 pub(crate) mod client;
 pub(crate) mod frame;
+pub(crate) mod protocol;
+pub(crate) mod rules;

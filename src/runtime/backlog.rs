@@ -1,31 +1,11 @@
-//! [`Backlog`]: the bound on Slack events waiting for a slow consumer, and what happens
-//! when it is reached ([`SlowConsumerPolicy`]).
+//! [`Backlog`]: the wake-up between a reader waiting for room (backpressure) and the
+//! consumers that make it. The policy itself is decided in [`crate::protocol::admission`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::net::waker::Waker;
 
-/// What the reader does when `event_queue_capacity` Slack events wait unconsumed.
-/// Lifecycle events are never dropped and never wait.
-///
-/// ```
-/// use slack_rtm::SlowConsumerPolicy;
-/// assert_eq!(SlowConsumerPolicy::default(), SlowConsumerPolicy::DropNewest);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum SlowConsumerPolicy {
-    /// Drop new Slack events while the queue is full, and tell the consumer how many with
-    /// an [`Event::EventsDropped`](crate::Event::EventsDropped) once there is room again.
-    /// Replies and pongs are still read, so sends and the keepalive keep working even if
-    /// nobody reads the events (the default).
-    #[default]
-    DropNewest,
-    /// Stop reading the socket until the consumer catches up: nothing is dropped, but
-    /// replies wait too, and Slack may close a connection that stays blocked for long. The
-    /// keepalive does not count the pause against the link.
-    Backpressure,
-}
+pub(crate) use crate::protocol::admission::SlowConsumerPolicy;
 
 /// Shared between the reader (producer) and [`Events`](crate::Events) (consumers).
 #[derive(Debug)]

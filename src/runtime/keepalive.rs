@@ -1,120 +1,107 @@
-//! The keepalive thread: an RTM `ping` when the link has been quiet for
-//! `client_ping_timeout`; no answer within `server_pong_timeout` kills the connection.
+//! The keepalive thread: it asks the pure [`Liveness`] verdict about every ready link and
+//! carries it out — sleep until the next moment that matters, send the protocol's probe,
+//! or kill a dead link (the reader then reconnects).
 //!
-//! It blocks on its channel with a deadline, so an idle client wakes once per ping
-//! interval and not otherwise; with no connection it does not wake at all.
+//! It blocks on its channel with a deadline, so an idle client wakes once per probe
+//! interval and not otherwise; with no ready link it does not wake at all.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use crossbeam_channel::{Receiver, RecvTimeoutError};
-use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::net::websocket::Connection;
-use crate::runtime::shared::Shared;
+use crate::protocol::deadline::after;
+use crate::protocol::liveness::{Death, Liveness, LivenessPolicy, Verdict};
+use crate::runtime::links::{Link, LinkId, Links};
+use crate::runtime::seam::{Probe, Protocol};
 
 /// What the reader tells the keepalive.
-#[derive(Clone)]
 pub(crate) enum Signal {
-    /// A connection became ready: watch it.
-    Up(Arc<Connection>),
-    /// The connection is gone: stop watching.
-    Down,
-    /// A `pong` with this `reply_to` arrived.
-    Pong(u64),
+    /// A link became ready: watch it.
+    Up(Arc<Link>),
+    /// The link is gone: stop watching it.
+    Down(LinkId),
 }
 
 /// Runs until every sender of `rx` is dropped.
-pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Signal>) {
-    let ping_every = shared.config.client_ping_timeout;
-    let pong_within = shared.config.server_pong_timeout;
-    let mut watched: Option<Arc<Connection>> = None;
+pub(crate) fn run<P: Protocol>(
+    protocol: &P,
+    links: &Links,
+    policy: LivenessPolicy,
+    rx: Receiver<Signal>,
+) {
+    let mut watched: Vec<(Arc<Link>, Liveness)> = Vec::new();
     loop {
-        let Some(conn) = watched.clone() else {
+        if watched.is_empty() {
             match rx.recv() {
-                Ok(Signal::Up(c)) => watched = Some(c),
-                Ok(_) => {}
+                Ok(signal) => apply(&mut watched, signal, policy),
                 Err(_) => return,
             }
             continue;
-        };
-        let quiet = shared.quiet_for();
-        if quiet < ping_every {
-            match rx.recv_timeout(ping_every - quiet) {
-                Ok(signal) => apply(&mut watched, signal),
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return,
-            }
-            continue;
         }
-
-        let id = shared.next_id();
-        let stamp = shared.rx_stamp();
-        let sent_at = Instant::now();
-        let deadline = sent_at + pong_within;
-        let mut body = Map::new();
-        body.insert("time".into(), Value::from(unix_millis()));
-        let text = match crate::runtime::sender::encode_frame(id, "ping", body) {
-            Ok(t) => t,
-            Err(e) => {
-                log::error!("cannot encode a ping: {e}");
-                return;
-            }
-        };
-        log::trace!("ping {id}");
-        if let Err(e) = conn.send_text(text, deadline) {
-            log::debug!("ping {id} could not be written: {e}");
-            conn.kill(Error::KeepAliveTimeout);
-            watched = None;
-            continue;
-        }
-        loop {
-            match rx.recv_deadline(deadline) {
-                Ok(Signal::Pong(reply_to)) if reply_to == id => {
-                    let rtt = sent_at.elapsed();
-                    shared
-                        .counters
-                        .last_ping_rtt_us
-                        .store(rtt.as_micros().max(1) as u64, Ordering::Relaxed);
-                    log::trace!("pong {id} after {rtt:?}");
-                    break;
+        let now = Instant::now();
+        let paused = links.is_backpressured();
+        let mut wake = None::<Instant>;
+        let mut i = 0;
+        while i < watched.len() {
+            let (link, liveness) = &mut watched[i];
+            match liveness.verdict(now, link.last_rx(), paused) {
+                Verdict::Wait(t) => {
+                    wake = Some(wake.map_or(t, |w| w.min(t)));
+                    i += 1;
                 }
-                Ok(Signal::Pong(_)) => {}
-                Ok(signal) => {
-                    apply(&mut watched, signal);
-                    break;
-                }
-                Err(RecvTimeoutError::Timeout) => {
-                    if shared.rx_stamp() != stamp || shared.backpressured.load(Ordering::SeqCst) {
-                        // Frames arrived after the ping (the link is alive even if the
-                        // pong itself is late), or the reader is paused for a slow consumer
-                        // and cannot have read the pong.
-                        break;
+                Verdict::Probe => {
+                    let deadline = after(now, policy.answer_within);
+                    let sent = protocol.probe(link, now).and_then(|probe| match probe {
+                        Probe::Text(text) => link.send_text(text, deadline),
+                        Probe::Ping(payload) => link.send_ping(payload, deadline),
+                    });
+                    match sent {
+                        Ok(()) => liveness.probed(now),
+                        Err(e) => {
+                            log::debug!("a keepalive probe could not be written: {e}");
+                            link.kill(Error::KeepAliveTimeout);
+                            watched.swap_remove(i);
+                            continue;
+                        }
                     }
-                    log::warn!("no pong within {pong_within:?}: the connection is considered dead");
-                    conn.kill(Error::KeepAliveTimeout);
-                    watched = None;
-                    break;
+                    // Asked again at once: the verdict is now a wait for the answer.
                 }
-                Err(RecvTimeoutError::Disconnected) => return,
+                Verdict::Dead(why) => {
+                    match why {
+                        Death::Unanswered => log::warn!(
+                            "no answer to the keepalive probe within {:?}: the connection is considered dead",
+                            policy.answer_within
+                        ),
+                        Death::Silent => log::warn!(
+                            "nothing received for {:?}: the connection is considered dead",
+                            policy.silence_limit.unwrap_or_default()
+                        ),
+                    }
+                    link.kill(Error::KeepAliveTimeout);
+                    watched.swap_remove(i);
+                }
             }
+        }
+        let signal = match wake {
+            Some(t) => rx.recv_deadline(t),
+            None => continue,
+        };
+        match signal {
+            Ok(signal) => apply(&mut watched, signal, policy),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
         }
     }
 }
 
-fn apply(watched: &mut Option<Arc<Connection>>, signal: Signal) {
+fn apply(watched: &mut Vec<(Arc<Link>, Liveness)>, signal: Signal, policy: LivenessPolicy) {
     match signal {
-        Signal::Up(c) => *watched = Some(c),
-        Signal::Down => *watched = None,
-        Signal::Pong(_) => {}
+        Signal::Up(link) => {
+            watched.retain(|(l, _)| l.id() != link.id());
+            watched.push((link, Liveness::new(policy)));
+        }
+        Signal::Down(id) => watched.retain(|(l, _)| l.id() != id),
     }
-}
-
-fn unix_millis() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
 }

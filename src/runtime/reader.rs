@@ -1,167 +1,224 @@
-//! The reader thread: it connects (`rtm.connect` + websocket), reads every frame, routes
-//! replies to their senders and events to the event stream, and reconnects per the retry
-//! policy. It is the only producer of lifecycle events, so they arrive in order.
+//! The reader thread: it runs a session for a [`Protocol`] — connect call, dial, read every
+//! frame of every open link, deliver, reconnect — carrying out what the protocol and the
+//! pure core ([`ReconnectPolicy`], [`LinkState`], [`Admission`](crate::protocol::admission))
+//! decide. It is the only producer of lifecycle items, so they arrive in order.
 
-use std::cell::Cell;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, BorrowedFd};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
-use serde_json::Value;
 use tungstenite::Message;
 
-use crate::error::{Error, NoReplyCause, TimeoutKind};
-use crate::events::event::{ConnectInfo, Event, SlackEvent};
-use crate::net::cancel::Cancel;
-use crate::net::dial::dial;
-use crate::net::poll::{self, Interest, Readiness, Woke};
-use crate::net::waker::Waker;
-use crate::net::websocket::{Connection, Drain};
-use crate::protocol::backoff::{random_seed, Backoff};
+use crate::error::{Error, TimeoutKind, WebsocketError};
+use crate::net::poll::{self, Interest, Readiness};
+use crate::net::websocket::Drain;
+use crate::protocol::admission::Class;
+use crate::protocol::backoff::random_seed;
+use crate::protocol::deadline::earliest;
 use crate::protocol::lifecycle::State;
-use crate::rtm::frame::{classify, Frame};
-use crate::runtime::backlog::SlowConsumerPolicy;
+use crate::protocol::link_state::LinkState;
+use crate::protocol::reconnect::{Decision, Ending, ReconnectPolicy};
+use crate::runtime::delivery::{Delivery, Offer};
+use crate::runtime::engine::{thread_died, Engine, EngineSettings};
 use crate::runtime::keepalive::Signal;
-use crate::runtime::shared::Shared;
+use crate::runtime::links::{Link, Links};
+use crate::runtime::seam::{Action, Change, Protocol, Replace};
+use crate::runtime::session::Signals;
+use crate::runtime::status::Status;
+use crate::runtime::transport::Transport;
+use crate::stats::Counters;
 
-/// Most messages read under one hold of the socket lock.
+/// Most messages read from one link under one hold of its lock.
 const BATCH: usize = 256;
 
-/// Why a connection ended.
+/// Why a link ended.
 enum End {
-    /// The app asked to disconnect.
+    /// The app asked to disconnect (or the session was stopped).
     Stopped,
-    /// Slack said `goodbye`: reconnect at once.
-    Goodbye,
-    /// The connection failed.
-    Lost(Error),
+    /// The connection failed or was closed.
+    Closed(Error),
+    /// The server refused the link before `hello`.
+    Failed(Error),
+    /// The server asked the link to go.
+    Replace(Replace),
+    /// The protocol ended the session.
+    Stop(Error),
 }
 
-/// Deadlines the reader keeps for one connection.
-#[derive(Default)]
-struct Timers {
-    /// When `hello` came; `None` until then.
-    ready_at: Option<Instant>,
-    /// When sends from the previous connection stop waiting for their replies.
-    ack_deadline: Option<Instant>,
-    /// When to send queued frames (now, or when the rate limit allows).
-    outbox_at: Option<Instant>,
+/// A link being read, with its phase.
+struct Live {
+    link: Arc<Link>,
+    state: LinkState,
 }
 
 /// The reader thread's state.
-pub(crate) struct Reader {
-    pub(crate) shared: Arc<Shared>,
-    pub(crate) events: Sender<Event>,
-    pub(crate) keepalive: Sender<Signal>,
-    pub(crate) stop: Arc<Waker>,
-    pub(crate) session: u64,
-    /// Slack events dropped since the last `EventsDropped` report.
-    pub(crate) dropped: Cell<u64>,
+pub(crate) struct Reader<P: Protocol> {
+    protocol: Arc<P>,
+    settings: Arc<EngineSettings>,
+    transport: Arc<Transport>,
+    status: Arc<Status>,
+    links: Arc<Links>,
+    counters: Arc<Counters>,
+    signals: Arc<Signals>,
+    keepalive: Sender<Signal>,
+    delivery: Delivery<P::Item>,
+    session: u64,
+    policy: ReconnectPolicy,
+    live: Vec<Live>,
+    generation: u64,
+    actions: Vec<Action<P::Item>>,
+    batch: Vec<Message>,
 }
 
-impl Reader {
-    /// Runs the session to its end; the last event sent is `Disconnected`.
-    pub(crate) fn run(self) {
-        let mut backoff = Backoff::new(self.shared.config.retry.clone(), random_seed());
-        let mut generation = 0u64;
-        let final_error = loop {
-            if self.stopping() {
-                break None;
-            }
-            generation += 1;
-            // Ok: the connection became ready and later ended; Err: the attempt failed.
-            let attempt = self.connect(generation).and_then(|conn| {
-                let (end, ready_at) = self.read(&conn);
-                let _ = self.keepalive.send(Signal::Down);
-                self.shared.set_connection(None);
-                if matches!(end, End::Stopped) {
-                    conn.close();
-                } else {
-                    conn.retire();
-                }
-                match (end, ready_at) {
-                    // No hello (a timeout, or Slack's `error` event instead): a failed attempt.
-                    (End::Lost(e), None) => Err(e),
-                    (end, ready_at) => Ok((end, ready_at)),
-                }
-            });
-            let delay = match attempt {
-                Ok((End::Stopped, _)) => break None,
-                Err(e) => {
-                    if self.stopping() {
-                        break None;
-                    }
-                    log::warn!("connection attempt failed: {e}");
-                    self.emit(Event::UnableToStart(e.clone()));
-                    if e.is_fatal() || !self.shared.config.auto_reconnect {
-                        break Some(e);
-                    }
-                    let floor = match &e {
-                        Error::RateLimited { retry_after, .. } => Some(*retry_after),
-                        _ => None,
-                    };
-                    match backoff.after_failure(floor) {
-                        Some(delay) => delay,
-                        None => break Some(e),
-                    }
-                }
-                Ok((end, ready_at)) => {
-                    let requested = self
-                        .shared
-                        .reconnect_requested
-                        .swap(false, Ordering::SeqCst);
-                    let error = match end {
-                        End::Lost(_) if requested => {
-                            log::info!("reconnecting as requested");
-                            None
-                        }
-                        End::Lost(e) => Some(e),
-                        End::Goodbye | End::Stopped => None,
-                    };
-                    if !self.shared.config.auto_reconnect {
-                        break Some(error.unwrap_or_else(|| {
-                            Error::Websocket(crate::error::WebsocketError::new(
-                                "Slack said goodbye and auto_reconnect is off",
-                            ))
-                        }));
-                    }
-                    self.shared
-                        .counters
-                        .reconnects
-                        .fetch_add(1, Ordering::Relaxed);
-                    match (error, ready_at) {
-                        (Some(e), _) if e.is_fatal() => break Some(e),
-                        (Some(e), Some(at)) => {
-                            log::warn!("connection lost: {e}; reconnecting");
-                            backoff.after_connection(at.elapsed())
-                        }
-                        (Some(e), None) => {
-                            log::warn!("connection lost: {e}; reconnecting");
-                            backoff
-                                .after_failure(None)
-                                .unwrap_or(self.shared.config.retry.max_backoff)
-                        }
-                        (None, _) => {
-                            log::info!("reconnecting now (goodbye or requested)");
-                            Duration::ZERO
-                        }
-                    }
-                }
-            };
-            self.shared
-                .enter(State::Reconnecting, Event::Reconnecting, &self.events);
-            if !self.pause(delay) {
-                break None;
-            }
-        };
-        self.finish(final_error);
+impl<P: Protocol> Reader<P> {
+    pub(crate) fn new(
+        engine: &Engine<P>,
+        items: Sender<P::Item>,
+        keepalive: Sender<Signal>,
+        signals: Arc<Signals>,
+        session: u64,
+    ) -> Self {
+        let settings = engine.settings.clone();
+        Self {
+            protocol: engine.protocol.clone(),
+            transport: engine.transport.clone(),
+            status: engine.status.clone(),
+            links: engine.links.clone(),
+            counters: engine.counters.clone(),
+            signals,
+            keepalive,
+            delivery: Delivery::new(items, engine.backlog.clone(), settings.slow_consumer),
+            session,
+            policy: ReconnectPolicy::new(
+                settings.retry.clone(),
+                settings.auto_reconnect,
+                random_seed(),
+            ),
+            settings,
+            live: Vec::new(),
+            generation: 0,
+            actions: Vec::new(),
+            batch: Vec::new(),
+        }
     }
 
+    /// Runs the session to its end; the last item delivered is `Disconnected`. A panic
+    /// inside ends the session visibly, with an error.
+    pub(crate) fn run(mut self) {
+        let outcome = catch_unwind(AssertUnwindSafe(|| self.session_loop()));
+        let error = match outcome {
+            Ok(error) => error,
+            Err(_) => {
+                log::error!("the reader thread panicked: ending the session");
+                Some(thread_died("reader"))
+            }
+        };
+        self.finish(error);
+    }
+
+    /// Connects, reads and reconnects until the session ends; returns its final error.
+    fn session_loop(&mut self) -> Option<Error> {
+        let mut next_at = Instant::now();
+        loop {
+            if self.live.is_empty() {
+                if !self.pause_until(next_at) {
+                    return self.signals.stop_reason();
+                }
+                let now = Instant::now();
+                self.policy.attempt_started(now);
+                if let Err(e) = self.attempt() {
+                    if self.stopping() {
+                        return self.signals.stop_reason();
+                    }
+                    match self.after(Ending::AttemptFailed(e)) {
+                        Ok(at) => next_at = at,
+                        Err(e) => return Some(e),
+                    }
+                    continue;
+                }
+            }
+            let (index, end) = self.read();
+            let Live { link, state } = self.live.remove(index);
+            let now = Instant::now();
+            let _ = self.keepalive.send(Signal::Down(link.id()));
+            self.links.remove(link.id());
+            match &end {
+                End::Stopped => link.close(),
+                _ => link.retire(),
+            }
+            self.protocol.on_link_closed(&link, now);
+            let uptime = state.uptime(now);
+            let requested = self.signals.take_reconnect_request();
+            let ending = match end {
+                End::Stopped => return self.signals.stop_reason(),
+                End::Stop(e) => return Some(e),
+                End::Closed(_) if requested => {
+                    log::info!("reconnecting as requested");
+                    Ending::Requested
+                }
+                End::Closed(error) | End::Failed(error) => match uptime {
+                    None => Ending::AttemptFailed(error),
+                    Some(uptime) => Ending::Lost { error, uptime },
+                },
+                End::Replace(Replace::Reconnect) => Ending::Goodbye {
+                    uptime: uptime.unwrap_or(Duration::ZERO),
+                },
+                // Make-before-break needs a second link; until then, replace at once.
+                End::Replace(Replace::Refresh) => Ending::Requested,
+                End::Replace(Replace::BackOff(min)) => Ending::BackOff { min },
+            };
+            if !self.live.is_empty() {
+                // Other links carry on (a pool, or a replacement already dialed).
+                continue;
+            }
+            match self.after(ending) {
+                Ok(at) => next_at = at,
+                Err(e) => return Some(e),
+            }
+        }
+    }
+
+    /// Reports how the last attempt or link ended and decides when the next attempt
+    /// starts, or the error that ends the session.
+    fn after(&mut self, ending: Ending) -> Result<Instant, Error> {
+        let failed = matches!(ending, Ending::AttemptFailed(_));
+        match &ending {
+            Ending::AttemptFailed(e) => {
+                log::warn!("connection attempt failed: {e}");
+                self.status.note_failure(e);
+                self.control(Change::AttemptFailed(e.clone()));
+            }
+            Ending::Lost { error, .. } => log::warn!("connection lost: {error}"),
+            Ending::Goodbye { .. } => log::info!("the server said goodbye: reconnecting"),
+            Ending::BackOff { min } => {
+                log::warn!("the server asked the client to stay away for {min:?}")
+            }
+            Ending::Requested => {}
+        }
+        let protocol = self.protocol.clone();
+        match self
+            .policy
+            .decide(Instant::now(), ending, &|e| protocol.fatal(e))
+        {
+            Decision::Stop(e) => Err(e),
+            Decision::Retry { at } => {
+                if !failed {
+                    self.counters.reconnects.fetch_add(1, Ordering::Relaxed);
+                }
+                self.status.enter(State::Reconnecting);
+                self.control(Change::Reconnecting);
+                Ok(at)
+            }
+        }
+    }
+
+    /// True once the session is asked to stop.
     fn stopping(&self) -> bool {
         poll::wait(
-            self.stop.as_fd(),
+            self.signals.stop.as_fd(),
             Interest::Read,
             None,
             Some(Instant::now()),
@@ -170,76 +227,269 @@ impl Reader {
         .unwrap_or(true)
     }
 
-    /// Sleeps `delay` unless asked to stop; false when stopping.
-    fn pause(&self, delay: Duration) -> bool {
-        if delay.is_zero() {
+    /// Waits until `at` unless asked to stop (false) or nudged (a requested reconnect cuts
+    /// the pause short).
+    fn pause_until(&self, at: Instant) -> bool {
+        let now = Instant::now();
+        if at <= now {
             return !self.stopping();
         }
-        log::debug!("next connection attempt in {delay:?}");
-        let nudge = &self.shared.nudge;
+        log::debug!("next connection attempt in {:?}", at - now);
+        let nudge = &self.signals.nudge;
         nudge.drain();
         let woke = poll::wait(
             nudge.as_fd(),
             Interest::Read,
-            Some(self.stop.as_fd()),
-            Some(Instant::now() + delay),
+            Some(self.signals.stop.as_fd()),
+            Some(at),
         );
-        // Ready: a requested reconnect cut the pause short.
         matches!(woke, Ok(Readiness::TimedOut | Readiness::Ready))
     }
 
-    fn emit(&self, event: Event) {
-        let _ = self.events.send(event);
+    /// One attempt: the connect call, then the websocket. The new link joins `live`.
+    fn attempt(&mut self) -> Result<(), Error> {
+        self.status.enter(State::Connecting);
+        self.control(Change::Connecting);
+        let cancel = self.signals.cancel();
+        let opened = self.protocol.open(&cancel)?;
+        if let Some(item) = opened.announce {
+            self.status.enter(State::Authenticated);
+            self.deliver(Class::Control, item);
+        }
+        self.generation += 1;
+        let conn = self
+            .transport
+            .dial(opened.url.expose(), self.generation, &cancel)?;
+        drop(opened.url);
+        let now = Instant::now();
+        let link = Arc::new(Link::new(conn, now));
+        link.touch(now);
+        self.links.insert(link.clone());
+        let id = link.id();
+        self.live.push(Live {
+            link,
+            state: LinkState::opened(now, self.settings.hello_timeout),
+        });
+        self.status.enter(State::Connected);
+        self.control(Change::Connected(id));
+        Ok(())
     }
 
-    /// Queues a Slack event within `event_queue_capacity`, per the slow-consumer policy.
-    /// False when the client is stopping.
-    fn deliver(&self, event: SlackEvent) -> bool {
-        let shared = &self.shared;
-        if self.events.len() >= shared.backlog.capacity {
-            match shared.config.slow_consumer {
-                SlowConsumerPolicy::Backpressure => {
+    /// Reads every live link until one ends: returns which and why.
+    fn read(&mut self) -> (usize, End) {
+        loop {
+            for i in 0..self.live.len() {
+                if let Some(end) = self.drain(i) {
+                    return (i, end);
+                }
+            }
+            let now = Instant::now();
+            if let Some(i) = self.live.iter().position(|l| l.state.hello_overdue(now)) {
+                return (i, End::Closed(Error::Timeout(TimeoutKind::Hello)));
+            }
+            if let Some((error, repeated)) = self.delivery.flush_errors(now) {
+                self.control(Change::Error { error, repeated });
+            }
+            if self.protocol.next_deadline().is_some_and(|t| t <= now) {
+                if let Some(end) = self.timer(now) {
+                    return end;
+                }
+            }
+            let deadline = earliest(
+                self.live
+                    .iter()
+                    .map(|l| l.state.deadline())
+                    .chain([self.protocol.next_deadline(), self.delivery.errors_due_at()]),
+            );
+            let protocol = self.protocol.clone();
+            let mut fds: Vec<BorrowedFd<'_>> = Vec::with_capacity(2 + self.live.len());
+            fds.push(self.signals.stop.as_fd());
+            let has_waker = match protocol.waker() {
+                Some(fd) => {
+                    fds.push(fd);
+                    true
+                }
+                None => false,
+            };
+            fds.extend(self.live.iter().map(|l| l.link.as_fd()));
+            match poll::wait_readable(&fds, deadline) {
+                Ok(Some(0)) => return (0, End::Stopped),
+                Ok(Some(1)) if has_waker => {
+                    drop(fds);
+                    if let Some(end) = self.timer(Instant::now()) {
+                        return end;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    return (
+                        0,
+                        End::Closed(Error::Websocket(WebsocketError::with_source(
+                            format!("poll failed: {e}"),
+                            e,
+                        ))),
+                    )
+                }
+            }
+        }
+    }
+
+    /// Runs the protocol's timer; `Some` when it ends a link.
+    fn timer(&mut self, now: Instant) -> Option<(usize, End)> {
+        let mut actions = std::mem::take(&mut self.actions);
+        self.protocol.on_timer(now, &mut actions);
+        let mut end = None;
+        for action in actions.drain(..) {
+            if end.is_none() {
+                end = self.apply(None, action, now);
+            }
+        }
+        self.actions = actions;
+        end.map(|e| (0, e))
+    }
+
+    /// Reads what link `i` has now and routes it; `Some` when the link must end.
+    fn drain(&mut self, i: usize) -> Option<End> {
+        loop {
+            let link = self.live[i].link.clone();
+            let mut batch = std::mem::take(&mut self.batch);
+            let drained = link.connection().drain(&mut batch, BATCH);
+            let now = Instant::now();
+            if !batch.is_empty() {
+                link.touch(now);
+            }
+            let end = self.process(i, &link, &mut batch, now);
+            self.batch = batch;
+            if end.is_some() {
+                return end;
+            }
+            match drained {
+                Ok(Drain::More) => continue,
+                Ok(Drain::Empty) => return None,
+                Err(e) => return Some(End::Closed(e)),
+            }
+        }
+    }
+
+    /// Routes a batch of messages from link `i`. Returns `Some` when the link must end.
+    fn process(
+        &mut self,
+        i: usize,
+        link: &Arc<Link>,
+        batch: &mut Vec<Message>,
+        now: Instant,
+    ) -> Option<End> {
+        let mut end = None;
+        let mut actions = std::mem::take(&mut self.actions);
+        for message in batch.drain(..) {
+            if end.is_some() {
+                continue;
+            }
+            match message {
+                Message::Text(text) => self.protocol.on_text(link, text, now, &mut actions),
+                Message::Binary(b) => self.protocol.on_binary(link, b.len(), now, &mut actions),
+                Message::Pong(payload) => self.protocol.on_pong(link, &payload, now),
+                Message::Close(_) => {
+                    end = Some(End::Closed(Error::Websocket(WebsocketError::new(
+                        "the server closed the connection",
+                    ))));
+                }
+                Message::Ping(_) | Message::Frame(_) => {}
+            }
+            for action in actions.drain(..) {
+                if end.is_none() {
+                    end = self.apply(Some(i), action, now);
+                }
+            }
+        }
+        self.actions = actions;
+        end
+    }
+
+    /// Carries out one action for link `i` (`None`: a protocol timer's action).
+    fn apply(&mut self, i: Option<usize>, action: Action<P::Item>, now: Instant) -> Option<End> {
+        match action {
+            Action::Deliver(item) => {
+                if !self.deliver(Class::Data, item) {
+                    return Some(End::Stopped);
+                }
+            }
+            Action::Ready => {
+                let live = &mut self.live[i?];
+                if live.state.hello(now) {
+                    let link = live.link.clone();
+                    link.set_ready();
+                    self.signals.clear_reconnect_request();
+                    self.status.enter(State::Ready);
+                    self.control(Change::Ready(link.id()));
+                    let _ = self.keepalive.send(Signal::Up(link.clone()));
+                    self.protocol.on_ready(&link, now);
+                }
+            }
+            Action::Failed(e) => return Some(End::Failed(e)),
+            Action::Replace(how) => return Some(End::Replace(how)),
+            Action::Stop(e) => return Some(End::Stop(e)),
+            Action::Malformed(why) => {
+                log::debug!("malformed frame: {why}");
+                if let Some((error, repeated)) = self.delivery.error(now, Error::Protocol(why)) {
+                    self.control(Change::Error { error, repeated });
+                }
+            }
+        }
+        None
+    }
+
+    /// Delivers a lifecycle item, if the protocol has one for `change`.
+    fn control(&mut self, change: Change) {
+        if let Some(item) = self.protocol.lifecycle(change) {
+            self.deliver(Class::Control, item);
+        }
+    }
+
+    /// Offers `item` to the bounded channel; false when the session is stopping (while
+    /// waiting for room).
+    fn deliver(&mut self, class: Class, item: P::Item) -> bool {
+        if let Some(n) = self.delivery.take_drop_report() {
+            log::warn!("the consumer fell behind: {n} events were dropped");
+            if let Some(report) = self.protocol.lifecycle(Change::Dropped(n)) {
+                let _ = self.delivery.offer(Class::Control, report);
+            }
+        }
+        let mut item = item;
+        loop {
+            match self.delivery.offer(class, item) {
+                Offer::Sent => return true,
+                Offer::Dropped => {
+                    self.counters.events_dropped.fetch_add(1, Ordering::Relaxed);
+                    return true;
+                }
+                Offer::Wait(back) => {
+                    item = back;
                     if !self.wait_for_room() {
                         return false;
                     }
                 }
-                _ => {
-                    self.dropped.set(self.dropped.get() + 1);
-                    shared
-                        .counters
-                        .events_dropped
-                        .fetch_add(1, Ordering::Relaxed);
-                    return true;
-                }
             }
         }
-        let dropped = self.dropped.replace(0);
-        if dropped > 0 {
-            log::warn!("the consumer fell behind: {dropped} events were dropped");
-            self.emit(Event::EventsDropped(dropped));
-        }
-        self.emit(Event::Slack(event));
-        true
     }
 
-    /// Waits until the consumer has made room, without reading the socket. False when
-    /// the client is stopping.
-    fn wait_for_room(&self) -> bool {
-        let backlog = &self.shared.backlog;
+    /// Waits until the consumer has made room, without reading. False when stopping.
+    fn wait_for_room(&mut self) -> bool {
+        let backlog = self.delivery.backlog.clone();
         log::debug!(
             "the consumer is {} events behind: pausing reads",
             backlog.capacity
         );
-        self.shared.backpressured.store(true, Ordering::SeqCst);
+        self.links.set_backpressured(true);
         backlog.reader_waiting.store(true, Ordering::SeqCst);
         let room = loop {
-            if self.events.len() < backlog.capacity {
+            if self.delivery.queued() < backlog.capacity {
                 break true;
             }
             match poll::wait(
                 backlog.space.as_fd(),
                 Interest::Read,
-                Some(self.stop.as_fd()),
+                Some(self.signals.stop.as_fd()),
                 None,
             ) {
                 Ok(Readiness::Ready) => backlog.space.drain(),
@@ -248,259 +498,32 @@ impl Reader {
             }
         };
         backlog.reader_waiting.store(false, Ordering::SeqCst);
-        self.shared.backpressured.store(false, Ordering::SeqCst);
-        self.shared.touch_rx();
+        self.links.set_backpressured(false);
+        let now = Instant::now();
+        for live in &self.live {
+            live.link.touch(now);
+        }
         room
     }
 
-    /// One attempt: `rtm.connect` (or `rtm.start`), then the websocket.
-    fn connect(&self, generation: u64) -> Result<Arc<Connection>, Error> {
-        let shared = &self.shared;
-        shared.enter(State::Connecting, Event::Connecting, &self.events);
-        let config = &shared.config;
-        let method = if config.use_rtm_connect {
-            "rtm.connect"
-        } else {
-            "rtm.start"
-        };
-        let mut params: Vec<(&str, &str)> = Vec::new();
-        if config.start_options.batch_presence_aware {
-            params.push(("batch_presence_aware", "true"));
-        }
-        if config.start_options.presence_sub {
-            params.push(("presence_sub", "true"));
-        }
-        let cancel = Cancel::from_waker(self.stop.clone());
-        let body = shared.web.call_cancellable(method, &params, &cancel)?;
-        let (info, url) = ConnectInfo::from_response(body)?;
-        log::info!(
-            "{method} succeeded: {} ({}) in {} ({})",
-            info.self_name,
-            info.self_id,
-            info.team_name,
-            info.team_id
-        );
-        if let Some(cache) = &shared.cache {
-            cache.seed(info.raw());
-        }
-        shared.enter(
-            State::Authenticated,
-            Event::Authenticated(Arc::new(info)),
-            &self.events,
-        );
-        let conn = Arc::new(dial(&url, config, || shared.tls(), generation, &cancel)?);
-        drop(url);
-        shared.touch_rx();
-        shared.set_connection(Some(conn.clone()));
-        shared.enter(State::Connected, Event::Connected, &self.events);
-        Ok(conn)
-    }
-
-    /// Reads until the connection ends. Returns why, and when it became ready.
-    fn read(&self, conn: &Arc<Connection>) -> (End, Option<Instant>) {
-        let shared = &self.shared;
-        let hello_deadline = Instant::now() + shared.config.hello_timeout;
-        let mut timers = Timers::default();
-        let mut batch: Vec<Message> = Vec::with_capacity(BATCH);
-        loop {
-            let drained = match conn.drain(&mut batch, BATCH) {
-                Ok(d) => d,
-                Err(e) => {
-                    // Deliver what was read before the failure.
-                    let end = self.process(conn, &mut batch, &mut timers);
-                    return (end.unwrap_or(End::Lost(e)), timers.ready_at);
-                }
-            };
-            if !batch.is_empty() {
-                shared.touch_rx();
-                if let Some(end) = self.process(conn, &mut batch, &mut timers) {
-                    return (end, timers.ready_at);
-                }
-            }
-            if drained == Drain::More {
-                continue;
-            }
-            let now = Instant::now();
-            if timers.outbox_at.is_some_and(|t| t <= now) {
-                timers.outbox_at = shared.flush_outbox();
-            }
-            if timers.ack_deadline.is_some_and(|t| t <= now) {
-                timers.ack_deadline = None;
-                let n = shared
-                    .waiters
-                    .fail_before(conn.generation, NoReplyCause::ConnectionLost);
-                if n > 0 {
-                    log::debug!("{n} sends from the previous connection got no reply");
-                }
-            }
-            let deadline = [
-                timers.ready_at.is_none().then_some(hello_deadline),
-                timers.ack_deadline,
-                timers.outbox_at,
-            ]
-            .into_iter()
-            .flatten()
-            .min();
-            let wakers = [self.stop.as_fd(), shared.outbox_waker.as_fd()];
-            match conn.wait_readable(&wakers, deadline) {
-                Ok(Woke::Socket) => {}
-                Ok(Woke::Waker(0)) => return (End::Stopped, timers.ready_at),
-                Ok(Woke::Waker(_)) => timers.outbox_at = Some(Instant::now()),
-                Ok(Woke::Deadline) => {
-                    if timers.ready_at.is_none() && Instant::now() >= hello_deadline {
-                        return (End::Lost(Error::Timeout(TimeoutKind::Hello)), None);
-                    }
-                }
-                Err(e) => return (End::Lost(e), timers.ready_at),
-            }
-        }
-    }
-
-    /// Routes a batch of messages. Returns `Some` when the connection must end.
-    fn process(
-        &self,
-        conn: &Arc<Connection>,
-        batch: &mut Vec<Message>,
-        timers: &mut Timers,
-    ) -> Option<End> {
-        let shared = &self.shared;
-        let mut events = 0u64;
-        let mut end = None;
-        for message in batch.drain(..) {
-            if end.is_some() {
-                continue;
-            }
-            let text = match message {
-                Message::Text(t) => t,
-                Message::Binary(b) => {
-                    shared
-                        .counters
-                        .malformed_frames
-                        .fetch_add(1, Ordering::Relaxed);
-                    self.emit(Event::Error(Error::Protocol(format!(
-                        "a binary frame of {} bytes (RTM frames are JSON text)",
-                        b.len()
-                    ))));
-                    continue;
-                }
-                Message::Close(_) => {
-                    end = Some(End::Lost(Error::Websocket(
-                        crate::error::WebsocketError::new("the server closed the connection"),
-                    )));
-                    continue;
-                }
-                Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
-            };
-            match classify(text) {
-                Frame::Event(event) => {
-                    match event.kind() {
-                        "hello" if timers.ready_at.is_none() => {
-                            timers.ready_at = Some(Instant::now());
-                            shared.reconnect_requested.store(false, Ordering::SeqCst);
-                            shared.enter(State::Ready, Event::Ready, &self.events);
-                            let _ = self.keepalive.send(Signal::Up(conn.clone()));
-                            if shared.waiters.len() > 0 {
-                                timers.ack_deadline = Some(
-                                    Instant::now() + shared.config.reply_ack_on_reconnect_timeout,
-                                );
-                            }
-                            // Queued frames go out once this batch is routed.
-                            timers.outbox_at = Some(Instant::now());
-                        }
-                        "goodbye" => end = Some(End::Goodbye),
-                        "error" if timers.ready_at.is_none() => {
-                            end = Some(End::Lost(server_error(event.raw())));
-                        }
-                        _ => {}
-                    }
-                    if let Some(cache) = &shared.cache {
-                        if cache.wants(event.kind()) {
-                            cache.observe(&event);
-                        }
-                    }
-                    events += 1;
-                    if !self.deliver(event) {
-                        end = Some(End::Stopped);
-                    }
-                }
-                Frame::Reply(result) => {
-                    let (id, outcome, counter) = match result {
-                        Ok(reply) => (
-                            reply.reply_to,
-                            Ok(Some(reply)),
-                            &shared.counters.sends_acked,
-                        ),
-                        Err(p) => (
-                            p.reply_to,
-                            Err(Error::Platform(p)),
-                            &shared.counters.sends_rejected,
-                        ),
-                    };
-                    if shared.waiters.resolve(id, outcome) {
-                        counter.fetch_add(1, Ordering::Relaxed);
-                    } else {
-                        shared.counters.late_replies.fetch_add(1, Ordering::Relaxed);
-                        log::debug!(
-                            "reply to frame {id} came after its sender stopped waiting; dropped"
-                        );
-                    }
-                }
-                Frame::Pong { reply_to } => {
-                    if let Some(id) = reply_to {
-                        let _ = self.keepalive.send(Signal::Pong(id));
-                    }
-                }
-                Frame::Malformed(why) => {
-                    shared
-                        .counters
-                        .malformed_frames
-                        .fetch_add(1, Ordering::Relaxed);
-                    log::debug!("malformed frame: {why}");
-                    self.emit(Event::Error(Error::Protocol(why)));
-                }
-            }
-        }
-        shared
-            .counters
-            .events_received
-            .fetch_add(events, Ordering::Relaxed);
-        end
-    }
-
-    /// The end of the session: fail what waits, then `disconnected`.
-    fn finish(self, error: Option<Error>) {
-        let shared = &self.shared;
+    /// The end of the session: close what is open, fail what waits, then `Disconnected`.
+    fn finish(mut self, error: Option<Error>) {
         if error.is_none() {
-            shared.enter(State::Disconnecting, Event::Disconnecting, &self.events);
+            self.status.enter(State::Disconnecting);
+            self.control(Change::Disconnecting);
         }
-        if let Some(conn) = shared.connection() {
-            conn.close();
-            shared.set_connection(None);
+        for live in self.live.drain(..) {
+            live.link.close();
+            self.links.remove(live.link.id());
         }
-        shared.waiters.fail_all(NoReplyCause::Disconnected);
-        shared.fail_outbox(&error.clone().unwrap_or(Error::SendWhileDisconnected));
+        self.protocol.on_session_end(error.as_ref());
         match &error {
             Some(e) => log::warn!("disconnected: {e}"),
             None => log::info!("disconnected"),
         }
-        shared.end_session(self.session, error.clone());
-        self.emit(Event::Disconnected(error));
-    }
-}
-
-/// The `error` event Slack sends instead of `hello` (e.g. code 1, "Socket URL has expired").
-fn server_error(raw: &str) -> Error {
-    let v: Value = serde_json::from_str(raw).unwrap_or(Value::Null);
-    let err = v.get("error");
-    Error::Server {
-        code: err
-            .and_then(|e| e.get("code"))
-            .and_then(Value::as_i64)
-            .unwrap_or(0),
-        msg: err
-            .and_then(|e| e.get("msg"))
-            .and_then(Value::as_str)
-            .unwrap_or("unknown error")
-            .to_string(),
+        self.status.end_session(self.session, error.clone());
+        if let Some(item) = self.protocol.lifecycle(Change::Disconnected(error)) {
+            let _ = self.delivery.offer(Class::Final, item);
+        }
     }
 }

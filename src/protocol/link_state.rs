@@ -1,0 +1,153 @@
+//! [`LinkState`]: where one connection is in its life — waiting for `hello` (with a
+//! deadline), ready, or draining (being replaced) — and how long it was ready. Pure: the
+//! time is passed in.
+
+use std::time::{Duration, Instant};
+
+use crate::protocol::deadline::after;
+
+/// The phase of one link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// The seam's parts RTM does not use yet (Socket Mode, make-before-break): ENGINE.md.
+#[allow(dead_code)]
+pub(crate) enum Phase {
+    /// Open; `hello` must come before the deadline.
+    AwaitingHello {
+        /// When the attempt fails without it.
+        deadline: Instant,
+    },
+    /// `hello` came at `since`.
+    Ready {
+        /// When.
+        since: Instant,
+    },
+    /// Being replaced: still read (and written), closed once the replacement is ready.
+    Draining {
+        /// When it became ready, if it did.
+        ready_since: Option<Instant>,
+    },
+}
+
+/// One link's phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LinkState {
+    phase: Phase,
+}
+
+// The seam's parts RTM does not use yet (Socket Mode, make-before-break): ENGINE.md.
+#[allow(dead_code)]
+impl LinkState {
+    /// A link opened at `now` that must say hello within `hello_timeout`.
+    pub(crate) fn opened(now: Instant, hello_timeout: Duration) -> Self {
+        Self {
+            phase: Phase::AwaitingHello {
+                deadline: after(now, hello_timeout),
+            },
+        }
+    }
+
+    pub(crate) fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// `hello` arrived at `now`: true when this made the link ready (a second `hello` is
+    /// just an event).
+    pub(crate) fn hello(&mut self, now: Instant) -> bool {
+        match self.phase {
+            Phase::AwaitingHello { .. } => {
+                self.phase = Phase::Ready { since: now };
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Marks the link as being replaced.
+    pub(crate) fn drain(&mut self) {
+        self.phase = Phase::Draining {
+            ready_since: self.ready_since(),
+        };
+    }
+
+    pub(crate) fn is_ready(&self) -> bool {
+        matches!(self.phase, Phase::Ready { .. })
+    }
+
+    pub(crate) fn is_draining(&self) -> bool {
+        matches!(self.phase, Phase::Draining { .. })
+    }
+
+    /// When it became ready, if it did.
+    pub(crate) fn ready_since(&self) -> Option<Instant> {
+        match self.phase {
+            Phase::Ready { since } => Some(since),
+            Phase::Draining { ready_since } => ready_since,
+            Phase::AwaitingHello { .. } => None,
+        }
+    }
+
+    /// How long it has been (or was) ready at `now`; `None` if it never was.
+    pub(crate) fn uptime(&self, now: Instant) -> Option<Duration> {
+        self.ready_since()
+            .map(|since| now.saturating_duration_since(since))
+    }
+
+    /// The hello deadline, while one runs.
+    pub(crate) fn deadline(&self) -> Option<Instant> {
+        match self.phase {
+            Phase::AwaitingHello { deadline } => Some(deadline),
+            _ => None,
+        }
+    }
+
+    /// True when `hello` did not come in time.
+    pub(crate) fn hello_overdue(&self, now: Instant) -> bool {
+        self.deadline().is_some_and(|d| now >= d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn a_link_that_never_says_hello_is_overdue_at_its_deadline() {
+        let t0 = Instant::now();
+        let l = LinkState::opened(t0, 10 * S);
+        assert!(!l.hello_overdue(t0 + 9 * S));
+        assert!(l.hello_overdue(t0 + 10 * S));
+        assert_eq!(l.uptime(t0 + 11 * S), None);
+    }
+
+    #[test]
+    fn hello_makes_the_link_ready_once_and_clears_the_deadline() {
+        let t0 = Instant::now();
+        let mut l = LinkState::opened(t0, 10 * S);
+        assert!(l.hello(t0 + S));
+        assert!(!l.hello(t0 + 2 * S), "a second hello is only an event");
+        assert!(l.is_ready());
+        assert_eq!(l.deadline(), None);
+        assert!(!l.hello_overdue(t0 + 100 * S));
+        assert_eq!(l.uptime(t0 + 5 * S), Some(4 * S));
+    }
+
+    #[test]
+    fn a_draining_link_remembers_how_long_it_was_ready() {
+        let t0 = Instant::now();
+        let mut l = LinkState::opened(t0, 10 * S);
+        l.hello(t0);
+        l.drain();
+        assert!(l.is_draining() && !l.is_ready());
+        assert_eq!(l.uptime(t0 + 3 * S), Some(3 * S));
+        assert!(!l.hello(t0 + 4 * S));
+    }
+
+    #[test]
+    fn a_huge_hello_timeout_never_overflows() {
+        let t0 = Instant::now();
+        let l = LinkState::opened(t0, Duration::MAX);
+        assert!(!l.hello_overdue(t0 + 1000 * S));
+    }
+}
