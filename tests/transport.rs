@@ -280,7 +280,7 @@ fn start_timeout_ends_start_mid_handshake_even_with_long_connect_and_http_timeou
     let began = Instant::now();
     let err = client.start().unwrap_err();
     let took = began.elapsed();
-    assert!(matches!(err, Error::Timeout(TimeoutKind::Start)), "{err:?}");
+    assert!(matches!(err, Error::StartTimeout { .. }), "{err:?}");
     // start_timeout, then the disconnect of the session it started (within 1 s).
     assert!(
         took < start * SLACK + Duration::from_secs(1),
@@ -298,7 +298,10 @@ fn a_huge_retry_after_is_clamped_instead_of_panicking_the_reader() {
         .unwrap();
     let events = client.events();
     let err = client.start().unwrap_err();
-    assert!(matches!(err, Error::Timeout(TimeoutKind::Start)), "{err:?}");
+    assert!(
+        matches!(err, Error::StartTimeout { last: Some(_) }),
+        "{err:?}"
+    );
     let limited = common::wait_for(&events, "the rate-limited attempt", |e| {
         matches!(e, slack_rtm::Event::UnableToStart(_))
     });

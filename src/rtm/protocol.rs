@@ -13,9 +13,9 @@ use serde_json::{Map, Value};
 use tungstenite::Utf8Bytes;
 
 use crate::config::Secret;
-use crate::net::cancel::Cancel;
 use crate::error::{Error, NoReplyCause, Result};
 use crate::events::event::{ConnectInfo, Event};
+use crate::net::cancel::Cancel;
 use crate::protocol::deadline::{after, earliest};
 use crate::protocol::liveness::LivenessPolicy;
 use crate::rtm::frame::{classify, Frame};

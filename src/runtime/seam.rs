@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use tungstenite::Utf8Bytes;
 
 use crate::config::Secret;
-use crate::net::cancel::Cancel;
 use crate::error::{Error, Result};
+use crate::net::cancel::Cancel;
 use crate::runtime::links::{Link, LinkId};
 
 /// What the connect call returned.
