@@ -155,9 +155,10 @@ impl Protocol for RtmProtocol {
                         &shared.counters.sends_rejected,
                     ),
                 };
-                if shared.waiters.resolve(id, outcome) {
-                    self.count(counter);
-                } else {
+                // Counted before the sender is woken, so that its next stats() sees it.
+                self.count(counter);
+                if !shared.waiters.resolve(id, outcome) {
+                    counter.fetch_sub(1, Ordering::Relaxed);
                     self.count(&shared.counters.late_replies);
                     log::debug!(
                         "reply to frame {id} came after its sender stopped waiting; dropped"
