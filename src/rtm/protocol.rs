@@ -58,6 +58,7 @@ impl RtmProtocol {
         let c = &self.shared.config;
         EngineSettings {
             name: "slack-rtm",
+            connections: 1,
             hello_timeout: c.hello_timeout,
             liveness: LivenessPolicy {
                 probe_every: c.client_ping_timeout,

@@ -27,6 +27,9 @@ use crate::stats::Counters;
 pub(crate) struct EngineSettings {
     /// Thread names start with it (`slack-rtm` → `slack-rtm-reader`).
     pub(crate) name: &'static str,
+    /// How many links the session keeps open (a pool; RTM: 1). Each is dialed after the
+    /// previous said hello (staggered) and refreshed make-before-break on its own.
+    pub(crate) connections: usize,
     /// How long a new link may take to say hello.
     pub(crate) hello_timeout: Duration,
     /// How links are kept alive.

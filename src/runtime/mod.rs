@@ -45,4 +45,6 @@ pub(crate) mod sender;
 pub(crate) mod session;
 pub(crate) mod shared;
 pub(crate) mod status;
+#[cfg(test)]
+mod tests;
 pub(crate) mod transport;

@@ -9,12 +9,15 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::Sender;
+use std::thread::JoinHandle;
+
+use crossbeam_channel::{Receiver, Sender};
 use tungstenite::Message;
 
 use crate::error::{Error, TimeoutKind, WebsocketError};
 use crate::net::poll::{self, Interest, Readiness};
-use crate::net::websocket::Drain;
+use crate::net::waker::Waker;
+use crate::net::websocket::{Connection, Drain};
 use crate::protocol::admission::Class;
 use crate::protocol::backoff::random_seed;
 use crate::protocol::deadline::earliest;
@@ -54,6 +57,16 @@ struct Live {
     state: LinkState,
 }
 
+/// What a background dial hands back: the connect call's announcement and the open link.
+type Dialed<I> = Result<(Option<I>, Connection), Error>;
+
+/// A dial running on the helper thread.
+struct Dialing<I> {
+    result: Receiver<Dialed<I>>,
+    done: Arc<Waker>,
+    thread: JoinHandle<()>,
+}
+
 /// The reader thread's state.
 pub(crate) struct Reader<P: Protocol> {
     protocol: Arc<P>,
@@ -68,6 +81,10 @@ pub(crate) struct Reader<P: Protocol> {
     session: u64,
     policy: ReconnectPolicy,
     live: Vec<Live>,
+    /// A link being dialed on the helper thread while other links keep delivering.
+    dial: Option<Dialing<P::Item>>,
+    /// When to start the next background dial (a refresh, or filling the pool).
+    dial_at: Option<Instant>,
     generation: u64,
     actions: Vec<Action<P::Item>>,
     batch: Vec<Message>,
@@ -99,6 +116,8 @@ impl<P: Protocol> Reader<P> {
             ),
             settings,
             live: Vec::new(),
+            dial: None,
+            dial_at: None,
             generation: 0,
             actions: Vec::new(),
             batch: Vec::new(),
@@ -123,7 +142,18 @@ impl<P: Protocol> Reader<P> {
     fn session_loop(&mut self) -> Option<Error> {
         let mut next_at = Instant::now();
         loop {
-            if self.live.is_empty() {
+            if self.live.is_empty() && self.dial.is_some() {
+                // The replacement being dialed is the next attempt: wait for it.
+                match self.wait_for_dial() {
+                    Ok(()) => {}
+                    Err(End::Stop(e)) => return Some(e),
+                    Err(_) => return self.signals.stop_reason(),
+                }
+                if self.live.is_empty() {
+                    next_at = self.dial_at.take().unwrap_or_else(Instant::now);
+                    continue;
+                }
+            } else if self.live.is_empty() {
                 if !self.pause_until(next_at) {
                     return self.signals.stop_reason();
                 }
@@ -151,6 +181,19 @@ impl<P: Protocol> Reader<P> {
             }
             self.protocol.on_link_closed(&link, now);
             let uptime = state.uptime(now);
+            if state.is_draining() && !matches!(end, End::Stopped | End::Stop(_)) {
+                // A link being replaced is gone: its replacement is ready or on its way.
+                self.counters.reconnects.fetch_add(1, Ordering::Relaxed);
+                if self.live.is_empty() {
+                    // It died before its replacement said hello.
+                    self.status.enter(State::Reconnecting);
+                    self.control(Change::Reconnecting);
+                    if self.dial.is_none() {
+                        next_at = self.dial_at.take().unwrap_or_else(Instant::now);
+                    }
+                }
+                continue;
+            }
             let requested = self.signals.take_reconnect_request();
             let ending = match end {
                 End::Stopped => return self.signals.stop_reason(),
@@ -166,14 +209,28 @@ impl<P: Protocol> Reader<P> {
                 End::Replace(Replace::Reconnect) => Ending::Goodbye {
                     uptime: uptime.unwrap_or(Duration::ZERO),
                 },
-                // Make-before-break needs a second link; until then, replace at once.
+                // A refresh is carried out in place (the link drains); it ends here only
+                // when it was the link's last word.
                 End::Replace(Replace::Refresh) => Ending::Requested,
                 End::Replace(Replace::BackOff(min)) => Ending::BackOff { min },
             };
-            if !self.live.is_empty() {
-                // Other links carry on (a pool, or a replacement already dialed).
+            if !self.live.is_empty() || self.dial.is_some() {
+                // Other links carry on (a pool, or a replacement on its way): dial
+                // another in the background when the policy allows.
+                let protocol = self.protocol.clone();
+                match self
+                    .policy
+                    .decide(Instant::now(), ending, &|e| protocol.fatal(e))
+                {
+                    Decision::Stop(e) => return Some(e),
+                    Decision::Retry { at } => {
+                        self.counters.reconnects.fetch_add(1, Ordering::Relaxed);
+                        self.want_dial(at);
+                    }
+                }
                 continue;
             }
+            self.dial_at = None;
             match self.after(ending) {
                 Ok(at) => next_at = at,
                 Err(e) => return Some(e),
@@ -295,29 +352,40 @@ impl<P: Protocol> Reader<P> {
                     return end;
                 }
             }
-            let deadline = earliest(
-                self.live
-                    .iter()
-                    .map(|l| l.state.deadline())
-                    .chain([self.protocol.next_deadline(), self.delivery.errors_due_at()]),
-            );
+            if self.dial.is_none() && self.dial_at.is_some_and(|t| t <= now) {
+                self.dial_at = None;
+                self.start_dial(now);
+            }
+            let deadline = earliest(self.live.iter().map(|l| l.state.deadline()).chain([
+                self.protocol.next_deadline(),
+                self.delivery.errors_due_at(),
+                self.dial_at.filter(|_| self.dial.is_none()),
+            ]));
             let protocol = self.protocol.clone();
-            let mut fds: Vec<BorrowedFd<'_>> = Vec::with_capacity(2 + self.live.len());
+            let dial_done = self.dial.as_ref().map(|d| d.done.clone());
+            let mut fds: Vec<BorrowedFd<'_>> = Vec::with_capacity(3 + self.live.len());
             fds.push(self.signals.stop.as_fd());
-            let has_waker = match protocol.waker() {
-                Some(fd) => {
-                    fds.push(fd);
-                    true
-                }
-                None => false,
-            };
+            let waker_at = protocol.waker().map(|fd| {
+                fds.push(fd);
+                fds.len() - 1
+            });
+            let dial_at = dial_done.as_ref().map(|w| {
+                fds.push(w.as_fd());
+                fds.len() - 1
+            });
             fds.extend(self.live.iter().map(|l| l.link.as_fd()));
             match poll::wait_readable(&fds, deadline) {
                 Ok(Some(0)) => return (0, End::Stopped),
-                Ok(Some(1)) if has_waker => {
+                Ok(Some(i)) if Some(i) == waker_at => {
                     drop(fds);
                     if let Some(end) = self.timer(Instant::now()) {
                         return end;
+                    }
+                }
+                Ok(Some(i)) if Some(i) == dial_at => {
+                    drop(fds);
+                    if let Err(end) = self.finish_dial() {
+                        return (0, end);
                     }
                 }
                 Ok(_) => {}
@@ -424,6 +492,29 @@ impl<P: Protocol> Reader<P> {
                     self.control(Change::Ready(link.id()));
                     let _ = self.keepalive.send(Signal::Up(link.clone()));
                     self.protocol.on_ready(&link, now);
+                    // Make-before-break: the links this one replaces go now.
+                    for other in self.live.iter().filter(|l| l.state.is_draining()) {
+                        log::debug!(
+                            "closing link {} (replaced by {})",
+                            other.link.id(),
+                            link.id()
+                        );
+                        other.link.close();
+                    }
+                    if self.serving() < self.settings.connections.max(1) {
+                        self.want_dial(self.policy.earliest(now));
+                    }
+                }
+            }
+            Action::Replace(Replace::Refresh) if i.is_some() => {
+                let live = &mut self.live[i?];
+                if !live.state.is_draining() {
+                    log::info!(
+                        "link {} is being refreshed: dialing its replacement",
+                        live.link.id()
+                    );
+                    live.state.drain();
+                    self.want_dial(self.policy.earliest(now));
                 }
             }
             Action::Failed(e) => return Some(End::Failed(e)),
@@ -506,6 +597,135 @@ impl<P: Protocol> Reader<P> {
         room
     }
 
+    /// Links that are open and not being replaced.
+    fn serving(&self) -> usize {
+        self.live.iter().filter(|l| !l.state.is_draining()).count()
+            + usize::from(self.dial.is_some())
+    }
+
+    /// Asks for a background dial at `at` (the earliest request wins).
+    fn want_dial(&mut self, at: Instant) {
+        if self.dial.is_none() {
+            self.dial_at = Some(self.dial_at.map_or(at, |t| t.min(at)));
+        }
+    }
+
+    /// Starts dialing a new link on the helper thread (the connect call and the dial),
+    /// while the reader keeps reading the others.
+    fn start_dial(&mut self, now: Instant) {
+        let done = match Waker::new() {
+            Ok(w) => Arc::new(w),
+            Err(e) => {
+                log::warn!("cannot create a wake-up pipe for a dial: {e}");
+                return;
+            }
+        };
+        self.policy.attempt_started(now);
+        self.generation += 1;
+        let generation = self.generation;
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let protocol = self.protocol.clone();
+        let transport = self.transport.clone();
+        let cancel = self.signals.cancel();
+        let wake = done.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("{}-dialer", self.settings.name))
+            .spawn(move || {
+                let dialed = protocol.open(&cancel).and_then(|opened| {
+                    let conn = transport.dial(opened.url.expose(), generation, &cancel)?;
+                    Ok((opened.announce, conn))
+                });
+                let _ = tx.send(dialed);
+                wake.wake();
+            });
+        match spawned {
+            Ok(thread) => {
+                self.dial = Some(Dialing {
+                    result: rx,
+                    done,
+                    thread,
+                })
+            }
+            Err(e) => {
+                log::warn!("cannot spawn a dialer thread: {e}");
+                self.want_dial(crate::protocol::deadline::after(
+                    now,
+                    Duration::from_secs(1),
+                ));
+            }
+        }
+    }
+
+    /// Blocks until the background dial finishes (no link is left to read meanwhile).
+    fn wait_for_dial(&mut self) -> Result<(), End> {
+        let Some(done) = self.dial.as_ref().map(|d| d.done.clone()) else {
+            return Ok(());
+        };
+        match poll::wait(
+            done.as_fd(),
+            Interest::Read,
+            Some(self.signals.stop.as_fd()),
+            None,
+        ) {
+            Ok(Readiness::Ready) => self.finish_dial(),
+            _ => Err(End::Stopped),
+        }
+    }
+
+    /// Takes the background dial's result: a new link joins `live`, or the failure is
+    /// decided like any failed attempt (the next background dial is scheduled).
+    fn finish_dial(&mut self) -> Result<(), End> {
+        let Some(dial) = self.dial.take() else {
+            return Ok(());
+        };
+        let dialed = dial
+            .result
+            .recv()
+            .unwrap_or_else(|_| Err(thread_died("dialer")));
+        let _ = dial.thread.join();
+        match dialed {
+            Ok((announce, conn)) => {
+                if let Some(item) = announce {
+                    self.deliver(Class::Control, item);
+                }
+                let now = Instant::now();
+                let link = Arc::new(Link::new(conn, now));
+                link.touch(now);
+                self.links.insert(link.clone());
+                let id = link.id();
+                self.live.push(Live {
+                    link,
+                    state: LinkState::opened(now, self.settings.hello_timeout),
+                });
+                if self.status.state() != State::Ready {
+                    self.status.enter(State::Connected);
+                }
+                self.control(Change::Connected(id));
+                Ok(())
+            }
+            Err(e) => {
+                if self.stopping() {
+                    return Err(End::Stopped);
+                }
+                log::warn!("connection attempt failed: {e}");
+                self.status.note_failure(&e);
+                self.control(Change::AttemptFailed(e.clone()));
+                let protocol = self.protocol.clone();
+                match self
+                    .policy
+                    .decide(Instant::now(), Ending::AttemptFailed(e), &|e| {
+                        protocol.fatal(e)
+                    }) {
+                    Decision::Stop(e) => Err(End::Stop(e)),
+                    Decision::Retry { at } => {
+                        self.dial_at = Some(at);
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+
     /// The end of the session: close what is open, fail what waits, then `Disconnected`.
     fn finish(mut self, error: Option<Error>) {
         if error.is_none() {
@@ -515,6 +735,10 @@ impl<P: Protocol> Reader<P> {
         for live in self.live.drain(..) {
             live.link.close();
             self.links.remove(live.link.id());
+        }
+        if let Some(dial) = self.dial.take() {
+            // Stopping cancelled it: it returns within moments.
+            let _ = dial.thread.join();
         }
         self.protocol.on_session_end(error.as_ref());
         match &error {

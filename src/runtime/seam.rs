@@ -49,10 +49,11 @@ pub(crate) enum Action<I> {
 // The seam's parts RTM does not use yet (Socket Mode, make-before-break): ENGINE.md.
 #[allow(dead_code)]
 pub(crate) enum Replace {
-    /// Make-before-break: dial a new link now (the budget applies, no backoff on this first
-    /// try), keep this one until the new one is ready. (Socket Mode `warning`,
-    /// `refresh_requested`.) Until multi-link support lands, the engine replaces the link
-    /// at once, break-then-make.
+    /// Make-before-break: dial a new link now on a helper thread (the budget applies, no
+    /// backoff on this first try) while this one keeps delivering; close this one once the
+    /// new one is ready. If the new one fails, keep this one and retry with backoff; if
+    /// this one dies first, the new one is the next attempt. (Socket Mode `warning`,
+    /// `refresh_requested`.)
     Refresh,
     /// Break-then-make (RTM `goodbye`): at once from a healthy link; from a link that
     /// keeps going away soon after `hello`, it counts as a failure.
