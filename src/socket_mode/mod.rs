@@ -9,8 +9,30 @@
 //! Read the protocol reference in the crate's repository
 //! (`socket-mode-protocol.md`) for the rules these follow.
 
+mod acker;
+mod client;
+mod config;
+mod event;
+mod events;
+mod handlers;
 pub(crate) mod protocol;
 pub(crate) mod requests;
+mod seam;
+mod stats;
+
+pub use client::SocketModeClient;
+pub use config::{AckPolicy, SocketModeBuilder};
+pub use event::SocketEvent;
+pub use events::SocketEvents;
+pub use stats::SocketModeStats;
+
+/// The most sockets one client holds at once ([`SocketModeBuilder::pool_size`]): one
+/// below Slack's limit of 10 per app, so that a make-before-break refresh fits.
+///
+/// ```
+/// assert_eq!(slack_rtm::socket_mode::MAX_POOL_SIZE, 9);
+/// ```
+pub const MAX_POOL_SIZE: usize = 9;
 
 pub use protocol::ack::MAX_ACK_BYTES;
 pub use protocol::control::{Disconnect, DisconnectReason, Hello};

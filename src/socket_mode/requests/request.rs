@@ -244,10 +244,12 @@ impl Request {
         self.acked.load(Ordering::SeqCst)
     }
 
-    /// Acks the request with no payload.
+    /// Acks the request with no payload. A request acked already (by you, or by the client
+    /// under [`AckPolicy::Auto`](crate::socket_mode::AckPolicy::Auto)) is left alone:
+    /// nothing is sent and the call succeeds.
     ///
     /// # Errors
-    /// As [`Request::ack_with`].
+    /// As [`Request::ack_with`], except that a request acked already is not an error.
     ///
     /// ```no_run
     /// # fn demo(req: slack_rtm::socket_mode::Request) -> Result<(), slack_rtm::Error> {
@@ -255,6 +257,9 @@ impl Request {
     /// # Ok(()) }
     /// ```
     pub fn ack(&self) -> Result<()> {
+        if self.is_acked() {
+            return Ok(());
+        }
         self.ack_inner(None)
     }
 
@@ -390,7 +395,11 @@ mod tests {
         let sink = Arc::new(Recorder::default());
         let r = attached(SLASH, &sink);
         r.ack_with(serde_json::json!({"text": "ok"})).unwrap();
-        assert!(matches!(r.ack(), Err(Error::InvalidArgument(_))));
+        assert!(r.ack().is_ok(), "a bare ack of an acked request is a no-op");
+        assert!(matches!(
+            r.ack_with(serde_json::json!({"text": "again"})),
+            Err(Error::InvalidArgument(_))
+        ));
         drop(r);
         let sent = sink.sent.lock().clone();
         assert_eq!(

@@ -1,0 +1,450 @@
+//! [`SocketModeClient`]: the handle — build it from the app token, `start`, then your own
+//! loop over [`events`](SocketModeClient::events) or handlers dispatched by
+//! [`run`](SocketModeClient::run).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crossbeam_channel::{Receiver, Sender};
+use parking_lot::Mutex;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::runtime::backlog::Backlog;
+use crate::runtime::engine::Engine;
+use crate::runtime::links::Links;
+use crate::runtime::session::SessionHandle;
+use crate::runtime::status::Status;
+use crate::runtime::transport::Transport;
+use crate::socket_mode::config::{SocketModeBuilder, SocketModeSettings};
+use crate::socket_mode::events::SocketEvents;
+use crate::socket_mode::handlers::Handlers;
+use crate::socket_mode::seam::SocketModeProtocol;
+use crate::socket_mode::stats::SocketModeStats;
+use crate::socket_mode::{EventsApi, Interaction, Request, SlashCommand, SocketEvent};
+use crate::stats::Counters;
+use crate::web_api::WebClient;
+use crate::State;
+
+/// A Socket Mode client: the same blocking shape as [`RtmClient`](crate::RtmClient), for
+/// apps that receive events, slash commands and interactions over Socket Mode.
+///
+/// A reader thread and a keepalive thread own the sockets (`apps.connections.open` for
+/// every connection, websocket Pings, make-before-break refreshes, reconnects within a
+/// budget); requests reach your loop or your handlers through a bounded channel. Cheap to
+/// clone (an `Arc` inside); dropping the last handle disconnects.
+///
+/// Everything the app sends goes through the Web API: [`SocketModeClient::web`] with the
+/// bot token. The socket carries only Slack's requests and the app's acks.
+///
+/// ```no_run
+/// use serde_json::json;
+/// use slack_rtm::socket_mode::SocketModeClient;
+/// use slack_rtm::web_api::PostMessage;
+///
+/// # fn main() -> Result<(), slack_rtm::Error> {
+/// let client = SocketModeClient::builder(std::env::var("SLACK_APP_TOKEN").unwrap())
+///     .bot_token(std::env::var("SLACK_BOT_TOKEN").unwrap())
+///     .build()?;
+/// client.on_slash_command(|_req, cmd| {
+///     Some(json!({"response_type": "ephemeral", "text": format!("deploying {}", cmd.text)}))
+/// });
+/// let web = client.web().expect("a bot token was given");
+/// client.on_events_api(move |_req, ev| {
+///     if ev.kind() == "app_mention" {
+///         let e = ev.event.json().unwrap_or_default();
+///         let _ = web.chat_post_message(&PostMessage::new(e["channel"].as_str().unwrap_or(""), "hello!"));
+///     }
+/// });
+/// client.start()?;
+/// client.run()?; // until disconnected
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct SocketModeClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    protocol: Arc<SocketModeProtocol>,
+    engine: Engine<SocketModeProtocol>,
+    session: Mutex<Option<SessionHandle>>,
+    channel: Mutex<Channel>,
+    handlers: Mutex<Handlers>,
+    web: Option<WebClient>,
+    settings: Arc<SocketModeSettings>,
+}
+
+/// The event channel of the next or current session.
+struct Channel {
+    tx: Option<Sender<SocketEvent>>,
+    rx: Receiver<SocketEvent>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(session) = self.session.get_mut().take() {
+            session.stop_and_join(None);
+        }
+    }
+}
+
+impl fmt::Debug for SocketModeClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SocketModeClient")
+            .field("state", &self.state())
+            .field("settings", &self.inner.settings)
+            .finish()
+    }
+}
+
+impl SocketModeClient {
+    /// Starts building a client for `app_token` (an app-level token, `xapp-…`, with
+    /// `connections:write`).
+    ///
+    /// ```
+    /// let client = slack_rtm::socket_mode::SocketModeClient::builder("xapp-1-A1-2-abc").build()?;
+    /// assert!(client.web().is_none()); // no bot token given
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
+    pub fn builder(app_token: impl Into<String>) -> SocketModeBuilder {
+        SocketModeBuilder::new(app_token.into())
+    }
+
+    pub(crate) fn from_settings(settings: SocketModeSettings) -> Result<Self> {
+        let settings = Arc::new(settings);
+        let web = match &settings.tuning.bot_token {
+            None => None,
+            Some(token) => Some(web_client(&settings, token.expose())?),
+        };
+        let links = Arc::new(Links::default());
+        let protocol = Arc::new(SocketModeProtocol::new(settings.clone(), links.clone())?);
+        let backlog = Arc::new(
+            Backlog::new(settings.transport.event_queue_capacity)
+                .map_err(|e| Error::Internal(format!("cannot create a wake-up pipe: {e}")))?,
+        );
+        let engine = Engine {
+            settings: Arc::new(protocol.engine_settings()),
+            protocol: protocol.clone(),
+            transport: Arc::new(Transport::new(settings.transport.clone())?),
+            status: Arc::new(Status::default()),
+            links,
+            counters: Arc::new(Counters::default()),
+            backlog,
+        };
+        let (tx, rx) = crossbeam_channel::unbounded();
+        Ok(Self {
+            inner: Arc::new(Inner {
+                protocol,
+                engine,
+                session: Mutex::new(None),
+                channel: Mutex::new(Channel { tx: Some(tx), rx }),
+                handlers: Mutex::new(Handlers::default()),
+                web,
+                settings,
+            }),
+        })
+    }
+
+    /// Connects and blocks until a socket is ready (Slack said `hello`). Calling it while
+    /// started waits for (or returns at once with) the current session.
+    ///
+    /// Transient failures are retried until `start_timeout`; fatal ones (`invalid_auth`,
+    /// `not_allowed_token_type`, …) return at once.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// let client = slack_rtm::socket_mode::SocketModeClient::builder("xapp-...").build()?;
+    /// client.start()?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Api`] with Slack's error string, [`Error::Http`], [`Error::Websocket`], or
+    /// [`Error::StartTimeout`] (carrying the last attempt's error). A session this call
+    /// started is stopped on failure.
+    pub fn start(&self) -> Result<()> {
+        let deadline = Instant::now() + self.inner.settings.transport.start_timeout;
+        let (number, spawned) = {
+            let mut session = self.inner.session.lock();
+            match session
+                .as_ref()
+                .filter(|s| !s.is_finished())
+                .map(|s| s.number)
+            {
+                Some(n) => (n, false),
+                None => {
+                    if let Some(old) = session.take() {
+                        old.stop_and_join(None);
+                    }
+                    let new = self.spawn_session()?;
+                    let n = new.number;
+                    *session = Some(new);
+                    (n, true)
+                }
+            }
+        };
+        match self.inner.engine.status.wait_ready(number, deadline) {
+            Ok(()) => Ok(()),
+            Err(e) if spawned || !matches!(e, Error::StartTimeout { .. }) => {
+                self.stop_session(Some(e.clone()));
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn spawn_session(&self) -> Result<SessionHandle> {
+        let tx = {
+            let mut ch = self.inner.channel.lock();
+            match ch.tx.take() {
+                Some(tx) => tx,
+                None => {
+                    let (tx, rx) = crossbeam_channel::unbounded();
+                    ch.rx = rx;
+                    tx
+                }
+            }
+        };
+        self.inner.engine.spawn(tx)
+    }
+
+    fn stop_session(&self, reason: Option<Error>) {
+        let session = self.inner.session.lock().take();
+        if let Some(session) = session {
+            session.stop_and_join(reason);
+        }
+    }
+
+    /// Ends the session: every socket is closed, `Disconnecting` then `Disconnected`
+    /// (without an error) are delivered, the stream ends, and both threads are joined
+    /// before it returns. Requests not acked yet can no longer be acked. Safe from any
+    /// state, twice, and from inside a handler.
+    ///
+    /// ```
+    /// let client = slack_rtm::socket_mode::SocketModeClient::builder("xapp-1-A1-2-abc").build()?;
+    /// client.disconnect();
+    /// client.disconnect();
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
+    pub fn disconnect(&self) {
+        self.stop_session(None);
+    }
+
+    /// Drops every socket and connects again now (a fresh `apps.connections.open`).
+    ///
+    /// # Errors
+    /// [`Error::SendWhileDisconnected`] when the client is not started.
+    ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::socket_mode::SocketModeClient) -> Result<(), slack_rtm::Error> {
+    /// client.reconnect()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reconnect(&self) -> Result<()> {
+        match self
+            .inner
+            .session
+            .lock()
+            .as_ref()
+            .filter(|s| !s.is_finished())
+        {
+            Some(s) => {
+                s.reconnect();
+                Ok(())
+            }
+            None => Err(Error::SendWhileDisconnected),
+        }
+    }
+
+    /// The lifecycle state.
+    ///
+    /// ```
+    /// let client = slack_rtm::socket_mode::SocketModeClient::builder("xapp-1-A1-2-abc").build()?;
+    /// assert_eq!(client.state(), slack_rtm::State::Disconnected);
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
+    pub fn state(&self) -> State {
+        self.inner.engine.status.state()
+    }
+
+    /// The stream of events of the current (or next) session, for your own loop.
+    ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::socket_mode::SocketModeClient) -> Result<(), slack_rtm::Error> {
+    /// use slack_rtm::socket_mode::SocketEvent;
+    /// for event in client.events() {
+    ///     match event {
+    ///         SocketEvent::Request(req) => {
+    ///             if let Some(cmd) = req.slash_command() {
+    ///                 req.ack_with(serde_json::json!({"text": format!("got {}", cmd.command)}))?;
+    ///             }
+    ///         }
+    ///         SocketEvent::Disconnected(e) => println!("gone: {e:?}"),
+    ///         _ => {}
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn events(&self) -> SocketEvents {
+        SocketEvents::new(
+            self.inner.channel.lock().rx.clone(),
+            self.inner.engine.backlog.clone(),
+        )
+    }
+
+    /// Handles `events_api` requests in [`run`](Self::run). Under
+    /// [`AckPolicy::Auto`](super::AckPolicy::Auto) they are acked before the handler runs.
+    ///
+    /// ```
+    /// # let client = slack_rtm::socket_mode::SocketModeClient::builder("xapp-1-A1-2-abc").build()?;
+    /// client.on_events_api(|req, ev| println!("{} (retry {})", ev.kind(), req.retry_attempt()));
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
+    pub fn on_events_api(&self, f: impl FnMut(&Request, &EventsApi) + Send + 'static) {
+        self.inner.handlers.lock().events_api = Some(Box::new(f));
+    }
+
+    /// Handles slash commands in [`run`](Self::run); the answer (a message: `text`,
+    /// `blocks`, `response_type`) goes back in the ack, `None` acks bare. Answer within
+    /// 3 s; post anything slower later through `response_url` or the Web API.
+    ///
+    /// ```
+    /// # let client = slack_rtm::socket_mode::SocketModeClient::builder("xapp-1-A1-2-abc").build()?;
+    /// client.on_slash_command(|_req, cmd| Some(serde_json::json!({"text": format!("echo: {}", cmd.text)})));
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
+    pub fn on_slash_command(
+        &self,
+        f: impl FnMut(&Request, &SlashCommand) -> Option<Value> + Send + 'static,
+    ) {
+        self.inner.handlers.lock().slash_command = Some(Box::new(f));
+    }
+
+    /// Handles interactions in [`run`](Self::run); the answer goes back in the ack where
+    /// the interaction accepts one (`view_submission`: a `response_action`;
+    /// `block_suggestion`: `options`), `None` acks bare.
+    ///
+    /// ```
+    /// # let client = slack_rtm::socket_mode::SocketModeClient::builder("xapp-1-A1-2-abc").build()?;
+    /// use slack_rtm::socket_mode::InteractionKind;
+    /// client.on_interaction(|_req, i| match i.kind {
+    ///     InteractionKind::BlockSuggestion => Some(serde_json::json!({"options": []})),
+    ///     _ => None,
+    /// });
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
+    pub fn on_interaction(
+        &self,
+        f: impl FnMut(&Request, &Interaction) -> Option<Value> + Send + 'static,
+    ) {
+        self.inner.handlers.lock().interaction = Some(Box::new(f));
+    }
+
+    /// Handles requests of types this crate does not know, in [`run`](Self::run).
+    ///
+    /// ```
+    /// # let client = slack_rtm::socket_mode::SocketModeClient::builder("xapp-1-A1-2-abc").build()?;
+    /// client.on_other_request(|req| { println!("new type {}", req.kind().as_str()); None });
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
+    pub fn on_other_request(&self, f: impl FnMut(&Request) -> Option<Value> + Send + 'static) {
+        self.inner.handlers.lock().other = Some(Box::new(f));
+    }
+
+    /// Handles every event that is not a request (lifecycle, `hello`, `disconnect`,
+    /// errors), in [`run`](Self::run).
+    ///
+    /// ```
+    /// # let client = slack_rtm::socket_mode::SocketModeClient::builder("xapp-1-A1-2-abc").build()?;
+    /// client.on_lifecycle(|ev| println!("{}", ev.name()));
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
+    pub fn on_lifecycle(&self, f: impl FnMut(&SocketEvent) + Send + 'static) {
+        self.inner.handlers.lock().lifecycle = Some(Box::new(f));
+    }
+
+    /// Dispatches events to the handlers on the calling thread until the session ends.
+    /// Each request is acked with its handler's answer unless the handler acked it (a
+    /// request with no handler is acked bare). A handler may call
+    /// [`disconnect`](Self::disconnect), which ends the loop.
+    ///
+    /// # Errors
+    /// The error the session ended with (`None` when the app asked to disconnect gives
+    /// `Ok`), e.g. [`Error::Api`] `link_disabled` when Socket Mode was turned off.
+    ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::socket_mode::SocketModeClient) -> Result<(), slack_rtm::Error> {
+    /// client.start()?;
+    /// client.run()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn run(&self) -> Result<()> {
+        let events = self.events();
+        let mut handlers = std::mem::take(&mut *self.inner.handlers.lock());
+        let mut result = Ok(());
+        while let Some(event) = events.recv() {
+            if let SocketEvent::Disconnected(e) = &event {
+                result = e.clone().map_or(Ok(()), Err);
+            }
+            handlers.dispatch(event);
+        }
+        // Handlers registered while running are kept over the ones that ran.
+        let mut slot = self.inner.handlers.lock();
+        let added = std::mem::take(&mut *slot);
+        *slot = handlers;
+        slot.merge(added);
+        result
+    }
+
+    /// A Web API client with the bot token, sharing this client's API URL, TLS and proxy
+    /// settings; `None` when no bot token was given. Everything the app sends goes here
+    /// (`chat.postMessage`, `views.open`, …), not through the socket.
+    ///
+    /// ```
+    /// let client = slack_rtm::socket_mode::SocketModeClient::builder("xapp-1-A1-2-abc")
+    ///     .bot_token("xoxb-1-2-abc")
+    ///     .build()?;
+    /// assert!(client.web().is_some());
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
+    pub fn web(&self) -> Option<WebClient> {
+        self.inner.web.clone()
+    }
+
+    /// A snapshot of the client's health.
+    ///
+    /// ```
+    /// let client = slack_rtm::socket_mode::SocketModeClient::builder("xapp-1-A1-2-abc").build()?;
+    /// assert_eq!(client.stats().acks_sent, 0);
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
+    pub fn stats(&self) -> SocketModeStats {
+        let e = &self.inner.engine;
+        let get = |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed);
+        SocketModeStats::snapshot(
+            e.status.state(),
+            e.links.len(),
+            get(&e.counters.reconnects),
+            get(&e.counters.events_dropped),
+            self.inner.protocol.acker.awaiting(),
+            self.inner.channel.lock().rx.len(),
+            &self.inner.protocol.counters,
+        )
+    }
+}
+
+/// The bot's Web API client, on the same network settings.
+fn web_client(settings: &SocketModeSettings, bot_token: &str) -> Result<WebClient> {
+    let t = &settings.transport;
+    let mut b = WebClient::builder(bot_token)
+        .slack_api_url(t.slack_api_url.clone())
+        .http_timeout(t.http_timeout)
+        .tls(t.tls.clone());
+    b = match &t.proxy {
+        Some(p) => b.proxy(p.clone()),
+        None => b.no_proxy(),
+    };
+    b.build()
+}

@@ -1,0 +1,301 @@
+//! [`SocketModeBuilder`]: every setting of a [`SocketModeClient`](super::SocketModeClient),
+//! with its default. The network settings (API URL, proxy, TLS, connector, timeouts)
+//! are the RTM client's and are checked the same way.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::config::{Config, Proxy, RetryPolicy, Secret, TlsOptions};
+use crate::error::{Error, Result};
+use crate::net::connector::Connector;
+use crate::socket_mode::protocol::ack_deadlines::{ACK_DEADLINE, ACK_WARN_AFTER};
+use crate::socket_mode::protocol::connect_budget::{DEFAULT_CONNECT_BURST, DEFAULT_CONNECT_REFILL};
+use crate::socket_mode::protocol::dedup::{DEFAULT_DEDUP_CAPACITY, DEFAULT_DEDUP_WINDOW};
+use crate::socket_mode::protocol::disconnect_policy::DEFAULT_TOO_MANY_BACKOFF;
+use crate::SlowConsumerPolicy;
+
+/// Who acks a request, and when.
+///
+/// ```
+/// use slack_rtm::socket_mode::AckPolicy;
+/// assert_eq!(AckPolicy::default(), AckPolicy::Auto);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum AckPolicy {
+    /// `events_api` envelopes (and types this crate does not know) are acked by the
+    /// client as soon as they arrive, before the app sees them: Slack wants the ack
+    /// first and the work after, and an event handler has nothing to answer. Slash
+    /// commands and interactions are acked by the app: in
+    /// [`run`](super::SocketModeClient::run) with the handler's answer, in your own loop
+    /// with [`Request::ack`](super::Request::ack) or
+    /// [`ack_with`](super::Request::ack_with). A request dropped without an ack is acked
+    /// bare when it is dropped. (The default.)
+    #[default]
+    Auto,
+    /// The app acks every request itself; one dropped without an ack is still acked bare
+    /// when it is dropped, so nothing waits out the deadline unnoticed.
+    Manual,
+}
+
+/// The settings a built client runs with.
+#[derive(Debug, Clone)]
+pub(crate) struct SocketModeSettings {
+    /// The transport and Web API settings; its token is the app token.
+    pub(crate) transport: Config,
+    pub(crate) tuning: Tuning,
+}
+
+/// The Socket Mode settings beside the network ones. (No `Debug` of the bot token.)
+#[derive(Clone)]
+pub(crate) struct Tuning {
+    pub(crate) bot_token: Option<Secret>,
+    pub(crate) pool_size: usize,
+    pub(crate) ack_policy: AckPolicy,
+    pub(crate) dedup: bool,
+    pub(crate) dedup_window: Duration,
+    pub(crate) dedup_capacity: usize,
+    pub(crate) ack_warn_after: Duration,
+    pub(crate) ack_deadline: Duration,
+    pub(crate) ack_write_timeout: Duration,
+    pub(crate) ping_interval: Duration,
+    pub(crate) pong_timeout: Duration,
+    pub(crate) silence_limit: Duration,
+    pub(crate) too_many_backoff: Duration,
+    pub(crate) connect_burst: u32,
+    pub(crate) connect_refill: Duration,
+    pub(crate) debug_reconnects: bool,
+}
+
+impl fmt::Debug for Tuning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tuning")
+            .field("bot_token", &self.bot_token.as_ref().map(|_| "[redacted]"))
+            .field("pool_size", &self.pool_size)
+            .field("ack_policy", &self.ack_policy)
+            .field("dedup", &self.dedup)
+            .field("ping_interval", &self.ping_interval)
+            .field("pong_timeout", &self.pong_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`SocketModeClient`](super::SocketModeClient); made by
+/// [`SocketModeClient::builder`](super::SocketModeClient::builder).
+///
+/// ```
+/// use std::time::Duration;
+/// use slack_rtm::socket_mode::{AckPolicy, SocketModeClient};
+///
+/// let client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+///     .bot_token("xoxb-123-abc")
+///     .pool_size(2)
+///     .ack_policy(AckPolicy::Manual)
+///     .start_timeout(Duration::from_secs(20))
+///     .build()?;
+/// assert!(client.web().is_some());
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
+#[must_use = "a builder does nothing until build() is called"]
+pub struct SocketModeBuilder {
+    network: crate::Builder,
+    app_token: String,
+    settings: Tuning,
+}
+
+impl fmt::Debug for SocketModeBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SocketModeBuilder")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+macro_rules! network_setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, value: $ty) -> Self {
+                self.network = self.network.$name(value);
+                self
+            }
+        )*
+    };
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, value: $ty) -> Self {
+                self.settings.$name = value;
+                self
+            }
+        )*
+    };
+}
+
+impl SocketModeBuilder {
+    pub(crate) fn new(app_token: String) -> Self {
+        let network = crate::RtmClient::builder(app_token.clone());
+        Self {
+            network,
+            app_token,
+            settings: Tuning {
+                bot_token: None,
+                pool_size: 1,
+                ack_policy: AckPolicy::Auto,
+                dedup: true,
+                dedup_window: DEFAULT_DEDUP_WINDOW,
+                dedup_capacity: DEFAULT_DEDUP_CAPACITY,
+                ack_warn_after: ACK_WARN_AFTER,
+                ack_deadline: ACK_DEADLINE,
+                ack_write_timeout: Duration::from_secs(2),
+                ping_interval: Duration::from_secs(4),
+                pong_timeout: Duration::from_secs(5),
+                silence_limit: Duration::from_secs(40),
+                too_many_backoff: DEFAULT_TOO_MANY_BACKOFF,
+                connect_burst: DEFAULT_CONNECT_BURST,
+                connect_refill: DEFAULT_CONNECT_REFILL,
+                debug_reconnects: false,
+            },
+        }
+    }
+
+    /// The bot token (`xoxb-…`) for [`SocketModeClient::web`](super::SocketModeClient::web):
+    /// everything the app sends (messages, views, reactions) goes through the Web API.
+    pub fn bot_token(mut self, token: impl Into<String>) -> Self {
+        self.settings.bot_token = Some(Secret::new(token.into()));
+        self
+    }
+
+    /// Prefix of every Web API URL (`apps.connections.open` and `web()`'s calls); a
+    /// missing trailing `/` is added. Default `https://slack.com/api/`.
+    pub fn slack_api_url(mut self, url: impl Into<String>) -> Self {
+        self.network = self.network.slack_api_url(url);
+        self
+    }
+
+    /// An HTTP CONNECT proxy for both legs (the connect call and the `wss://` socket).
+    /// Default: the one named by `HTTPS_PROXY` / `ALL_PROXY`, with `NO_PROXY` honoured.
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.network = self.network.proxy(proxy);
+        self
+    }
+
+    /// Connects directly, ignoring proxy environment variables.
+    pub fn no_proxy(mut self) -> Self {
+        self.network = self.network.no_proxy();
+        self
+    }
+
+    /// How TCP connections are made (both legs); see [`Connector`].
+    pub fn connector(mut self, connector: impl Connector) -> Self {
+        self.network = self.network.connector(connector);
+        self
+    }
+
+    network_setters! {
+        /// TLS settings for both legs (custom CA, client certificate). Default: the
+        /// system's roots.
+        tls: TlsOptions,
+        /// Backoff between connection attempts (see [`RetryPolicy`]). Default: as the RTM
+        /// client's; the `apps.connections.open` budget below applies on top.
+        retry: RetryPolicy,
+        /// Bound on [`start`](super::SocketModeClient::start). Default 30 s.
+        start_timeout: Duration,
+        /// Bound on one TCP + TLS + websocket handshake. Default 10 s.
+        connect_timeout: Duration,
+        /// How long a new socket may take to say `hello`. Default 10 s.
+        hello_timeout: Duration,
+        /// Bound on one Web API call. Default 30 s.
+        http_timeout: Duration,
+        /// Requests (and lifecycle events) that may wait for the app before the
+        /// [`SlowConsumerPolicy`] applies. Default 10 000.
+        event_queue_capacity: usize,
+        /// What happens when the app falls `event_queue_capacity` behind. Default
+        /// [`SlowConsumerPolicy::DropNewest`] (a dropped `events_api` request was already
+        /// acked under [`AckPolicy::Auto`]; choose `Backpressure` to never drop one).
+        slow_consumer: SlowConsumerPolicy,
+        /// The largest inbound frame accepted. Default 4 MiB.
+        max_inbound_message: usize,
+    }
+
+    setters! {
+        /// How many sockets to hold at once, 1 to 9 (redundancy: each is refreshed on its
+        /// own, make-before-break). Default 1. The app's limit of 10 counts every process.
+        pool_size: usize,
+        /// Who acks, and when. Default [`AckPolicy::Auto`].
+        ack_policy: AckPolicy,
+        /// Whether deliveries already handed to the app (same `envelope_id`, or same
+        /// `event_id`) are acked and dropped instead of delivered again. Default true.
+        dedup: bool,
+        /// How long delivery ids are remembered. Default 15 minutes (Slack retries up to
+        /// about 5 minutes after the deadline).
+        dedup_window: Duration,
+        /// When a request still unacked is logged and counted. Default 2.5 s (the
+        /// deadline is 3 s).
+        ack_warn_after: Duration,
+        /// How long a quiet socket waits before a websocket Ping. Default 4 s.
+        ping_interval: Duration,
+        /// How long a Ping may go unanswered before it counts as missed; two missed Pings
+        /// in a row make the socket dead. Default 5 s (a half-open socket is replaced
+        /// within about 15 s).
+        pong_timeout: Duration,
+        /// The first pause after `too_many_websockets` (doubled on repeats, jittered).
+        /// Default 2 minutes.
+        too_many_backoff: Duration,
+        /// Appends `debug_reconnects=true` to every socket URL (Slack then refreshes
+        /// sockets every ~6 minutes; for exercising refresh handling). Default false.
+        debug_reconnects: bool,
+    }
+
+    /// The local budget for `apps.connections.open`: `burst` calls, then one more per
+    /// `refill`. Default 4 and 60 s (the method is Tier 1, about one call a minute).
+    pub fn connect_budget(mut self, burst: u32, refill: Duration) -> Self {
+        self.settings.connect_burst = burst;
+        self.settings.connect_refill = refill;
+        self
+    }
+
+    /// Checks the settings and creates the client (not connected: call
+    /// [`start`](super::SocketModeClient::start)). Does no I/O.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an app token that is not an app-level token (`xapp-…`), a
+    /// bot token that is one, a pool size outside 1–9, a zero ping interval or pong
+    /// timeout, or any network setting the RTM client would refuse.
+    pub fn build(self) -> Result<super::SocketModeClient> {
+        if !self.app_token.starts_with("xapp-") {
+            return Err(Error::Config(
+                "the app token must be an app-level token (xapp-…) with connections:write".into(),
+            ));
+        }
+        if self
+            .settings
+            .bot_token
+            .as_ref()
+            .is_some_and(|t| t.expose().starts_with("xapp-"))
+        {
+            return Err(Error::Config(
+                "bot_token got an app-level token (xapp-…); give the bot token (xoxb-…)".into(),
+            ));
+        }
+        if !(1..=crate::socket_mode::MAX_POOL_SIZE).contains(&self.settings.pool_size) {
+            return Err(Error::Config(format!(
+                "pool_size must be 1 to {} (Slack allows 10 sockets per app, and a refresh needs one more)",
+                crate::socket_mode::MAX_POOL_SIZE
+            )));
+        }
+        if self.settings.ping_interval.is_zero() || self.settings.pong_timeout.is_zero() {
+            return Err(Error::Config(
+                "ping_interval and pong_timeout must be non-zero".into(),
+            ));
+        }
+        let transport = self.network.build_config()?;
+        super::SocketModeClient::from_settings(SocketModeSettings {
+            transport,
+            tuning: self.settings,
+        })
+    }
+}

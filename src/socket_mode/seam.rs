@@ -1,0 +1,306 @@
+//! [`SocketModeProtocol`]: Socket Mode on the engine seam (`runtime/seam.rs`). The engine
+//! connects, dials, reads, keeps sockets alive, reconnects and delivers; this says what
+//! `apps.connections.open` is, what each inbound frame means, and acks.
+//!
+//! Per frame (on the reader thread): `hello` → [`SocketEvent::Hello`], the ghost check,
+//! and `Ready`; `disconnect` → [`SocketEvent::Disconnect`] and the engine action of its
+//! reason (make-before-break, back off, or stop); an envelope → dedup (a duplicate is
+//! acked and dropped), the deadline tracker, the automatic ack of events under
+//! [`AckPolicy::Auto`], and [`SocketEvent::Request`].
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+use tungstenite::Utf8Bytes;
+
+use crate::config::Secret;
+use crate::error::{Error, Result};
+use crate::net::http::WebApi;
+use crate::protocol::liveness::LivenessPolicy;
+use crate::runtime::engine::EngineSettings;
+use crate::runtime::links::{Link, Links};
+use crate::runtime::seam::{Action, Change, Opened, Probe, Protocol, Replace};
+use crate::socket_mode::acker::Acker;
+use crate::socket_mode::config::{AckPolicy, SocketModeSettings};
+use crate::socket_mode::protocol::ack::encode_ack;
+use crate::socket_mode::protocol::ack_deadlines::AckDeadlines;
+use crate::socket_mode::protocol::connect_budget::{ConnectBudget, MISSING_RETRY_AFTER};
+use crate::socket_mode::protocol::dedup::DeliveryDedup;
+use crate::socket_mode::protocol::disconnect_policy::{Decision, DisconnectPolicy};
+use crate::socket_mode::protocol::frame::{classify, Inbound};
+use crate::socket_mode::protocol::registrations::ghosts;
+use crate::socket_mode::requests::request::{AckSink, Request, RequestKind};
+use crate::socket_mode::stats::SmCounters;
+use crate::socket_mode::SocketEvent;
+
+/// The connect call's name, as errors report it.
+pub(crate) const CONNECT_METHOD: &str = "apps.connections.open";
+
+/// Answers of `apps.connections.open` that no retry can fix (protocol §2).
+const FATAL_CONNECT_ERRORS: &[&str] = &[
+    "not_authed",
+    "invalid_auth",
+    "token_revoked",
+    "account_inactive",
+    "not_allowed_token_type",
+    "missing_scope",
+    "team_access_not_granted",
+    "forbidden_team",
+    "access_denied",
+    "ekm_access_denied",
+    "enterprise_is_restricted",
+    "link_disabled",
+];
+
+/// What the reader thread decides under one lock.
+struct Decisions {
+    dedup: Option<DeliveryDedup>,
+    disconnects: DisconnectPolicy,
+}
+
+/// Socket Mode's side of the engine seam.
+pub(crate) struct SocketModeProtocol {
+    settings: Arc<SocketModeSettings>,
+    api: WebApi,
+    links: Arc<Links>,
+    pub(crate) acker: Arc<Acker>,
+    pub(crate) counters: Arc<SmCounters>,
+    decisions: Mutex<Decisions>,
+    budget: Mutex<ConnectBudget>,
+}
+
+impl SocketModeProtocol {
+    pub(crate) fn new(settings: Arc<SocketModeSettings>, links: Arc<Links>) -> Result<Self> {
+        let t = &settings.tuning;
+        let counters = Arc::new(SmCounters::default());
+        let acker = Arc::new(Acker::new(
+            links.clone(),
+            AckDeadlines::new(t.ack_warn_after, t.ack_deadline),
+            counters.clone(),
+            t.ack_write_timeout,
+        ));
+        let seed = crate::protocol::backoff::random_seed();
+        Ok(Self {
+            api: WebApi::new(&settings.transport)?,
+            decisions: Mutex::new(Decisions {
+                dedup: t
+                    .dedup
+                    .then(|| DeliveryDedup::new(t.dedup_window, t.dedup_capacity)),
+                disconnects: DisconnectPolicy::new(t.too_many_backoff, seed),
+            }),
+            budget: Mutex::new(ConnectBudget::new(
+                t.connect_burst,
+                t.connect_refill,
+                Instant::now(),
+            )),
+            links,
+            acker,
+            counters,
+            settings,
+        })
+    }
+
+    /// The engine settings for Socket Mode.
+    pub(crate) fn engine_settings(&self) -> EngineSettings {
+        let c = &self.settings.transport;
+        let t = &self.settings.tuning;
+        EngineSettings {
+            name: "slack-socket-mode",
+            hello_timeout: c.hello_timeout,
+            liveness: LivenessPolicy {
+                probe_every: t.ping_interval,
+                answer_within: t.pong_timeout,
+                misses_allowed: 2,
+                silence_limit: Some(t.silence_limit),
+            },
+            retry: c.retry.clone(),
+            auto_reconnect: true,
+            slow_consumer: c.slow_consumer,
+        }
+    }
+
+    fn envelope(
+        &self,
+        link: &Arc<Link>,
+        head: crate::socket_mode::protocol::frame::EnvelopeHead,
+        text: Utf8Bytes,
+        now: Instant,
+        out: &mut Vec<Action<SocketEvent>>,
+    ) {
+        SmCounters::bump(&self.counters.requests_received);
+        if head.retry_attempt > 0 {
+            SmCounters::bump(&self.counters.retries_seen);
+        }
+        let duplicate = self
+            .decisions
+            .lock()
+            .dedup
+            .as_mut()
+            .is_some_and(|d| d.is_duplicate(&head.envelope_id, head.event_id.as_deref(), now));
+        if duplicate {
+            SmCounters::bump(&self.counters.duplicates_dropped);
+            log::debug!(
+                "request {} (retry {}) repeats one already delivered: acked, not delivered again",
+                head.envelope_id,
+                head.retry_attempt
+            );
+            match encode_ack(&head.envelope_id, None, false) {
+                Ok(ack) => {
+                    if let Err(e) = self.acker.write(link.id(), ack) {
+                        log::debug!("the ack of duplicate {} failed: {e}", head.envelope_id);
+                    }
+                }
+                Err(e) => log::debug!("cannot ack duplicate {}: {e}", head.envelope_id),
+            }
+            return;
+        }
+        self.acker.delivered(&head.envelope_id, now);
+        let auto = self.settings.tuning.ack_policy == AckPolicy::Auto
+            && matches!(head.kind, RequestKind::EventsApi | RequestKind::Other(_));
+        let sink: Arc<dyn AckSink> = self.acker.clone();
+        let request = Request::new(head, text, Some((sink, link.id())));
+        if auto {
+            if let Err(e) = request.ack() {
+                out.push(Action::Malformed(format!("an automatic ack failed: {e}")));
+            }
+        }
+        out.push(Action::Deliver(SocketEvent::Request(request)));
+    }
+}
+
+impl Protocol for SocketModeProtocol {
+    type Item = SocketEvent;
+
+    fn open(&self) -> Result<Opened<SocketEvent>> {
+        let now = Instant::now();
+        {
+            let mut budget = self.budget.lock();
+            if !budget.try_take(now) {
+                let wait = budget.ready_at(now).saturating_duration_since(now);
+                log::debug!("apps.connections.open budget used up: next call in {wait:?}");
+                return Err(Error::RateLimited {
+                    method: CONNECT_METHOD.into(),
+                    retry_after: wait.max(Duration::from_millis(1)),
+                });
+            }
+        }
+        match self.api.call(CONNECT_METHOD, &[]) {
+            Ok(body) => {
+                let Some(url) = body.get("url").and_then(|u| u.as_str()) else {
+                    return Err(Error::Protocol(format!("{CONNECT_METHOD} returned no url")));
+                };
+                let mut url = url.to_owned();
+                if self.settings.tuning.debug_reconnects {
+                    url.push_str(if url.contains('?') { "&" } else { "?" });
+                    url.push_str("debug_reconnects=true");
+                }
+                Ok(Opened {
+                    url: Secret::new(url),
+                    announce: None,
+                })
+            }
+            Err(Error::RateLimited {
+                method,
+                retry_after,
+            }) => {
+                // The HTTP layer reads a missing Retry-After as 1 s; Socket Mode's
+                // connect call is Tier 1, so assume at least 30 s then.
+                let retry_after = if retry_after <= Duration::from_secs(1) {
+                    MISSING_RETRY_AFTER
+                } else {
+                    retry_after
+                };
+                self.budget.lock().rate_limited(Some(retry_after), now);
+                Err(Error::RateLimited {
+                    method,
+                    retry_after,
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn fatal(&self, error: &Error) -> bool {
+        match error {
+            Error::Api { error, .. } => FATAL_CONNECT_ERRORS.contains(&error.as_str()),
+            other => other.is_fatal(),
+        }
+    }
+
+    fn on_text(
+        &self,
+        link: &Arc<Link>,
+        text: Utf8Bytes,
+        now: Instant,
+        out: &mut Vec<Action<SocketEvent>>,
+    ) {
+        match classify(&text) {
+            Inbound::Envelope(head) => self.envelope(link, head, text, now, out),
+            Inbound::Hello(hello) => {
+                let held = self.links.len().max(1);
+                if let Some(n) = hello.num_connections {
+                    self.counters
+                        .num_connections
+                        .store(u64::from(n), Ordering::Relaxed);
+                }
+                if let Some(extra) = ghosts(hello.num_connections, held) {
+                    SmCounters::bump(&self.counters.ghost_warnings);
+                    log::warn!(
+                        "Slack counts {extra} more socket(s) for this app than this client holds ({held}): \
+                         other processes share the app, or stale registrations linger (they count toward the limit of 10)"
+                    );
+                }
+                log::info!(
+                    "socket {} ready ({} held, Slack counts {})",
+                    link.id(),
+                    held,
+                    hello
+                        .num_connections
+                        .map_or("?".to_owned(), |n| n.to_string())
+                );
+                out.push(Action::Deliver(SocketEvent::Hello(hello)));
+                out.push(Action::Ready);
+            }
+            Inbound::Disconnect(d) => {
+                SmCounters::bump(&self.counters.disconnects);
+                let decision = self.decisions.lock().disconnects.decide(&d.reason, now);
+                log::info!("Slack asked socket {} to go: {}", link.id(), d.reason);
+                out.push(Action::Deliver(SocketEvent::Disconnect(d)));
+                out.push(match decision {
+                    Decision::Refresh => Action::Replace(Replace::Refresh),
+                    Decision::BackOff(pause) => Action::Replace(Replace::BackOff(pause)),
+                    Decision::Stop(e) => Action::Stop(e),
+                });
+            }
+            Inbound::Unrecognized(why) => out.push(Action::Malformed(why)),
+        }
+    }
+
+    fn probe(&self, _link: &Arc<Link>, _now: Instant) -> Result<Probe> {
+        Ok(Probe::Ping(b"slack-rtm".to_vec()))
+    }
+
+    fn lifecycle(&self, change: Change) -> Option<SocketEvent> {
+        Some(match change {
+            Change::Connecting => SocketEvent::Connecting,
+            Change::Connected(_) => SocketEvent::Connected,
+            Change::Ready(_) => SocketEvent::Ready,
+            Change::Reconnecting => SocketEvent::Reconnecting,
+            Change::Disconnecting => SocketEvent::Disconnecting,
+            Change::Disconnected(e) => SocketEvent::Disconnected(e),
+            Change::AttemptFailed(e) => SocketEvent::UnableToStart(e),
+            Change::Error { error, .. } => SocketEvent::Error(error),
+            Change::Dropped(n) => SocketEvent::EventsDropped(n),
+        })
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        self.acker.next_deadline()
+    }
+
+    fn on_timer(&self, now: Instant, _out: &mut Vec<Action<SocketEvent>>) {
+        self.acker.check_deadlines(now);
+    }
+}

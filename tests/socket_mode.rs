@@ -1,0 +1,520 @@
+//! The Socket Mode client against the fake Slack's Socket Mode side, over real loopback
+//! sockets. Every wait is bounded; timeouts are shrunk through the public builder.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use slack_rtm::fake::FakeSlack;
+use slack_rtm::socket_mode::{
+    AckPolicy, DisconnectReason, SocketEvent, SocketEvents, SocketModeBuilder, SocketModeClient,
+};
+use slack_rtm::typed::TypedEvent;
+use slack_rtm::{Error, RecvTimeoutError, RetryPolicy, State};
+
+/// A generous bound for anything that should happen "soon" on loopback.
+const SOON: Duration = Duration::from_secs(10);
+
+fn fake() -> FakeSlack {
+    FakeSlack::start().expect("the fake Slack starts")
+}
+
+fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        first_retry: Duration::from_millis(10),
+        initial_backoff: Duration::from_millis(50),
+        max_backoff: Duration::from_millis(500),
+        ..RetryPolicy::default()
+    }
+}
+
+/// A client for `slack` with test-friendly timeouts.
+fn builder(slack: &FakeSlack) -> SocketModeBuilder {
+    SocketModeClient::builder(slack.socket_mode().app_token())
+        .bot_token(slack.token())
+        .slack_api_url(slack.api_url())
+        .no_proxy()
+        .start_timeout(SOON)
+        .connect_timeout(Duration::from_secs(5))
+        .hello_timeout(Duration::from_secs(5))
+        .http_timeout(Duration::from_secs(5))
+        .retry(fast_retry())
+        .connect_budget(100, Duration::from_millis(100))
+}
+
+fn started(b: SocketModeBuilder) -> (SocketModeClient, SocketEvents) {
+    let client = b.build().expect("valid settings");
+    let events = client.events();
+    client.start().expect("start");
+    (client, events)
+}
+
+/// Receives until an event matches; fails the test after `SOON`.
+fn wait_for(
+    events: &SocketEvents,
+    what: &str,
+    mut pred: impl FnMut(&SocketEvent) -> bool,
+) -> SocketEvent {
+    let deadline = Instant::now() + SOON;
+    loop {
+        match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(e) if pred(&e) => return e,
+            Ok(_) => {}
+            Err(RecvTimeoutError::Timeout) => panic!("timed out waiting for {what}"),
+            Err(RecvTimeoutError::Ended) => panic!("the stream ended waiting for {what}"),
+        }
+    }
+}
+
+/// Polls `cond` (a stats figure, say) until it holds; fails the test after `SOON`.
+fn eventually(what: &str, cond: impl Fn() -> bool) {
+    let deadline = Instant::now() + SOON;
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn start_blocks_until_hello_and_counts_one_socket() {
+    let slack = fake();
+    let (client, events) = started(builder(&slack));
+    assert_eq!(client.state(), State::Ready);
+    let SocketEvent::Hello(hello) =
+        wait_for(&events, "hello", |e| matches!(e, SocketEvent::Hello(_)))
+    else {
+        unreachable!()
+    };
+    assert_eq!(hello.num_connections, Some(1));
+    assert_eq!(client.stats().connections, 1);
+    assert_eq!(client.stats().num_connections_reported, Some(1));
+    let calls = slack.socket_mode().connect_calls();
+    assert_eq!(calls, 1);
+    client.disconnect();
+    assert_eq!(client.state(), State::Disconnected);
+    assert!(slack.socket_mode().wait_for_open_sessions(0, SOON));
+}
+
+#[test]
+fn a_slash_command_is_acked_within_three_seconds_with_the_handlers_reply() {
+    let slack = fake();
+    let client = builder(&slack).build().unwrap();
+    client.on_slash_command(|_req, cmd| {
+        Some(json!({"response_type": "ephemeral", "text": format!("deploying {}", cmd.text)}))
+    });
+    client.start().unwrap();
+    let runner = {
+        let c = client.clone();
+        std::thread::spawn(move || c.run())
+    };
+    let sm = slack.socket_mode();
+    let id = sm.push_slash_command("/deploy", "staging");
+    let ack = sm.wait_for_ack(&id, SOON).expect("acked");
+    assert!(!ack.late, "acked after {:?}", ack.latency);
+    assert_eq!(
+        ack.payload,
+        Some(json!({"response_type": "ephemeral", "text": "deploying staging"}))
+    );
+    client.disconnect();
+    assert!(runner.join().unwrap().is_ok());
+    assert_eq!(client.stats().acks_sent, 1);
+}
+
+#[test]
+fn events_are_acked_on_arrival_and_reach_the_app_as_typed_rtm_events() {
+    let slack = fake();
+    let (client, events) = started(builder(&slack));
+    let sm = slack.socket_mode();
+    let id = sm.push_event(
+        json!({"type": "message", "channel": "C1", "user": "U1", "text": "hi", "ts": "1.000001"}),
+    );
+    // Acked before anyone reads the stream.
+    assert!(sm.wait_for_ack(&id, SOON).is_some());
+    let SocketEvent::Request(req) = wait_for(&events, "the event", |e| e.as_request().is_some())
+    else {
+        unreachable!()
+    };
+    assert!(req.is_acked());
+    assert_eq!(req.envelope_id(), id);
+    let ev = req.events_api().expect("an events_api request");
+    assert!(ev.event_id.is_some());
+    let TypedEvent::Message(m) = ev.event.typed() else {
+        panic!("not a message: {:?}", ev.event)
+    };
+    assert_eq!(m.text.as_deref(), Some("hi"));
+    assert!(req.ack().is_ok(), "a second bare ack is a no-op");
+    drop(req);
+    assert!(
+        !sm.wait_for_acks(2, Duration::from_millis(200)),
+        "only one ack went out"
+    );
+    assert!(
+        sm.unexpected_frames().is_empty(),
+        "{:?}",
+        sm.unexpected_frames()
+    );
+    client.disconnect();
+}
+
+#[test]
+fn under_the_manual_policy_the_app_acks_and_an_oversized_answer_is_refused_before_sending() {
+    let slack = fake();
+    let (client, events) = started(builder(&slack).ack_policy(AckPolicy::Manual));
+    let sm = slack.socket_mode();
+    let id = sm.push_slash_command("/big", "");
+    let SocketEvent::Request(req) = wait_for(&events, "the command", |e| e.as_request().is_some())
+    else {
+        unreachable!()
+    };
+    let big = json!({"text": "x".repeat(25_000)});
+    match req.ack_with(big) {
+        Err(Error::FrameTooLarge { size, limit }) => assert!(size > limit && limit == 20_000),
+        other => panic!("{other:?}"),
+    }
+    assert!(!req.is_acked());
+    req.ack_with(json!({"text": "the short answer"})).unwrap();
+    let ack = sm.wait_for_ack(&id, SOON).unwrap();
+    assert_eq!(ack.payload, Some(json!({"text": "the short answer"})));
+    assert!(
+        sm.acks().iter().all(|a| !a.oversized),
+        "nothing oversized was ever written"
+    );
+    client.disconnect();
+}
+
+#[test]
+fn a_payload_for_a_button_click_is_refused_and_nothing_is_sent() {
+    let slack = fake();
+    let (client, events) = started(builder(&slack).ack_policy(AckPolicy::Manual));
+    let sm = slack.socket_mode();
+    let id = sm.push_interactive(json!({"type": "block_actions", "user": {"id": "U1"}, "actions": [{"action_id": "go", "value": "1"}]}));
+    let SocketEvent::Request(req) = wait_for(&events, "the click", |e| e.as_request().is_some())
+    else {
+        unreachable!()
+    };
+    let i = req.interaction().unwrap();
+    assert_eq!(i.actions[0].action_id, "go");
+    assert!(matches!(
+        req.ack_with(json!({"text": "no"})),
+        Err(Error::InvalidArgument(_))
+    ));
+    req.ack().unwrap();
+    let ack = sm.wait_for_ack(&id, SOON).unwrap();
+    assert!(!ack.payload_ignored && ack.payload.is_none());
+    client.disconnect();
+}
+
+#[test]
+fn a_request_dropped_without_an_ack_is_acked_bare() {
+    let slack = fake();
+    let (client, events) = started(builder(&slack).ack_policy(AckPolicy::Manual));
+    let sm = slack.socket_mode();
+    let id = sm.push_slash_command("/forgotten", "");
+    drop(wait_for(&events, "the command", |e| {
+        e.as_request().is_some()
+    }));
+    let ack = sm.wait_for_ack(&id, SOON).expect("acked on drop");
+    assert!(ack.payload.is_none());
+    assert_eq!(client.stats().acks_on_drop, 1);
+    client.disconnect();
+}
+
+#[test]
+fn a_retry_of_an_event_already_delivered_is_acked_and_not_delivered_again() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    sm.set_ack_deadline(Duration::from_millis(100));
+    let (client, events) = started(builder(&slack).ack_policy(AckPolicy::Manual));
+    let first = sm.push_event(json!({"type": "message", "text": "once"}));
+    let SocketEvent::Request(req) = wait_for(&events, "the event", |e| e.as_request().is_some())
+    else {
+        unreachable!()
+    };
+    assert_eq!(req.envelope_id(), first);
+    // Held past Slack's deadline: Slack retries with a new envelope id, same event id.
+    assert!(sm.wait_for_deliveries(2, SOON));
+    eventually("the retry to be dropped", || {
+        client.stats().duplicates_dropped == 1
+    });
+    let retry = sm.deliveries()[1].clone();
+    assert_eq!(retry.retry_attempt, 1);
+    assert!(
+        sm.wait_for_ack(&retry.envelope_id, SOON).is_some(),
+        "the duplicate is acked"
+    );
+    req.ack().unwrap();
+    assert_eq!(client.stats().retries_seen, 1);
+    assert!(events
+        .try_recv()
+        .map(|e| e.as_request().is_none())
+        .unwrap_or(true));
+    client.disconnect();
+}
+
+#[test]
+fn with_dedup_off_a_retry_reaches_the_app_with_its_retry_fields() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    sm.set_ack_deadline(Duration::from_millis(100));
+    let (client, events) = started(builder(&slack).ack_policy(AckPolicy::Manual).dedup(false));
+    sm.push_event(json!({"type": "message"}));
+    let SocketEvent::Request(first) = wait_for(&events, "the event", |e| e.as_request().is_some())
+    else {
+        unreachable!()
+    };
+    let SocketEvent::Request(retry) = wait_for(&events, "the retry", |e| e.as_request().is_some())
+    else {
+        unreachable!()
+    };
+    assert_eq!((first.retry_attempt(), first.retry_reason()), (0, None));
+    assert_eq!(
+        (retry.retry_attempt(), retry.retry_reason()),
+        (1, Some("timeout"))
+    );
+    assert_eq!(first.event_id(), retry.event_id());
+    client.disconnect();
+}
+
+#[test]
+fn the_same_envelope_delivered_twice_reaches_the_app_once() {
+    let slack = fake();
+    let (client, events) = started(builder(&slack));
+    let sm = slack.socket_mode();
+    let envelope = json!({"envelope_id": "dup-1", "type": "events_api", "accepts_response_payload": false,
+                          "retry_attempt": 0, "retry_reason": "",
+                          "payload": {"type": "event_callback", "event_id": "EvDup", "event": {"type": "message"}}});
+    sm.push_raw(envelope.to_string());
+    sm.push_raw(envelope.to_string());
+    sm.push_event(json!({"type": "reaction_added"}));
+    let SocketEvent::Request(a) = wait_for(&events, "the first", |e| e.as_request().is_some())
+    else {
+        unreachable!()
+    };
+    let SocketEvent::Request(b) = wait_for(&events, "the next", |e| e.as_request().is_some())
+    else {
+        unreachable!()
+    };
+    assert_eq!(a.envelope_id(), "dup-1");
+    assert_ne!(b.envelope_id(), "dup-1");
+    assert_eq!(client.stats().duplicates_dropped, 1);
+    client.disconnect();
+}
+
+#[test]
+fn refresh_requested_reconnects_through_a_fresh_url_and_loses_no_request() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    sm.set_disconnect_close_after(Duration::from_millis(500));
+    let (client, events) = started(builder(&slack));
+    let before = sm.push_event(json!({"type": "message", "text": "before"}));
+    assert!(sm.wait_for_ack(&before, SOON).is_some());
+    sm.send_disconnect("refresh_requested");
+    let SocketEvent::Disconnect(d) = wait_for(&events, "the disconnect", |e| {
+        matches!(e, SocketEvent::Disconnect(_))
+    }) else {
+        unreachable!()
+    };
+    assert_eq!(d.reason, DisconnectReason::RefreshRequested);
+    assert!(
+        sm.wait_for_sessions_opened(2, SOON),
+        "a replacement socket opens"
+    );
+    let after: Vec<String> = (0..5)
+        .map(|i| sm.push_event(json!({"type": "message", "text": i})))
+        .collect();
+    for id in &after {
+        assert!(sm.wait_for_ack(id, SOON).is_some(), "{id} acked");
+    }
+    assert_eq!(sm.connect_calls(), 2, "one fresh apps.connections.open");
+    assert_eq!(sm.stale_url_upgrades(), 0, "no URL was dialed twice");
+    assert!(sm.missed_acks().is_empty());
+    client.disconnect();
+}
+
+#[test]
+fn a_warning_starts_a_replacement_at_once() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    sm.set_disconnect_close_after(Duration::from_secs(5));
+    let (client, _events) = started(builder(&slack));
+    sm.send_disconnect("warning");
+    assert!(
+        sm.wait_for_sessions_opened(2, SOON),
+        "dialed before Slack closed the old socket"
+    );
+    let id = sm.push_event(json!({"type": "message"}));
+    assert!(sm.wait_for_ack(&id, SOON).is_some());
+    client.disconnect();
+}
+
+#[test]
+fn too_many_websockets_closes_first_and_waits_before_dialing_again() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    sm.set_ghost_registrations(10);
+    let client = builder(&slack)
+        .too_many_backoff(Duration::from_millis(600))
+        .build()
+        .unwrap();
+    let events = client.events();
+    let started = Instant::now();
+    let starter = {
+        let c = client.clone();
+        std::thread::spawn(move || c.start())
+    };
+    wait_for(
+        &events,
+        "too_many_websockets",
+        |e| matches!(e, SocketEvent::Disconnect(d) if d.reason == DisconnectReason::TooManyWebsockets),
+    );
+    sm.set_ghost_registrations(0);
+    assert!(
+        sm.wait_for_open_sessions(0, SOON),
+        "the client closed its socket first"
+    );
+    assert!(starter.join().unwrap().is_ok(), "ready once Slack has room");
+    assert!(
+        started.elapsed() >= Duration::from_millis(600),
+        "waited out the back-off"
+    );
+    assert_eq!(
+        sm.max_open_sessions(),
+        1,
+        "never dialed one more while over the limit"
+    );
+    assert!(client.stats().ghost_warnings >= 1);
+    client.disconnect();
+}
+
+#[test]
+fn link_disabled_stops_the_client_and_run_reports_it() {
+    let slack = fake();
+    let client = builder(&slack).build().unwrap();
+    client.start().unwrap();
+    let runner = {
+        let c = client.clone();
+        std::thread::spawn(move || c.run())
+    };
+    slack.socket_mode().send_disconnect("link_disabled");
+    let result = runner.join().unwrap();
+    match result {
+        Err(e) => assert_eq!(e.slack_error(), Some("link_disabled")),
+        Ok(()) => panic!("run() must report link_disabled"),
+    }
+    assert_eq!(slack.socket_mode().connect_calls(), 1, "no reconnect");
+    assert_eq!(client.state(), State::Disconnected);
+}
+
+#[test]
+fn a_bad_app_token_fails_start_at_once_and_tokens_never_show() {
+    let slack = fake();
+    let client = SocketModeClient::builder("xapp-1-wrong-secret-token")
+        .bot_token("xoxb-bot-secret")
+        .slack_api_url(slack.api_url())
+        .no_proxy()
+        .build()
+        .unwrap();
+    let e = client.start().unwrap_err();
+    assert_eq!(e.slack_error(), Some("invalid_auth"));
+    assert_eq!(
+        slack.socket_mode().connect_calls(),
+        1,
+        "a fatal answer is not retried"
+    );
+    for text in [format!("{e}"), format!("{e:?}"), format!("{client:?}")] {
+        assert!(
+            !text.contains("wrong-secret") && !text.contains("bot-secret"),
+            "{text}"
+        );
+    }
+    assert!(matches!(
+        SocketModeClient::builder(slack.token()).build(),
+        Err(Error::Config(_))
+    ));
+}
+
+#[test]
+fn a_rate_limited_connect_call_is_retried_after_retry_after() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    sm.rate_limit_connect(1, Some(2));
+    let t0 = Instant::now();
+    let (client, _events) = started(builder(&slack));
+    assert!(
+        t0.elapsed() >= Duration::from_secs(2),
+        "Retry-After was honoured"
+    );
+    assert_eq!(sm.connect_calls(), 2);
+    client.disconnect();
+}
+
+#[test]
+fn a_half_open_socket_is_found_and_replaced() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    let (client, events) = started(
+        builder(&slack)
+            .ping_interval(Duration::from_millis(100))
+            .pong_timeout(Duration::from_millis(150)),
+    );
+    sm.go_silent();
+    wait_for(&events, "reconnecting", |e| {
+        matches!(e, SocketEvent::Reconnecting)
+    });
+    assert!(sm.wait_for_sessions_opened(2, SOON));
+    wait_for(&events, "ready again", |e| matches!(e, SocketEvent::Ready));
+    // The fake still routes to the silent socket (Slack does not know it is dead), so
+    // the event may go there first; Slack's retry then reaches the new socket.
+    sm.set_ack_deadline(Duration::from_millis(200));
+    sm.set_retry_delays([Duration::ZERO; 3]);
+    sm.push_event(json!({"type": "message"}));
+    assert!(
+        sm.wait_for_acks(1, SOON),
+        "the event is acked on the new socket"
+    );
+    client.disconnect();
+}
+
+#[test]
+fn a_request_held_past_the_warning_is_counted() {
+    let slack = fake();
+    let (client, events) = started(
+        builder(&slack)
+            .ack_policy(AckPolicy::Manual)
+            .ack_warn_after(Duration::from_millis(50)),
+    );
+    let id = slack.socket_mode().push_slash_command("/slow", "");
+    let req = wait_for(&events, "the command", |e| e.as_request().is_some());
+    eventually("the warning", || client.stats().held_past_warning == 1);
+    assert_eq!(client.stats().awaiting_ack, 1);
+    drop(req);
+    assert!(slack.socket_mode().wait_for_ack(&id, SOON).is_some());
+    client.disconnect();
+}
+
+#[test]
+fn handlers_run_on_the_callers_thread_and_a_handler_may_disconnect() {
+    let slack = fake();
+    let client = builder(&slack).build().unwrap();
+    let seen = Arc::new(AtomicUsize::new(0));
+    let main = std::thread::current().id();
+    {
+        let seen = seen.clone();
+        let c = client.clone();
+        client.on_events_api(move |req, ev| {
+            assert_eq!(std::thread::current().id(), main);
+            assert!(req.is_acked());
+            if ev.kind() == "app_mention" {
+                seen.fetch_add(1, Ordering::SeqCst);
+                c.disconnect();
+            }
+        });
+    }
+    client.start().unwrap();
+    slack
+        .socket_mode()
+        .push_event(json!({"type": "app_mention", "text": "<@U0> hi"}));
+    assert!(client.run().is_ok());
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
+}
