@@ -107,7 +107,7 @@ impl SocketModeProtocol {
         let c = &self.settings.transport;
         let t = &self.settings.tuning;
         EngineSettings {
-            name: "slack-socket-mode",
+            name: "slack-sm",
             hello_timeout: c.hello_timeout,
             liveness: LivenessPolicy {
                 probe_every: t.ping_interval,
@@ -156,9 +156,12 @@ impl SocketModeProtocol {
             }
             return;
         }
-        self.acker.delivered(&head.envelope_id, now);
         let auto = self.settings.tuning.ack_policy == AckPolicy::Auto
             && matches!(head.kind, RequestKind::EventsApi | RequestKind::Other(_));
+        if !auto {
+            // Acked right here otherwise: no deadline to watch.
+            self.acker.delivered(&head.envelope_id, now);
+        }
         let sink: Arc<dyn AckSink> = self.acker.clone();
         let request = Request::new(head, text, Some((sink, link.id())));
         if auto {

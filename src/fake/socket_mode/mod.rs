@@ -62,6 +62,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod blast;
 mod envelopes;
 pub(crate) mod server;
 mod session;
@@ -75,6 +76,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::fake::shared::Shared;
+pub use blast::BlastReport;
 use server::{Command, Server};
 
 /// One envelope as the fake delivered it.
@@ -281,6 +283,38 @@ impl FakeSocketMode {
     /// same envelope id, as Slack has been seen to do.
     pub fn duplicate_next(&self, n: usize) {
         self.server().update(|st| st.duplicate_next = n);
+    }
+
+    /// Writes `n` `events_api` envelopes (about 880 bytes each, every one with its own
+    /// envelope id and event id) to the newest socket that said hello, as fast as it takes
+    /// them, while reading its acks; returns false when no socket is open. For benches:
+    /// blasted envelopes are not in [`FakeSocketMode::deliveries`], their acks are matched
+    /// by sequence number (an ack must start with `{"envelope_id":"blast-`, as a plain
+    /// serde encoder writes it), and nothing is retried. Other commands to that socket
+    /// wait until every envelope is written. See [`FakeSocketMode::wait_for_blast`].
+    ///
+    /// ```
+    /// let slack = slack_rtm::fake::FakeSlack::start()?;
+    /// assert!(!slack.socket_mode().blast_events(10)); // no socket yet
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn blast_events(&self, n: usize) -> bool {
+        let sessions = self.server().sessions.lock();
+        match sessions.values().rev().find(|s| s.greeted) {
+            Some(s) => s.send(Command::Blast(n)),
+            None => false,
+        }
+    }
+
+    /// Blocks until the blast is fully acked (or its socket ended), and returns its
+    /// report; after `timeout`, returns the report as it stands (acks missing).
+    pub fn wait_for_blast(&self, timeout: Duration) -> Option<BlastReport> {
+        let server = self.server();
+        if !server.wait_until(timeout, |st| st.blast_report.is_some()) {
+            self.to_sessions(None, || Command::FinishBlast);
+            server.wait_until(Duration::from_secs(2), |st| st.blast_report.is_some());
+        }
+        server.state.lock().blast_report.take()
     }
 
     // ----- control frames and faults -----

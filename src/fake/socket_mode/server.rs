@@ -39,6 +39,10 @@ pub(crate) enum Command {
     Drop,
     /// Stop reading and writing for good (half-open).
     Silent,
+    /// Write this many blasted envelopes.
+    Blast(usize),
+    /// Publish the blast's report now.
+    FinishBlast,
 }
 
 pub(crate) struct SessionEntry {
@@ -132,6 +136,7 @@ pub(crate) struct State {
     retries: Vec<(Instant, u64, u32, String)>,
     pub(crate) acks: Vec<AckRecord>,
     pub(crate) unexpected: Vec<String>,
+    pub(crate) blast_report: Option<super::BlastReport>,
     next_logical: u64,
     next_envelope: u64,
     next_event: u64,
@@ -175,6 +180,7 @@ impl Default for State {
             retries: Vec::new(),
             acks: Vec::new(),
             unexpected: Vec::new(),
+            blast_report: None,
             next_logical: 0,
             next_envelope: 0,
             next_event: 0,

@@ -15,9 +15,10 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tungstenite::{Message, WebSocket};
 
+use super::blast::BlastJob;
 use super::server::{Command, Server, SessionEntry, TicketCheck, MAX_SOCKETS};
 use crate::fake::shared::Shared;
-use crate::net::poll::{wait, Interest};
+use crate::net::poll::{wait, wait_any, Interest};
 use crate::net::stream::Stream;
 use crate::net::waker::Waker;
 
@@ -112,11 +113,18 @@ pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream) {
         close_at: None,
         close_deadline: None,
         next_ping: None,
+        blast: None,
     };
     log::debug!("fake slack: socket mode session {id} opened ({held} held)");
     session.schedule_ping(Instant::now());
     let ended = (|| {
         if greet {
+            // Marked greeted first: envelopes dispatched now wait in the session's queue,
+            // which it reads only after hello is written, so a client that has seen hello
+            // can be sent envelopes at once.
+            if !over_limit {
+                server.greeted(id);
+            }
             let app_id = server.state.lock().app_id.clone();
             session.send_json(&json!({
                 "type": "hello",
@@ -131,8 +139,6 @@ pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream) {
                                           "debug_info": {"host": format!("fake-applink-{id}")}}),
                 )?;
                 session.close_at = Some(Instant::now() + TOO_MANY_CLOSE_AFTER);
-            } else {
-                server.greeted(id);
             }
         }
         session.run()
@@ -140,6 +146,7 @@ pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream) {
     if let Err(e) = ended {
         log::debug!("fake slack: socket mode session {id} ended: {e}");
     }
+    session.publish_blast();
     server.sessions.lock().remove(&id);
     server.update(|st| st.open_sessions -= 1);
     // Envelopes queued for a session that has gone find another one.
@@ -209,6 +216,7 @@ struct Session {
     /// After our close frame: when to stop waiting for the client's.
     close_deadline: Option<Instant>,
     next_ping: Option<Instant>,
+    blast: Option<BlastJob>,
 }
 
 type Step = Result<(), String>;
@@ -220,8 +228,16 @@ impl Session {
                 return Ok(());
             }
             self.waker.drain();
-            while let Ok(cmd) = self.rx.try_recv() {
-                self.command(cmd)?;
+            // While a blast is being written, commands wait (no frame may land inside a
+            // partly written one).
+            let writing = self.blast.as_ref().is_some_and(|b| !b.written_all());
+            if !writing {
+                while let Ok(cmd) = self.rx.try_recv() {
+                    self.command(cmd)?;
+                }
+            }
+            if self.blast.is_some() {
+                self.blast_step()?;
             }
             let now = Instant::now();
             if self.close_at.is_some_and(|t| t <= now) {
@@ -242,18 +258,16 @@ impl Session {
                 .into_iter()
                 .flatten()
                 .min();
-            let interest = if self.want_write {
-                Interest::Write
+            let fd = self.ws.get_ref().as_fd();
+            let blasting = self.blast.as_ref().is_some_and(|b| !b.written_all());
+            if self.want_write || blasting {
+                // Writable, or an ack to read (the socket as a second, readable fd).
+                wait_any(fd, Interest::Write, &[self.waker.as_fd(), fd], deadline)
+                    .map_err(|e| e.to_string())?;
             } else {
-                Interest::Read
-            };
-            wait(
-                self.ws.get_ref().as_fd(),
-                interest,
-                Some(self.waker.as_fd()),
-                deadline,
-            )
-            .map_err(|e| e.to_string())?;
+                wait(fd, Interest::Read, Some(self.waker.as_fd()), deadline)
+                    .map_err(|e| e.to_string())?;
+            }
         }
     }
 
@@ -283,6 +297,60 @@ impl Session {
                 Err("dropped by the script".into())
             }
             Command::Silent => self.run_silent(),
+            Command::Blast(n) => {
+                let (team, bot) = {
+                    let id = &self.shared.settings.identity;
+                    (id.team_id.clone(), id.bot_id.clone())
+                };
+                let app = self.server.state.lock().app_id.clone();
+                self.server.update(|st| st.blast_report = None);
+                self.blast = Some(BlastJob::new(n, &team, &bot, &app));
+                Ok(())
+            }
+            Command::FinishBlast => {
+                self.publish_blast();
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes as much of the blast as the socket takes, raw (tungstenite's own buffer is
+    /// flushed first).
+    fn blast_step(&mut self) -> Step {
+        if self
+            .blast
+            .as_ref()
+            .is_some_and(|b| b.acked_all() && b.written_all())
+        {
+            self.publish_blast();
+            return Ok(());
+        }
+        self.flush()?;
+        if self.want_write {
+            return Ok(());
+        }
+        let Some(job) = self.blast.as_mut() else {
+            return Ok(());
+        };
+        loop {
+            let pending = job.pending();
+            if pending.is_empty() {
+                return Ok(());
+            }
+            match std::io::Write::write(self.ws.get_mut(), pending) {
+                Ok(0) => return Err("the socket took nothing".into()),
+                Ok(n) => job.advance(n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+    }
+
+    fn publish_blast(&mut self) {
+        if let Some(job) = self.blast.take() {
+            let report = job.report();
+            self.server.update(|st| st.blast_report = Some(report));
         }
     }
 
@@ -332,7 +400,18 @@ impl Session {
     fn read_all(&mut self) -> Step {
         loop {
             match self.ws.read() {
-                Ok(Message::Text(t)) => self.server.client_text(self.id, &t),
+                Ok(Message::Text(t)) => {
+                    let blasted = self.blast.as_mut().is_some_and(|b| b.take_ack(&t));
+                    if !blasted {
+                        self.server.client_text(self.id, &t);
+                    } else if self
+                        .blast
+                        .as_ref()
+                        .is_some_and(|b| b.acked_all() && b.written_all())
+                    {
+                        self.publish_blast();
+                    }
+                }
                 Ok(Message::Binary(b)) => self.server.update(|st| {
                     st.unexpected
                         .push(format!("a binary frame of {} bytes", b.len()))

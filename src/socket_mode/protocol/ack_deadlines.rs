@@ -97,7 +97,8 @@ impl AckDeadlines {
         })
     }
 
-    /// Forgets an envelope that will never be acked by anyone (e.g. dropped unread).
+    /// Forgets an envelope that will never be acked by anyone.
+    #[cfg(test)]
     pub(crate) fn forget(&mut self, envelope_id: &str) {
         self.pending.remove(envelope_id);
         self.trim();

@@ -7,6 +7,7 @@
 //! Memory is bounded twice: by the time window and by a capacity (oldest first out).
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The default window: longer than the +5 min retry, with margin (the protocol asks for
@@ -28,12 +29,12 @@ enum Space {
 pub(crate) struct DeliveryDedup {
     window: Duration,
     capacity: usize,
-    /// Envelope id → when it was first seen.
-    envelopes: HashMap<Box<str>, Instant>,
-    /// Event id → when it was first seen.
-    events: HashMap<Box<str>, Instant>,
-    /// Insertion order, for expiry and eviction.
-    order: VecDeque<(Instant, Space, Box<str>)>,
+    /// Envelope ids seen (each key is in `order` exactly once).
+    envelopes: HashMap<Arc<str>, ()>,
+    /// Event ids seen.
+    events: HashMap<Arc<str>, ()>,
+    /// Insertion order, for expiry and eviction (the key text is shared with the map).
+    order: VecDeque<(Instant, Space, Arc<str>)>,
 }
 
 impl DeliveryDedup {
@@ -79,7 +80,7 @@ impl DeliveryDedup {
         self.envelopes.len() + self.events.len()
     }
 
-    fn map(&mut self, space: Space) -> &mut HashMap<Box<str>, Instant> {
+    fn map(&mut self, space: Space) -> &mut HashMap<Arc<str>, ()> {
         match space {
             Space::Envelope => &mut self.envelopes,
             Space::Event => &mut self.events,
@@ -102,20 +103,17 @@ impl DeliveryDedup {
                 break;
             }
         }
-        let key: Box<str> = Box::from(key);
-        self.map(space).insert(key.clone(), now);
+        let key: Arc<str> = Arc::from(key);
+        self.map(space).insert(key.clone(), ());
         self.order.push_back((now, space, key));
     }
 
     /// Forgets the oldest key; false when there is none.
     fn pop_oldest(&mut self) -> bool {
-        let Some((at, space, key)) = self.order.pop_front() else {
+        let Some((_, space, key)) = self.order.pop_front() else {
             return false;
         };
-        let map = self.map(space);
-        if map.get(&key) == Some(&at) {
-            map.remove(&key);
-        }
+        self.map(space).remove(&key);
         true
     }
 

@@ -66,20 +66,12 @@ struct PayloadPeek<'a> {
     event_id: Option<Cow<'a, str>>,
 }
 
-/// serde_json's nesting limit: deeper frames could not be parsed later.
-const MAX_DEPTH: usize = 128;
-
-/// Classifies one text frame.
+/// Classifies one text frame. A frame nested deeper than serde_json's limit (128) fails
+/// both reads and is unrecognized, so nothing delivered is unparsable later.
 pub(crate) fn classify(text: &str) -> Inbound {
     // serde fills a struct from a JSON array too, field by position.
     if text.trim_start().as_bytes().first() != Some(&b'{') {
         return classify_tolerant(text);
-    }
-    if text.len() > 2 * MAX_DEPTH && nesting_depth(text.as_bytes()) > MAX_DEPTH {
-        return Inbound::Unrecognized(format!(
-            "JSON nested deeper than {MAX_DEPTH} levels ({} bytes)",
-            text.len()
-        ));
     }
     let peek: Peek<'_> = match serde_json::from_str(text) {
         Ok(p) => p,
@@ -167,32 +159,6 @@ fn json_kind(v: &Value) -> &'static str {
 /// At most 40 characters of a server-chosen name, for a log line.
 fn clip(s: &str) -> String {
     s.chars().take(40).collect()
-}
-
-/// The deepest nesting of objects and arrays, outside strings.
-fn nesting_depth(json: &[u8]) -> usize {
-    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for &b in json {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
 }
 
 #[cfg(test)]

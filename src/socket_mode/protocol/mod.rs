@@ -1,6 +1,3 @@
-// The runtime and client that use these land in the next step.
-#![allow(dead_code)]
-
 //! Socket Mode's pure decisions: no sockets, no threads, time passed in as an argument.
 //! Each module is unit-tested with a virtual clock.
 //!

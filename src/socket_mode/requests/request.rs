@@ -309,22 +309,6 @@ impl Request {
         }
         sent
     }
-
-    #[allow(dead_code)] // used by the client, landing next
-    /// Marks the request acked without sending anything (the client acked it itself).
-    pub(crate) fn mark_acked(&self) {
-        self.acked.store(true, Ordering::SeqCst);
-    }
-
-    #[allow(dead_code)]
-    pub(crate) fn head(&self) -> &EnvelopeHead {
-        &self.head
-    }
-
-    #[allow(dead_code)]
-    pub(crate) fn connection(&self) -> Option<u64> {
-        self.ack.as_ref().map(|(_, c)| *c)
-    }
 }
 
 impl Drop for Request {

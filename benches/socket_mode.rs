@@ -1,0 +1,441 @@
+//! Socket Mode speed, refresh behaviour and idle footprint, each beside a raw tungstenite +
+//! serde loop that acks, measured in the same run against the same local server (the fake
+//! Slack's Socket Mode side; its blast pre-encodes ~880-byte `events_api` envelopes, each
+//! with its own ids, and reads the acks while it writes).
+//!
+//! ```text
+//! cargo bench --bench socket_mode
+//! BENCH_ENVELOPES=500000 cargo bench --bench socket_mode
+//! ```
+//!
+//! Prints: envelopes/s delivered to the caller's loop and acked (client vs raw loop), the
+//! ack round trip p50/p99 one envelope at a time, the longest gap between consecutive
+//! acks of a steady stream across a `refresh_requested` and a `warning`, envelopes lost or
+//! delivered twice, and — in a child process holding only an idle client — its RSS and
+//! how often its threads woke up.
+
+use std::collections::HashMap;
+use std::net::TcpStream;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use slack_rtm::fake::socket_mode::BlastReport;
+use slack_rtm::fake::FakeSlack;
+use slack_rtm::socket_mode::{AckPolicy, SocketEvent, SocketModeClient};
+use slack_rtm::SlowConsumerPolicy;
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message, WebSocket};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--idle-child") {
+        idle_child(&args[i + 1], &args[i + 2]);
+        return;
+    }
+    let n: usize = env_or("BENCH_ENVELOPES", 200_000);
+    let rtt_n: usize = env_or("BENCH_RTT", 2_000);
+    println!("slack-rtm Socket Mode bench: {n} envelopes (~880 bytes), {rtt_n} round trips");
+    let slack = FakeSlack::start().expect("fake Slack");
+    slack.socket_mode().set_ping_interval(None);
+
+    // BENCH_ONLY=auto (or raw, manual, rtt, refresh, idle, comma-separated) runs a part.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let run = |part: &str| only.is_empty() || only.split(',').any(|p| p == part);
+    let runs = env_or("BENCH_RUNS", 3);
+    let mut raw = Vec::new();
+    let mut auto = Vec::new();
+    let mut manual = Vec::new();
+    for _ in 0..runs {
+        if run("raw") {
+            raw.push(raw_throughput(&slack, n));
+        }
+        if run("auto") {
+            auto.push(client_throughput(&slack, n, AckPolicy::Auto));
+        }
+        if run("manual") {
+            manual.push(client_throughput(&slack, n, AckPolicy::Manual));
+        }
+    }
+    let best = |v: &[f64]| v.iter().cloned().fold(0.0, f64::max);
+    let fmt = |v: &[f64]| {
+        v.iter()
+            .map(|x| format!("{:.0}", x))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    println!("throughput (envelopes/s delivered and acked; 3 runs, best first ratio):");
+    if raw.is_empty() {
+        raw.push(f64::NAN);
+    }
+    println!("  raw tungstenite+serde loop      {}", fmt(&raw));
+    println!(
+        "  client, AckPolicy::Auto         {}  ({:.2}x raw)",
+        fmt(&auto),
+        best(&auto) / best(&raw)
+    );
+    println!(
+        "  client, app acks each (Manual)  {}  ({:.2}x raw)",
+        fmt(&manual),
+        best(&manual) / best(&raw)
+    );
+
+    if run("rtt") {
+        let (p50, p99) = client_round_trip(&slack, rtt_n);
+        let (r50, r99) = raw_round_trip(&slack, rtt_n);
+        println!("ack round trip, one envelope at a time (fake hands it out -> ack read back):");
+        println!("  client p50 {p50:?} p99 {p99:?}; raw p50 {r50:?} p99 {r99:?}");
+    }
+    if run("refresh") {
+        for reason in ["refresh_requested", "warning"] {
+            refresh_gap(&slack, reason);
+        }
+    }
+    if run("idle") {
+        idle_footprint(&slack);
+    }
+}
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn client(slack: &FakeSlack, policy: AckPolicy) -> SocketModeClient {
+    SocketModeClient::builder(slack.socket_mode().app_token())
+        .slack_api_url(slack.api_url())
+        .no_proxy()
+        .ack_policy(policy)
+        .slow_consumer(SlowConsumerPolicy::Backpressure)
+        .connect_budget(1000, Duration::from_millis(10))
+        .build()
+        .expect("client")
+}
+
+/// Delivered to the caller's loop and acked, through the public API.
+fn client_throughput(slack: &FakeSlack, n: usize, policy: AckPolicy) -> f64 {
+    let sm = slack.socket_mode();
+    let client = client(slack, policy);
+    let events = client.events();
+    client.start().expect("start");
+    assert!(sm.wait_for_open_sessions(1, Duration::from_secs(10)));
+    let start = Instant::now();
+    assert!(sm.blast_events(n), "a socket to blast");
+    let mut got = 0;
+    while got < n {
+        match events.recv_timeout(Duration::from_secs(30)) {
+            Ok(SocketEvent::Request(req)) => {
+                got += 1;
+                if policy == AckPolicy::Manual {
+                    let _ = req.ack();
+                }
+            }
+            Ok(_) => {}
+            Err(e) => panic!("after {got} envelopes: {e}"),
+        }
+    }
+    let report = sm.wait_for_blast(Duration::from_secs(30)).expect("report");
+    let elapsed = start.elapsed();
+    check(&report, "client");
+    client.disconnect();
+    assert!(sm.wait_for_open_sessions(0, Duration::from_secs(10)));
+    n as f64 / elapsed.as_secs_f64()
+}
+
+fn check(report: &BlastReport, who: &str) {
+    if report.acked != report.n || report.duplicate_acks != 0 {
+        println!(
+            "  WARNING {who}: {} of {} acked, {} duplicate acks",
+            report.acked, report.n, report.duplicate_acks
+        );
+    }
+}
+
+fn raw_connect(slack: &FakeSlack) -> WebSocket<MaybeTlsStream<TcpStream>> {
+    let url = format!("{}apps.connections.open", slack.api_url());
+    let mut resp = ureq::post(&url)
+        .header(
+            "Authorization",
+            format!("Bearer {}", slack.socket_mode().app_token()),
+        )
+        .send_empty()
+        .expect("apps.connections.open");
+    let body: Value = serde_json::from_reader(resp.body_mut().as_reader()).expect("json");
+    let (mut ws, _) = tungstenite::connect(body["url"].as_str().expect("url")).expect("dial");
+    loop {
+        if let Message::Text(t) = ws.read().expect("hello") {
+            assert!(t.contains("hello"));
+            return ws;
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    envelope_id: Option<std::borrow::Cow<'a, str>>,
+}
+
+#[derive(serde::Serialize)]
+struct Ack<'a> {
+    envelope_id: &'a str,
+}
+
+/// The baseline: read, parse, ack, on one thread.
+fn raw_throughput(slack: &FakeSlack, n: usize) -> f64 {
+    let sm = slack.socket_mode();
+    let mut ws = raw_connect(slack);
+    let start = Instant::now();
+    assert!(sm.blast_events(n));
+    let mut got = 0;
+    while got < n {
+        if let Message::Text(t) = ws.read().expect("read") {
+            let env: Envelope<'_> = serde_json::from_str(&t).expect("json");
+            if let Some(id) = env.envelope_id {
+                let ack = serde_json::to_string(&Ack { envelope_id: &id }).expect("ack");
+                ws.send(Message::text(ack)).expect("ack");
+                got += 1;
+            }
+        }
+    }
+    let report = sm.wait_for_blast(Duration::from_secs(30)).expect("report");
+    let elapsed = start.elapsed();
+    check(&report, "raw");
+    let _ = ws.close(None);
+    let _ = ws.flush();
+    assert!(sm.wait_for_open_sessions(0, Duration::from_secs(10)));
+    n as f64 / elapsed.as_secs_f64()
+}
+
+fn percentiles(mut v: Vec<Duration>) -> (Duration, Duration) {
+    v.sort();
+    if v.is_empty() {
+        return (Duration::ZERO, Duration::ZERO);
+    }
+    let at = |q: f64| v[((v.len() as f64 * q) as usize).min(v.len() - 1)];
+    (at(0.50), at(0.99))
+}
+
+fn client_round_trip(slack: &FakeSlack, n: usize) -> (Duration, Duration) {
+    let sm = slack.socket_mode();
+    let client = client(slack, AckPolicy::Auto);
+    let events = client.events();
+    client.start().expect("start");
+    let consumer = std::thread::spawn(move || while events.recv().is_some() {});
+    let mut lat = Vec::with_capacity(n);
+    for i in 0..n {
+        let id = sm.push_event(json!({"type": "message", "text": i}));
+        let ack = sm.wait_for_ack(&id, Duration::from_secs(10)).expect("ack");
+        lat.push(ack.latency);
+    }
+    client.disconnect();
+    let _ = consumer.join();
+    assert!(sm.wait_for_open_sessions(0, Duration::from_secs(10)));
+    percentiles(lat)
+}
+
+fn raw_round_trip(slack: &FakeSlack, n: usize) -> (Duration, Duration) {
+    let sm = slack.socket_mode();
+    let mut ws = raw_connect(slack);
+    let mut lat = Vec::with_capacity(n);
+    for i in 0..n {
+        let id = sm.push_event(json!({"type": "message", "text": i}));
+        loop {
+            if let Message::Text(t) = ws.read().expect("read") {
+                let env: Envelope<'_> = serde_json::from_str(&t).expect("json");
+                if let Some(eid) = env.envelope_id {
+                    let ack = serde_json::to_string(&Ack { envelope_id: &eid }).expect("ack");
+                    ws.send(Message::text(ack)).expect("ack");
+                    break;
+                }
+            }
+        }
+        lat.push(
+            sm.wait_for_ack(&id, Duration::from_secs(10))
+                .expect("ack")
+                .latency,
+        );
+    }
+    let _ = ws.close(None);
+    let _ = ws.flush();
+    assert!(sm.wait_for_open_sessions(0, Duration::from_secs(10)));
+    percentiles(lat)
+}
+
+/// A steady stream (one envelope every `INTERVAL`) across a disconnect: the longest gap
+/// between consecutive acks, envelopes never acked, and envelopes the app saw twice.
+fn refresh_gap(slack: &FakeSlack, reason: &str) {
+    const INTERVAL: Duration = Duration::from_millis(2);
+    const COUNT: usize = 3000;
+    let sm = slack.socket_mode();
+    sm.set_disconnect_close_after(Duration::from_secs(if reason == "warning" {
+        10
+    } else {
+        2
+    }));
+    let client = client(slack, AckPolicy::Auto);
+    let events = client.events();
+    client.start().expect("start");
+    let consumer = std::thread::spawn(move || {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        while let Some(e) = events.recv() {
+            if let SocketEvent::Request(r) = e {
+                let key = r.event_id().unwrap_or(r.envelope_id()).to_owned();
+                *seen.entry(key).or_default() += 1;
+            }
+        }
+        seen
+    });
+    let acks_before = sm.acks().len();
+    let opened_before = sm.sessions_opened();
+    let mut ids = Vec::with_capacity(COUNT);
+    let start = Instant::now();
+    for i in 0..COUNT {
+        if i == COUNT / 3 {
+            sm.send_disconnect(reason);
+        }
+        ids.push(sm.push_event(json!({"type": "message", "text": i})));
+        let next = start + INTERVAL * (i as u32 + 1);
+        if let Some(wait) = next.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+    }
+    // Slack's retries (3 s deadline) may still bring some in.
+    let all = sm.wait_for_acks(acks_before + COUNT, Duration::from_secs(10));
+    let acks: Vec<_> = sm.acks().into_iter().skip(acks_before).collect();
+    let deliveries = sm.deliveries();
+    let mut times: Vec<Instant> = acks
+        .iter()
+        .filter_map(|a| {
+            deliveries
+                .iter()
+                .find(|d| d.envelope_id == a.envelope_id)
+                .map(|d| d.delivered_at + a.latency)
+        })
+        .collect();
+    times.sort();
+    let gap = times
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .max()
+        .unwrap_or_default();
+    let event_of: HashMap<&str, &str> = deliveries
+        .iter()
+        .filter_map(|d| Some((d.envelope_id.as_str(), d.event_id.as_deref()?)))
+        .collect();
+    let acked_events: std::collections::HashSet<&str> = acks
+        .iter()
+        .filter_map(|a| event_of.get(a.envelope_id.as_str()).copied())
+        .collect();
+    let lost = ids
+        .iter()
+        .filter(|id| {
+            event_of
+                .get(id.as_str())
+                .is_none_or(|e| !acked_events.contains(e))
+        })
+        .count();
+    let retried = deliveries.iter().filter(|d| d.retry_attempt > 0).count();
+    // From an envelope's first delivery to the first ack of its event (a retry's included).
+    let first_delivery: HashMap<&str, Instant> = deliveries
+        .iter()
+        .filter(|d| d.retry_attempt == 0)
+        .filter_map(|d| Some((d.event_id.as_deref()?, d.delivered_at)))
+        .collect();
+    let slowest = acks
+        .iter()
+        .filter_map(|a| {
+            let d = deliveries.iter().find(|d| d.envelope_id == a.envelope_id)?;
+            let first = first_delivery.get(d.event_id.as_deref()?)?;
+            Some((d.delivered_at + a.latency).saturating_duration_since(*first))
+        })
+        .max()
+        .unwrap_or_default();
+    let sockets = sm.sessions_opened() - opened_before;
+    client.disconnect();
+    let seen = consumer.join().expect("consumer");
+    let twice = seen.values().filter(|n| **n > 1).count();
+    println!(
+        "{reason} with a steady stream ({COUNT} envelopes, one every {INTERVAL:?}): longest gap between acks {gap:?}; \
+         slowest envelope (first delivery to ack) {slowest:?}; lost {lost}; delivered twice to the app {twice}; needed Slack's retry {retried}; sockets opened {sockets}{}",
+        if all { "" } else { " (not every envelope acked within 10 s)" }
+    );
+    assert!(sm.wait_for_open_sessions(0, Duration::from_secs(15)));
+}
+
+fn idle_footprint(slack: &FakeSlack) {
+    let exe = std::env::current_exe().expect("exe");
+    let out = Command::new(exe)
+        .args([
+            "--idle-child",
+            &slack.api_url(),
+            &slack.socket_mode().app_token(),
+        ])
+        .output()
+        .expect("child");
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+}
+
+fn idle_child(api_url: &str, app_token: &str) {
+    let client = SocketModeClient::builder(app_token)
+        .slack_api_url(api_url)
+        .no_proxy()
+        .build()
+        .expect("client");
+    let events = client.events();
+    client.start().expect("start");
+    while events.try_recv().is_ok() {}
+    std::thread::sleep(Duration::from_secs(1));
+    let rss = status_field("/proc/self/status", "VmRSS:");
+    let before = thread_switches();
+    let window = Duration::from_secs(12);
+    std::thread::sleep(window);
+    let after = thread_switches();
+    println!("idle connected Socket Mode client (separate process, ws://, default settings; the fake pings every 30 s)");
+    println!("  VmRSS after connecting: {} kB", rss.unwrap_or(0));
+    for (name, b) in &before {
+        let a = after
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(*b, |(_, v)| *v);
+        println!(
+            "  {name:<16} wake-ups in {:.0} s idle: {}",
+            window.as_secs_f64(),
+            a.saturating_sub(*b)
+        );
+    }
+    client.disconnect();
+}
+
+fn thread_switches() -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
+        return out;
+    };
+    for task in dir.flatten() {
+        let path = task.path();
+        let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        let name = name.trim().to_string();
+        if !name.starts_with("slack-sm") {
+            continue;
+        }
+        let status = path.join("status");
+        let v = status_field(&status.to_string_lossy(), "voluntary_ctxt_switches:").unwrap_or(0)
+            + status_field(&status.to_string_lossy(), "nonvoluntary_ctxt_switches:").unwrap_or(0);
+        out.push((name, v));
+    }
+    out
+}
+
+fn status_field(path: &str, field: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines()
+        .find(|l| l.starts_with(field))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
