@@ -1,0 +1,339 @@
+//! Socket Mode through corporate networks, over loopback: a custom CA on both legs (the
+//! `apps.connections.open` call and the `wss://` socket), an HTTP CONNECT proxy carrying
+//! both, a user connector making every TCP connection, and secrets kept out of the logs.
+//! All of it is the engine's shared dialing (src/net), which these tests prove Socket Mode
+//! goes through.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::logs::{assert_never_logged, capture as capture_logs, lines};
+use openssl::asn1::Asn1Time;
+use openssl::bn::BigNum;
+use openssl::hash::MessageDigest;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::x509::extension::{BasicConstraints, SubjectAlternativeName};
+use openssl::x509::{X509Name, X509};
+use serde_json::json;
+use slack_rtm::fake::FakeSlack;
+use slack_rtm::socket_mode::{SocketModeBuilder, SocketModeClient};
+use slack_rtm::{Proxy, RetryPolicy, TlsOptions};
+
+const SOON: Duration = Duration::from_secs(10);
+
+fn builder(slack: &FakeSlack) -> SocketModeBuilder {
+    SocketModeClient::builder(slack.socket_mode().app_token())
+        .bot_token(slack.token())
+        .slack_api_url(slack.api_url())
+        .no_proxy()
+        .start_timeout(SOON)
+        .retry(RetryPolicy {
+            first_retry: Duration::from_millis(10),
+            initial_backoff: Duration::from_millis(50),
+            max_backoff: Duration::from_millis(300),
+            ..RetryPolicy::default()
+        })
+        .connect_budget(100, Duration::from_millis(100))
+}
+
+/// A round trip that needs both legs: a slash command acked with a reply.
+fn slash_round_trip(slack: &FakeSlack, client: &SocketModeClient) {
+    let events = client.events();
+    client.start().expect("start");
+    let id = slack.socket_mode().push_slash_command("/ping", "");
+    let event = events.recv_timeout(SOON).expect("an event");
+    let req = loop {
+        if let slack_rtm::socket_mode::SocketEvent::Request(r) = event {
+            break r;
+        }
+        match events.recv_timeout(SOON).expect("an event") {
+            slack_rtm::socket_mode::SocketEvent::Request(r) => break r,
+            _ => continue,
+        }
+    };
+    req.ack_with(json!({"text": "pong"})).expect("ack");
+    let ack = slack.socket_mode().wait_for_ack(&id, SOON).expect("acked");
+    assert_eq!(ack.payload, Some(json!({"text": "pong"})));
+    client.disconnect();
+}
+
+// ---- a PKI made for the test ----------------------------------------------------------
+
+fn key() -> PKey<Private> {
+    PKey::from_rsa(Rsa::generate(2048).expect("rsa")).expect("pkey")
+}
+
+fn name(cn: &str) -> X509Name {
+    let mut n = X509Name::builder().expect("name");
+    n.append_entry_by_text("CN", cn).expect("cn");
+    n.build()
+}
+
+/// (CA PEM, server certificate PEM, server key PEM) for 127.0.0.1.
+fn pki() -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    let build = |subject: &str,
+                 key: &PKey<Private>,
+                 issuer: Option<(&X509, &PKey<Private>)>,
+                 serial| {
+        let mut b = X509::builder().expect("builder");
+        b.set_version(2).expect("v3");
+        let serial = BigNum::from_u32(serial)
+            .and_then(|n| n.to_asn1_integer())
+            .expect("serial");
+        b.set_serial_number(&serial).expect("serial");
+        b.set_subject_name(&name(subject)).expect("subject");
+        b.set_pubkey(key).expect("pubkey");
+        b.set_not_before(&Asn1Time::days_from_now(0).expect("t"))
+            .expect("nb");
+        b.set_not_after(&Asn1Time::days_from_now(2).expect("t"))
+            .expect("na");
+        match issuer {
+            None => {
+                b.set_issuer_name(&name(subject)).expect("issuer");
+                b.append_extension(BasicConstraints::new().critical().ca().build().expect("bc"))
+                    .expect("ext");
+                b.sign(key, MessageDigest::sha256()).expect("sign");
+            }
+            Some((ca, ca_key)) => {
+                b.set_issuer_name(ca.subject_name()).expect("issuer");
+                let san = SubjectAlternativeName::new()
+                    .ip("127.0.0.1")
+                    .build(&b.x509v3_context(Some(ca), None))
+                    .expect("san");
+                b.append_extension(san).expect("ext");
+                b.sign(ca_key, MessageDigest::sha256()).expect("sign");
+            }
+        }
+        b.build()
+    };
+    let ca_key = key();
+    let ca = build("socket mode test CA", &ca_key, None, 1);
+    let server_key = key();
+    let server = build("127.0.0.1", &server_key, Some((&ca, &ca_key)), 2);
+    (
+        ca.to_pem().expect("pem"),
+        server.to_pem().expect("pem"),
+        server_key.private_key_to_pem_pkcs8().expect("pem"),
+    )
+}
+
+fn tls_fake() -> (FakeSlack, Vec<u8>) {
+    let (ca, cert, key) = pki();
+    let identity = native_tls::Identity::from_pkcs8(&cert, &key).expect("identity");
+    (
+        FakeSlack::builder()
+            .tls(identity)
+            .start()
+            .expect("TLS fake"),
+        ca,
+    )
+}
+
+// ---- a CONNECT proxy written for the test ----------------------------------------------
+
+/// An HTTP CONNECT proxy: parses each request head with httparse, dials the target and
+/// pipes both ways. It records the targets it was asked for.
+struct ConnectProxy {
+    port: u16,
+    targets: Arc<Mutex<Vec<String>>>,
+}
+
+impl ConnectProxy {
+    fn start() -> ConnectProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let targets = Arc::new(Mutex::new(Vec::new()));
+        let seen = targets.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let seen = seen.clone();
+                std::thread::spawn(move || tunnel(conn, &seen));
+            }
+        });
+        ConnectProxy { port, targets }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn targets(&self) -> Vec<String> {
+        self.targets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+fn tunnel(mut client: TcpStream, seen: &Mutex<Vec<String>>) {
+    let _ = client.set_read_timeout(Some(SOON));
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    // Byte by byte up to the blank line: nothing after the head may be swallowed.
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+        match client.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut req = httparse::Request::new(&mut headers);
+    let Ok(httparse::Status::Complete(_)) = req.parse(&head) else {
+        return;
+    };
+    let (Some("CONNECT"), Some(target)) = (req.method, req.path) else {
+        let _ = client.write_all(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n");
+        return;
+    };
+    let target = target.to_owned();
+    seen.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(target.clone());
+    let Ok(upstream) = TcpStream::connect(&target) else {
+        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+        return;
+    };
+    if client
+        .write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n")
+        .is_err()
+    {
+        return;
+    }
+    let _ = client.set_read_timeout(None);
+    let (mut a, mut b) = match (client.try_clone(), upstream.try_clone()) {
+        (Ok(a), Ok(b)) => (a, b),
+        _ => return,
+    };
+    let (mut client, mut upstream) = (client, upstream);
+    let up = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut a, &mut b);
+        let _ = b.shutdown(std::net::Shutdown::Write);
+    });
+    let _ = std::io::copy(&mut upstream, &mut client);
+    let _ = client.shutdown(std::net::Shutdown::Write);
+    let _ = up.join();
+}
+
+// ---- tests ---------------------------------------------------------------------------
+
+#[test]
+fn a_custom_ca_is_trusted_on_both_legs() {
+    let (slack, ca) = tls_fake();
+    assert!(slack.api_url().starts_with("https://"));
+    let client = builder(&slack)
+        .tls(TlsOptions {
+            ca_pem: Some(ca),
+            ..TlsOptions::default()
+        })
+        .build()
+        .unwrap();
+    slash_round_trip(&slack, &client);
+    assert_eq!(
+        slack.socket_mode().sessions_opened(),
+        1,
+        "the wss:// socket opened"
+    );
+}
+
+#[test]
+fn an_untrusted_server_fails_start_with_a_tls_error() {
+    let (slack, _ca) = tls_fake();
+    let client = builder(&slack)
+        .start_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let e = client.start().unwrap_err();
+    let shown = format!("{e}");
+    assert!(
+        shown.to_lowercase().contains("tls") || shown.contains("certificate"),
+        "{shown}"
+    );
+    assert_eq!(slack.socket_mode().sessions_opened(), 0);
+}
+
+#[test]
+fn an_explicit_proxy_carries_the_connect_call_and_the_socket() {
+    let proxy = ConnectProxy::start();
+    let slack = FakeSlack::start().unwrap();
+    let client = builder(&slack)
+        .proxy(Proxy::new(&proxy.url()).expect("proxy url"))
+        .build()
+        .unwrap();
+    slash_round_trip(&slack, &client);
+    let api_port = slack
+        .api_url()
+        .split(':')
+        .nth(2)
+        .and_then(|p| p.split('/').next())
+        .unwrap_or("")
+        .to_owned();
+    let targets = proxy.targets();
+    assert!(
+        targets.iter().any(|t| t.ends_with(&format!(":{api_port}"))),
+        "the Web API leg: {targets:?}"
+    );
+    assert!(
+        targets
+            .iter()
+            .any(|t| !t.ends_with(&format!(":{api_port}"))),
+        "the socket leg: {targets:?}"
+    );
+}
+
+#[test]
+fn a_connector_makes_every_tcp_connection() {
+    let slack = FakeSlack::start().unwrap();
+    let made = Arc::new(AtomicUsize::new(0));
+    let counter = made.clone();
+    let client = builder(&slack)
+        .connector(move |host: &str, port: u16, timeout: Duration| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let addr = format!("{host}:{port}")
+                .parse()
+                .map_err(|_| std::io::Error::other("not an IP literal"))?;
+            TcpStream::connect_timeout(&addr, timeout)
+        })
+        .build()
+        .unwrap();
+    slash_round_trip(&slack, &client);
+    assert!(
+        made.load(Ordering::SeqCst) >= 2,
+        "the connect call and the socket both used it"
+    );
+}
+
+#[test]
+fn tokens_and_socket_tickets_never_reach_the_logs() {
+    capture_logs();
+    let slack = FakeSlack::start().unwrap();
+    let sm = slack.socket_mode();
+    sm.set_disconnect_close_after(Duration::from_millis(100));
+    let client = builder(&slack).build().unwrap();
+    slash_round_trip(&slack, &client);
+    // A refresh and a failed attempt log more.
+    let client = builder(&slack).build().unwrap();
+    client.start().unwrap();
+    sm.send_disconnect("refresh_requested");
+    assert!(sm.wait_for_sessions_opened(3, SOON));
+    client.disconnect();
+    let bad = SocketModeClient::builder("xapp-1-not-the-token-secret")
+        .slack_api_url(slack.api_url())
+        .no_proxy()
+        .build()
+        .unwrap();
+    assert!(bad.start().is_err());
+    assert_never_logged(&sm.app_token());
+    assert_never_logged(slack.token());
+    assert_never_logged("not-the-token-secret");
+    assert_never_logged("ticket=");
+    assert!(
+        lines().iter().any(|(_, l)| l.contains("refresh_requested")),
+        "the refresh was logged"
+    );
+}
