@@ -151,8 +151,8 @@ impl SocketModeBuilder {
                 ack_warn_after: ACK_WARN_AFTER,
                 ack_deadline: ACK_DEADLINE,
                 ack_write_timeout: Duration::from_secs(2),
-                ping_interval: Duration::from_secs(4),
-                pong_timeout: Duration::from_secs(5),
+                ping_interval: Duration::from_secs(8),
+                pong_timeout: Duration::from_secs(3),
                 silence_limit: Duration::from_secs(40),
                 too_many_backoff: DEFAULT_TOO_MANY_BACKOFF,
                 connect_burst: DEFAULT_CONNECT_BURST,
@@ -236,11 +236,14 @@ impl SocketModeBuilder {
         /// When a request still unacked is logged and counted. Default 2.5 s (the
         /// deadline is 3 s).
         ack_warn_after: Duration,
-        /// How long a quiet socket waits before a websocket Ping. Default 4 s.
+        /// How long a quiet socket waits before a websocket Ping. Default 8 s (as the RTM
+        /// client's ping, so an idle client wakes no more often).
         ping_interval: Duration,
-        /// How long a Ping may go unanswered before it counts as missed; two missed Pings
-        /// in a row make the socket dead. Default 5 s (a half-open socket is replaced
-        /// within about 15 s).
+        /// How long a Ping may go unanswered before it counts as missed; a second Ping
+        /// follows at once, and two missed in a row make the socket dead. Default 3 s: a
+        /// pong up to 6 s slow is tolerated, and a half-open socket is found 14 s after it
+        /// went quiet (the RTM client: 12 s). Anything received counts as an answer, and
+        /// 40 s of total silence is fatal whatever the Pings say.
         pong_timeout: Duration,
         /// The first pause after `too_many_websockets` (doubled on repeats, jittered).
         /// Default 2 minutes.
