@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 use slack_rtm::fake::FakeSlack;
 use slack_rtm::socket_mode::{SocketModeBuilder, SocketModeClient};
 use slack_rtm::typed::{MessageKind, TypedEvent};
-use slack_rtm::web_api::{PostMessage, WebClient};
+use slack_rtm::web::{PostMessage, WebClient};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

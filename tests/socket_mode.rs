@@ -21,12 +21,10 @@ fn fake() -> FakeSlack {
 }
 
 fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        first_retry: Duration::from_millis(10),
-        initial_backoff: Duration::from_millis(50),
-        max_backoff: Duration::from_millis(500),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default()
+        .first_retry(Duration::from_millis(10))
+        .initial_backoff(Duration::from_millis(50))
+        .max_backoff(Duration::from_millis(500))
 }
 
 /// A client for `slack` with test-friendly timeouts.

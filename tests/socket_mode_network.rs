@@ -33,12 +33,12 @@ fn builder(slack: &FakeSlack) -> SocketModeBuilder {
         .slack_api_url(slack.api_url())
         .no_proxy()
         .start_timeout(SOON)
-        .retry(RetryPolicy {
-            first_retry: Duration::from_millis(10),
-            initial_backoff: Duration::from_millis(50),
-            max_backoff: Duration::from_millis(300),
-            ..RetryPolicy::default()
-        })
+        .retry(
+            RetryPolicy::default()
+                .first_retry(Duration::from_millis(10))
+                .initial_backoff(Duration::from_millis(50))
+                .max_backoff(Duration::from_millis(300)),
+        )
         .connect_budget(100, Duration::from_millis(100))
 }
 

@@ -24,7 +24,7 @@ use crate::socket_mode::seam::SocketModeProtocol;
 use crate::socket_mode::stats::SocketModeStats;
 use crate::socket_mode::{EventsApi, Interaction, Request, SlashCommand, SocketEvent};
 use crate::stats::Counters;
-use crate::web_api::WebClient;
+use crate::web::WebClient;
 use crate::State;
 
 /// A Socket Mode client: the same blocking shape as [`RtmClient`](crate::RtmClient), for
@@ -41,7 +41,7 @@ use crate::State;
 /// ```no_run
 /// use serde_json::json;
 /// use slack_rtm::socket_mode::SocketModeClient;
-/// use slack_rtm::web_api::PostMessage;
+/// use slack_rtm::web::PostMessage;
 ///
 /// # fn main() -> Result<(), slack_rtm::Error> {
 /// let client = SocketModeClient::builder(std::env::var("SLACK_APP_TOKEN").unwrap())

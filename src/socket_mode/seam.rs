@@ -17,6 +17,7 @@ use tungstenite::Utf8Bytes;
 
 use crate::config::Secret;
 use crate::error::{Error, Result};
+use crate::net::cancel::Cancel;
 use crate::net::http::WebApi;
 use crate::protocol::liveness::LivenessPolicy;
 use crate::runtime::engine::EngineSettings;
@@ -176,7 +177,7 @@ impl SocketModeProtocol {
 impl Protocol for SocketModeProtocol {
     type Item = SocketEvent;
 
-    fn open(&self) -> Result<Opened<SocketEvent>> {
+    fn open(&self, cancel: &Cancel) -> Result<Opened<SocketEvent>> {
         let now = Instant::now();
         {
             let mut budget = self.budget.lock();
@@ -189,7 +190,7 @@ impl Protocol for SocketModeProtocol {
                 });
             }
         }
-        match self.api.call(CONNECT_METHOD, &[]) {
+        match self.api.call_cancellable(CONNECT_METHOD, &[], cancel) {
             Ok(body) => {
                 let Some(url) = body.get("url").and_then(|u| u.as_str()) else {
                     return Err(Error::Protocol(format!("{CONNECT_METHOD} returned no url")));
