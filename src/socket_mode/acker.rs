@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::runtime::links::Links;
 use crate::socket_mode::protocol::ack::encode_ack;
 use crate::socket_mode::protocol::ack_deadlines::{AckDeadlines, Overdue};
@@ -121,11 +121,25 @@ impl AckSink for Acker {
     fn dropped_unacked(&self, conn: u64, envelope_id: &str) {
         SmCounters::bump(&self.counters.acks_on_drop);
         log::debug!("request {envelope_id} was dropped without an ack: acking it bare");
-        match encode_ack(envelope_id, None, false) {
-            Ok(text) => {
-                let _ = self.send_ack(conn, envelope_id, text);
+        let text = match encode_ack(envelope_id, None, false) {
+            Ok(text) => text,
+            Err(e) => return log::debug!("cannot ack request {envelope_id}: {e}"),
+        };
+        match self.write(conn, text) {
+            Ok(_) => {
+                SmCounters::bump(&self.counters.acks_sent);
+                self.deadlines.lock().acked(envelope_id, Instant::now());
             }
-            Err(e) => log::debug!("cannot ack request {envelope_id}: {e}"),
+            // The session is over (requests still queued are dropped with it): nothing
+            // to ack on, and nothing to warn about.
+            Err(Error::SendWhileDisconnected) => {
+                self.deadlines.lock().forget(envelope_id);
+                log::debug!("request {envelope_id} dropped after its socket closed: not acked");
+            }
+            Err(e) => {
+                SmCounters::bump(&self.counters.acks_failed);
+                log::warn!("the ack of dropped request {envelope_id} could not be written: {e}");
+            }
         }
     }
 }

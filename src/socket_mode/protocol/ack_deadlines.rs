@@ -97,8 +97,7 @@ impl AckDeadlines {
         })
     }
 
-    /// Forgets an envelope that will never be acked by anyone.
-    #[cfg(test)]
+    /// Forgets an envelope that will never be acked (its session is over).
     pub(crate) fn forget(&mut self, envelope_id: &str) {
         self.pending.remove(envelope_id);
         self.trim();
