@@ -136,7 +136,9 @@ impl PresenceTable {
 fn with_names(web: &WebClient, ids: &[String]) -> Vec<(String, String)> {
     ids.iter()
         .map(|id| {
-            let name = web.users_info(id).map_or_else(|_| id.clone(), |u| u.name);
+            let name = web
+                .users_info(id)
+                .map_or_else(|_| id.clone(), |u| u.value.name);
             (id.clone(), name)
         })
         .collect()

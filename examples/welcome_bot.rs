@@ -102,14 +102,8 @@ fn welcome(client: &RtmClient, user: &str, channel: &str) -> Result<(), slack_rt
 /// instance without the `users:read` scope).
 fn display_name(web: &WebClient, user: &str) -> String {
     match web.users_info(user) {
-        Ok(info) => {
-            let profile = &info.raw["profile"];
-            [&profile["display_name"], &profile["real_name"]]
-                .into_iter()
-                .filter_map(Value::as_str)
-                .find(|s| !s.is_empty())
-                .map_or(info.name, str::to_owned)
-        }
+        // The shared model's rule: display name, else full name, else handle.
+        Ok(info) => info.shown_name().to_owned(),
         Err(e) => {
             eprintln!("  bot    users.info {user}: {e}");
             user.to_owned()

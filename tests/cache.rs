@@ -88,17 +88,17 @@ fn an_rtm_start_snapshot_seeds_every_kind_and_events_keep_it_current() {
     let general = cache.channel_by_name("#general").expect("seeded");
     assert_eq!(general.id, "C1");
     assert!(general.is_general && general.is_member == Some(true));
-    assert_eq!(format!("{:?}", general.kind), "Channel");
+    assert_eq!(format!("{:?}", general.kind()), "Channel");
     let secret = cache.channel("G1").expect("cached").expect("seeded");
-    assert_eq!(secret.kind.as_str(), "private");
+    assert_eq!(secret.kind().as_str(), "private");
     assert_eq!(
         cache
             .channel_by_name("mpdm-alice--robot-1")
-            .map(|c| c.kind.as_str()),
+            .map(|c| c.kind().as_str()),
         Some("mpim")
     );
     let dm = cache.im_for_user("U1").expect("seeded");
-    assert_eq!((dm.id.as_str(), dm.kind.as_str()), ("D1", "im"));
+    assert_eq!((dm.id.as_str(), dm.kind().as_str()), ("D1", "im"));
     assert_eq!(cache.bot("B1").map(|b| b.name), Some("hugbot".to_owned()));
     let team = cache.team().expect("seeded");
     assert_eq!(
@@ -221,7 +221,7 @@ fn a_miss_asks_the_web_api_once_then_answers_from_the_cache() {
         .expect("the call succeeds")
         .expect("known");
     assert_eq!(
-        (random.name.as_deref(), random.kind.as_str()),
+        (random.name.as_deref(), random.kind().as_str()),
         (Some("random"), "channel")
     );
     assert!(cache.channel("C77").expect("cached").is_some());

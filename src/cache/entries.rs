@@ -1,184 +1,180 @@
-//! What the cache holds: users, conversations, bots and the team, in the compact form
-//! its memory bound is measured with.
+//! What the cache holds: users, conversations and bots in a compact stored form (the
+//! fields bots use most, which is what its memory bound is measured with), made from and
+//! handed out as the shared [`model`](crate::model) objects.
 
-/// A member of the workspace, as the cache keeps it: the fields bots use most. For the
-/// rest (profile images, status, time zone, …) call `users.info` yourself.
-///
-/// ```no_run
-/// # fn demo(cache: &slack_rtm::WorkspaceCache) -> Result<(), slack_rtm::Error> {
-/// if let Some(user) = cache.user("U024BE7LH")? {
-///     println!("{} (@{}), bot: {}", user.shown_name(), user.name, user.is_bot);
-/// }
-/// # Ok(()) }
-/// ```
+use crate::model::{self, ConversationKind};
+
+/// A user as stored: `real_name` is the full name (`real_name`, else
+/// `profile.real_name`), `team_id` falls back to `profile.team`, empty strings are `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct User {
-    /// The user id (`U…`, or `W…` on Enterprise Grid).
-    pub id: String,
-    /// The username (`name`), unique in the workspace; empty when Slack did not say.
-    pub name: String,
-    /// The full name (`real_name`, else `profile.real_name`).
-    pub real_name: Option<String>,
-    /// The display name (`profile.display_name`); `None` when empty, as it often is.
-    pub display_name: Option<String>,
-    /// The user's home workspace (`team_id`, else `profile.team`).
-    pub team_id: Option<String>,
-    /// A bot user.
-    pub is_bot: bool,
-    /// An app user.
-    pub is_app_user: bool,
-    /// Deactivated.
-    pub deleted: bool,
-    /// A workspace admin.
-    pub is_admin: bool,
-    /// A workspace owner.
-    pub is_owner: bool,
-    /// A multi-channel guest.
-    pub is_restricted: bool,
-    /// A single-channel guest.
-    pub is_ultra_restricted: bool,
+pub(crate) struct User {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) real_name: Option<String>,
+    pub(crate) display_name: Option<String>,
+    pub(crate) team_id: Option<String>,
+    pub(crate) is_bot: bool,
+    pub(crate) is_app_user: bool,
+    pub(crate) deleted: bool,
+    pub(crate) is_admin: bool,
+    pub(crate) is_owner: bool,
+    pub(crate) is_restricted: bool,
+    pub(crate) is_ultra_restricted: bool,
+}
+
+/// `Some` non-empty string.
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 impl User {
-    /// The name Slack shows: the display name, else the real name, else the username.
-    ///
-    /// ```no_run
-    /// # fn demo(cache: &slack_rtm::WorkspaceCache) {
-    /// let who = cache.cached_user("U024BE7LH");
-    /// println!("hello {}", who.as_ref().map_or("stranger", |u| u.shown_name()));
-    /// # }
-    /// ```
-    pub fn shown_name(&self) -> &str {
-        self.display_name
-            .as_deref()
-            .or(self.real_name.as_deref())
-            .unwrap_or(&self.name)
+    /// The stored form; `None` without an id.
+    pub(crate) fn from_model(u: &model::User) -> Option<User> {
+        if u.id.is_empty() {
+            return None;
+        }
+        let profile_team = u.profile.as_ref().and_then(|p| p.team.as_deref());
+        Some(User {
+            id: u.id.clone(),
+            name: u.name.clone(),
+            real_name: non_empty(u.full_name()),
+            display_name: non_empty(u.display_name()),
+            team_id: non_empty(u.team_id.as_deref()).or_else(|| non_empty(profile_team)),
+            is_bot: u.is_bot,
+            is_app_user: u.is_app_user,
+            deleted: u.deleted,
+            is_admin: u.is_admin,
+            is_owner: u.is_owner,
+            is_restricted: u.is_restricted,
+            is_ultra_restricted: u.is_ultra_restricted,
+        })
     }
-}
 
-/// What kind of conversation a [`Conversation`] is.
-///
-/// ```no_run
-/// # fn demo(cache: &slack_rtm::WorkspaceCache) -> Result<(), slack_rtm::Error> {
-/// if let Some(c) = cache.channel("D024BFF1M")? {
-///     println!("{} is a {}", c.id, c.kind.as_str()); // "im"
-/// }
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationKind {
-    /// A public channel (`C…`).
-    Channel,
-    /// A private channel (a "group": `G…`, or `C…` with `is_private`).
-    Private,
-    /// A direct message with one user (`D…`).
-    Im,
-    /// A group direct message (multi-party IM).
-    Mpim,
-}
-
-impl ConversationKind {
-    /// `"channel"`, `"private"`, `"im"` or `"mpim"`.
-    ///
-    /// ```no_run
-    /// # fn demo(c: &slack_rtm::WorkspaceCache) {
-    /// let dms = c.channels().into_iter().filter(|c| c.kind.as_str() == "im").count();
-    /// # }
-    /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Channel => "channel",
-            Self::Private => "private",
-            Self::Im => "im",
-            Self::Mpim => "mpim",
+    /// The shared form handed out by lookups (the display name in `profile`).
+    pub(crate) fn to_model(&self) -> model::User {
+        let profile = self.display_name.as_ref().map(|d| model::Profile {
+            display_name: Some(d.clone()),
+            ..model::Profile::default()
+        });
+        model::User {
+            id: self.id.clone(),
+            team_id: self.team_id.clone(),
+            name: self.name.clone(),
+            real_name: self.real_name.clone(),
+            deleted: self.deleted,
+            is_bot: self.is_bot,
+            is_app_user: self.is_app_user,
+            is_admin: self.is_admin,
+            is_owner: self.is_owner,
+            is_restricted: self.is_restricted,
+            is_ultra_restricted: self.is_ultra_restricted,
+            profile,
+            ..model::User::default()
         }
     }
 }
 
-/// A channel, private channel, DM or group DM, as the cache keeps it.
-///
-/// Topics, purposes and member lists are not kept: they change through `message` events
-/// the cache does not follow, and member lists are the part of `rtm.start` that made it
-/// fail on large workspaces.
-///
-/// ```no_run
-/// # fn demo(cache: &slack_rtm::WorkspaceCache) {
-/// if let Some(general) = cache.channel_by_name("#general") {
-///     let archived = if general.is_archived { " (archived)" } else { "" };
-///     println!("#general is {}{archived}", general.id);
-/// }
-/// # }
-/// ```
+/// A conversation as stored: its kind decided once (flags, then where it came from, then
+/// the id), a name only for non-DMs, a peer only for DMs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Conversation {
-    /// The id (`C…`, `G…`, `D…`).
-    pub id: String,
-    /// Public channel, private channel, DM or group DM.
-    pub kind: ConversationKind,
-    /// The name without `#`; `None` for DMs.
-    pub name: Option<String>,
-    /// The other member of a DM ([`ConversationKind::Im`]); `None` otherwise.
-    pub user: Option<String>,
-    /// Archived.
-    pub is_archived: bool,
-    /// The workspace's general channel.
-    pub is_general: bool,
-    /// Whether you are a member, when known (`channel_joined`/`channel_left` keep it
-    /// current).
-    pub is_member: Option<bool>,
-    /// Whether a DM or group DM is open, when known (`im_open`/`im_close`,
-    /// `group_open`/`group_close` keep it current).
-    pub is_open: Option<bool>,
+pub(crate) struct Conversation {
+    pub(crate) id: String,
+    pub(crate) kind: ConversationKind,
+    pub(crate) name: Option<String>,
+    pub(crate) user: Option<String>,
+    pub(crate) is_archived: bool,
+    pub(crate) is_general: bool,
+    pub(crate) is_member: Option<bool>,
+    pub(crate) is_open: Option<bool>,
 }
 
-/// A bot integration (`bots` of `rtm.start`, `bot_added`, `bot_changed`).
-///
-/// ```no_run
-/// # fn demo(cache: &slack_rtm::WorkspaceCache) {
-/// if let Some(bot) = cache.bot("B024BE7LH") {
-///     println!("{} (app {:?})", bot.name, bot.app_id);
-/// }
-/// # }
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Bot {
-    /// The bot id (`B…`).
-    pub id: String,
-    /// The name; empty when Slack did not say.
-    pub name: String,
-    /// The app it belongs to.
-    pub app_id: Option<String>,
-    /// The bot's user, when Slack says.
-    pub user_id: Option<String>,
-    /// Removed.
-    pub deleted: bool,
+impl Conversation {
+    /// The stored form; `None` without an id. `hint` is where the object came from.
+    pub(crate) fn from_model(
+        c: &model::Conversation,
+        hint: Option<ConversationKind>,
+    ) -> Option<Conversation> {
+        if c.id.is_empty() {
+            return None;
+        }
+        let kind = c.kind_or(hint);
+        let im = kind == ConversationKind::Im;
+        Some(Conversation {
+            id: c.id.clone(),
+            kind,
+            name: if im {
+                None
+            } else {
+                non_empty(c.name.as_deref())
+            },
+            user: if im {
+                non_empty(c.user.as_deref())
+            } else {
+                None
+            },
+            is_archived: c.is_archived,
+            is_general: c.is_general,
+            is_member: c.is_member,
+            is_open: c.is_open,
+        })
+    }
+
+    /// The shared form handed out by lookups: the kind as its flag.
+    pub(crate) fn to_model(&self) -> model::Conversation {
+        use ConversationKind as K;
+        model::Conversation {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            user: self.user.clone(),
+            is_channel: self.kind == K::Channel,
+            is_private: self.kind == K::Private,
+            is_im: self.kind == K::Im,
+            is_mpim: self.kind == K::Mpim,
+            is_archived: self.is_archived,
+            is_general: self.is_general,
+            is_member: self.is_member,
+            is_open: self.is_open,
+            ..model::Conversation::default()
+        }
+    }
 }
 
-/// The workspace (`team` of the connect response, `team_rename`, `team_domain_change`,
-/// `email_domain_changed`).
-///
-/// ```no_run
-/// # fn demo(cache: &slack_rtm::WorkspaceCache) {
-/// if let Some(team) = cache.team() {
-///     println!("{} at https://{}.slack.com/", team.name, team.domain);
-/// }
-/// # }
-/// ```
+/// A bot as stored (no icons).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Team {
-    /// The workspace id (`T…`).
-    pub id: String,
-    /// The workspace name.
-    pub name: String,
-    /// The domain (`example` for `example.slack.com`).
-    pub domain: String,
-    /// The email domain, when the workspace has one (only `rtm.start` says).
-    pub email_domain: Option<String>,
+pub(crate) struct Bot {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) app_id: Option<String>,
+    pub(crate) user_id: Option<String>,
+    pub(crate) deleted: bool,
+}
+
+impl Bot {
+    /// The stored form; `None` without an id.
+    pub(crate) fn from_model(b: &model::Bot) -> Option<Bot> {
+        if b.id.is_empty() {
+            return None;
+        }
+        Some(Bot {
+            id: b.id.clone(),
+            name: b.name.clone(),
+            app_id: non_empty(b.app_id.as_deref()),
+            user_id: non_empty(b.user_id.as_deref()),
+            deleted: b.deleted,
+        })
+    }
+
+    /// The shared form handed out by lookups.
+    pub(crate) fn to_model(&self) -> model::Bot {
+        model::Bot {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            app_id: self.app_id.clone(),
+            user_id: self.user_id.clone(),
+            deleted: self.deleted,
+            ..model::Bot::default()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -190,8 +186,8 @@ mod tests {
     fn the_cache_is_shareable_between_threads() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<WorkspaceCache>();
-        assert_send_sync::<User>();
-        assert_send_sync::<Conversation>();
+        assert_send_sync::<model::User>();
+        assert_send_sync::<model::Conversation>();
     }
 
     #[test]
@@ -203,5 +199,24 @@ mod tests {
             assert_eq!(std::mem::size_of::<Conversation>(), 80);
             assert_eq!(std::mem::size_of::<Bot>(), 104);
         }
+    }
+
+    #[test]
+    fn stored_forms_hand_out_what_they_keep() {
+        let u: model::User = serde_json::from_str(
+            r#"{"id":"U1","name":"egon","profile":{"display_name":"e","real_name":"Egon","team":"T1"}}"#,
+        )
+        .unwrap();
+        let stored = User::from_model(&u).expect("an id");
+        assert_eq!(stored.team_id.as_deref(), Some("T1"));
+        let back = stored.to_model();
+        assert_eq!(
+            (back.shown_name(), back.full_name(), back.team_id.as_deref()),
+            ("e", Some("Egon"), Some("T1"))
+        );
+        let c: model::Conversation = serde_json::from_str(r#"{"id":"C1","name":"x"}"#).unwrap();
+        let stored = Conversation::from_model(&c, Some(ConversationKind::Private)).unwrap();
+        assert_eq!(stored.to_model().kind(), ConversationKind::Private);
+        assert!(User::from_model(&model::User::default()).is_none());
     }
 }

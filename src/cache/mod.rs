@@ -18,7 +18,7 @@ mod parse;
 mod reducer;
 mod table;
 
-pub use entries::{Bot, Conversation, ConversationKind, Team, User};
+pub use crate::model::{Bot, Conversation, ConversationKind, Team, User};
 use parse::{parse_conversation, parse_user};
 use reducer::{follows, Seed, Store};
 use table::BY_PEER;
@@ -125,7 +125,12 @@ impl Default for CacheConfig {
 /// | [`cached_user`](Self::cached_user), [`cached_channel`](Self::cached_channel), [`user_by_name`](Self::user_by_name), [`channel_by_name`](Self::channel_by_name), [`im_for_user`](Self::im_for_user), [`bot`](Self::bot), [`bot_by_name`](Self::bot_by_name), [`team`](Self::team) | `None` (cache only: Slack has no cheap lookup by name, and opening a DM has side effects) |
 /// | [`users`](Self::users), [`channels`](Self::channels) | copies of every cached entry, to search as you like |
 ///
-/// Lookups return copies, so nothing stays locked while you use them.
+/// Lookups return copies, so nothing stays locked while you use them. They are the
+/// shared [`model`](crate::model) objects ([`User`], [`Conversation`], [`Bot`], [`Team`]),
+/// with the fields the cache keeps filled: for users the id, names (the display name in
+/// `profile`), workspace and flags; for conversations the id, kind (as its flag), name,
+/// DM peer, archived/general/member/open; for bots all but the icons. The rest is empty:
+/// ask `users.info` / `conversations.info` for it.
 ///
 /// # Bound and eviction
 /// Users, conversations and bots are each bounded by [`CacheConfig::capacity`]. Past it,
@@ -256,7 +261,9 @@ impl WorkspaceCache {
         let user = body.get("user").and_then(parse_user).ok_or_else(|| {
             Error::Protocol("users.info answered without a user object with an id".into())
         })?;
-        Ok(Some(self.store.write().users.insert_absent(user)))
+        Ok(Some(
+            self.store.write().users.insert_absent(user).to_model(),
+        ))
     }
 
     /// The user with this id, if cached. Never touches the network.
@@ -267,7 +274,7 @@ impl WorkspaceCache {
     /// # }
     /// ```
     pub fn cached_user(&self, id: &str) -> Option<User> {
-        self.store.read().users.get(id).cloned()
+        self.store.read().users.get(id).map(entries::User::to_model)
     }
 
     /// The cached user with this username (`name`, with or without a leading `@`; an
@@ -281,7 +288,11 @@ impl WorkspaceCache {
     /// ```
     pub fn user_by_name(&self, name: &str) -> Option<User> {
         let name = name.strip_prefix('@').unwrap_or(name);
-        self.store.read().users.by_name(name).cloned()
+        self.store
+            .read()
+            .users
+            .by_name(name)
+            .map(entries::User::to_model)
     }
 
     /// Copies of every cached user, in no particular order (for searches the indexes do
@@ -296,7 +307,12 @@ impl WorkspaceCache {
     /// # }
     /// ```
     pub fn users(&self) -> Vec<User> {
-        self.store.read().users.values().cloned().collect()
+        self.store
+            .read()
+            .users
+            .values()
+            .map(entries::User::to_model)
+            .collect()
     }
 
     /// The conversation (channel, private channel, DM or group DM) with this id, asking
@@ -334,7 +350,11 @@ impl WorkspaceCache {
                 )
             })?;
         Ok(Some(
-            self.store.write().conversations.insert_absent(conversation),
+            self.store
+                .write()
+                .conversations
+                .insert_absent(conversation)
+                .to_model(),
         ))
     }
 
@@ -346,7 +366,11 @@ impl WorkspaceCache {
     /// # }
     /// ```
     pub fn cached_channel(&self, id: &str) -> Option<Conversation> {
-        self.store.read().conversations.get(id).cloned()
+        self.store
+            .read()
+            .conversations
+            .get(id)
+            .map(entries::Conversation::to_model)
     }
 
     /// The cached channel, private channel or group DM with this name (with or without a
@@ -362,7 +386,11 @@ impl WorkspaceCache {
     /// ```
     pub fn channel_by_name(&self, name: &str) -> Option<Conversation> {
         let name = name.strip_prefix('#').unwrap_or(name);
-        self.store.read().conversations.by_name(name).cloned()
+        self.store
+            .read()
+            .conversations
+            .by_name(name)
+            .map(entries::Conversation::to_model)
     }
 
     /// Copies of every cached conversation, in no particular order.
@@ -378,7 +406,12 @@ impl WorkspaceCache {
     /// # }
     /// ```
     pub fn channels(&self) -> Vec<Conversation> {
-        self.store.read().conversations.values().cloned().collect()
+        self.store
+            .read()
+            .conversations
+            .values()
+            .map(entries::Conversation::to_model)
+            .collect()
     }
 
     /// The cached DM with this user. Never touches the network: opening a DM
@@ -396,7 +429,7 @@ impl WorkspaceCache {
             .read()
             .conversations
             .by_key(BY_PEER, user_id)
-            .cloned()
+            .map(entries::Conversation::to_model)
     }
 
     /// The bot with this id, if cached (from `rtm.start` or `bot_added`/`bot_changed`).
@@ -407,7 +440,7 @@ impl WorkspaceCache {
     /// # }
     /// ```
     pub fn bot(&self, id: &str) -> Option<Bot> {
-        self.store.read().bots.get(id).cloned()
+        self.store.read().bots.get(id).map(entries::Bot::to_model)
     }
 
     /// The cached bot with this name (exact, then lowercase).
@@ -418,7 +451,11 @@ impl WorkspaceCache {
     /// # }
     /// ```
     pub fn bot_by_name(&self, name: &str) -> Option<Bot> {
-        self.store.read().bots.by_name(name).cloned()
+        self.store
+            .read()
+            .bots
+            .by_name(name)
+            .map(entries::Bot::to_model)
     }
 
     /// The workspace, once connected.

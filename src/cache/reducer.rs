@@ -4,9 +4,10 @@
 use parking_lot::{RwLock, RwLockWriteGuard};
 use serde_json::Value;
 
-use super::entries::{Bot, Conversation, ConversationKind, Team, User};
+use super::entries::{Bot, Conversation, User};
 use super::parse::{id_of, owned, parse_bot, parse_conversation, parse_user, text};
 use super::table::{Entry, Table};
+use crate::model::{ConversationKind, Team};
 
 /// The event types the cache follows: rows of the typed events' table, so a misspelt
 /// type does not compile. A `match` on the row, so the reader's per-event check is cheap.
@@ -443,7 +444,7 @@ mod tests {
         );
         let egon = s.users.by_name("egon").expect("renamed");
         assert!(egon.deleted && egon.display_name.is_none());
-        assert_eq!(egon.shown_name(), "Egon S.");
+        assert_eq!(egon.to_model().shown_name(), "Egon S.");
         assert!(s.users.by_name("spengler").is_none());
         apply(
             &mut s,

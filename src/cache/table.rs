@@ -4,7 +4,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use super::entries::{Bot, Conversation, ConversationKind, User};
+use super::entries::{Bot, Conversation, User};
+use crate::model::ConversationKind;
 
 /// Secondary indexes per table.
 const INDEXES: usize = 2;

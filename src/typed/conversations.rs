@@ -4,6 +4,10 @@
 use serde::Deserialize;
 
 use crate::model::lenient;
+/// A channel, private channel (group) or DM object, as events carry it: the shared
+/// [`Conversation`](crate::model::Conversation).
+pub use crate::model::Conversation as Channel;
+pub use crate::model::Topic;
 
 /// `member_joined_channel` and `member_left_channel`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -99,89 +103,4 @@ pub struct HistoryChanged {
     pub ts: Option<String>,
     /// When the event was dispatched.
     pub event_ts: Option<String>,
-}
-
-/// A channel, private channel (group) or DM object, as events carry it. Every field is
-/// optional: the docs show it elided (`{}`) in several events.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Channel {
-    /// The id (`C…`, `G…`, `D…`).
-    pub id: Option<String>,
-    /// The name, without `#` (none for DMs).
-    pub name: Option<String>,
-    /// When it was created (seconds since the epoch).
-    #[serde(deserialize_with = "lenient::opt_i64")]
-    pub created: Option<i64>,
-    /// Who created it.
-    pub creator: Option<String>,
-    /// The other member of a DM.
-    pub user: Option<String>,
-    /// A public channel.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_channel: Option<bool>,
-    /// A private channel (old style). The docs show `"true"` as a string: both are accepted.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_group: Option<bool>,
-    /// A DM.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_im: Option<bool>,
-    /// A group DM.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_mpim: Option<bool>,
-    /// A private conversation.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_private: Option<bool>,
-    /// Archived.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_archived: Option<bool>,
-    /// The workspace's general channel.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_general: Option<bool>,
-    /// Whether you are a member.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_member: Option<bool>,
-    /// Shared with other workspaces (Enterprise Grid or Slack Connect).
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_shared: Option<bool>,
-    /// Shared within the Enterprise Grid organization.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_org_shared: Option<bool>,
-    /// Shared with an external organization.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_ext_shared: Option<bool>,
-    /// The workspaces it is shared with: on Grid, the workspaces whose connections will
-    /// each deliver its messages (see [`crate::dedup`]).
-    #[serde(deserialize_with = "lenient::seq")]
-    pub shared_team_ids: Vec<String>,
-    /// Member ids (capped, and often absent).
-    #[serde(deserialize_with = "lenient::seq")]
-    pub members: Vec<String>,
-    /// The topic.
-    pub topic: Option<Topic>,
-    /// The purpose.
-    pub purpose: Option<Topic>,
-    /// The ts of your read marker.
-    pub last_read: Option<String>,
-    /// Unread messages.
-    #[serde(deserialize_with = "lenient::opt_u64")]
-    pub unread_count: Option<u64>,
-    /// Unread messages a client should display.
-    #[serde(deserialize_with = "lenient::opt_u64")]
-    pub unread_count_display: Option<u64>,
-}
-
-/// A channel's topic or purpose.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Topic {
-    /// The text.
-    pub value: Option<String>,
-    /// Who set it.
-    pub creator: Option<String>,
-    /// When (seconds since the epoch).
-    #[serde(deserialize_with = "lenient::opt_i64")]
-    pub last_set: Option<i64>,
 }

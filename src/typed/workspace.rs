@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::lenient;
+pub use crate::model::{Bot, Profile, User};
 
 /// `team_join` and `user_change`: the member's user object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -18,78 +19,6 @@ pub struct UserUpdate {
     /// When the event was dispatched.
     #[serde(default)]
     pub event_ts: Option<String>,
-}
-
-/// A member's user object (the common fields; the rest is in the raw JSON).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct User {
-    /// The user id (`U…`, or `W…` on Enterprise Grid).
-    pub id: Option<String>,
-    /// The workspace.
-    pub team_id: Option<String>,
-    /// The username.
-    pub name: Option<String>,
-    /// The full name.
-    pub real_name: Option<String>,
-    /// Deactivated.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub deleted: Option<bool>,
-    /// The time zone (`America/Los_Angeles`).
-    pub tz: Option<String>,
-    /// Offset from UTC in seconds.
-    #[serde(deserialize_with = "lenient::opt_i64")]
-    pub tz_offset: Option<i64>,
-    /// A bot user.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_bot: Option<bool>,
-    /// An app user.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_app_user: Option<bool>,
-    /// A workspace admin.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_admin: Option<bool>,
-    /// A workspace owner.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_owner: Option<bool>,
-    /// A guest (multi-channel).
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_restricted: Option<bool>,
-    /// A guest (single-channel).
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub is_ultra_restricted: Option<bool>,
-    /// When the user object last changed (seconds since the epoch).
-    #[serde(deserialize_with = "lenient::opt_i64")]
-    pub updated: Option<i64>,
-    /// The profile.
-    pub profile: Option<Profile>,
-}
-
-/// A member's profile (the common fields).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Profile {
-    /// The full name.
-    pub real_name: Option<String>,
-    /// The display name (may be empty: then use `real_name`).
-    pub display_name: Option<String>,
-    /// The email address (needs the `users:read.email` scope).
-    pub email: Option<String>,
-    /// The job title.
-    pub title: Option<String>,
-    /// The status text.
-    pub status_text: Option<String>,
-    /// The status emoji (`:books:`).
-    pub status_emoji: Option<String>,
-    /// When the status expires (seconds since the epoch; 0: never).
-    #[serde(deserialize_with = "lenient::opt_i64")]
-    pub status_expiration: Option<i64>,
-    /// A 72 px avatar URL.
-    pub image_72: Option<String>,
-    /// The workspace.
-    pub team: Option<String>,
 }
 
 /// `team_rename`.
@@ -128,24 +57,6 @@ pub struct EmailDomainChanged {
 pub struct BotUpdate {
     /// The bot.
     pub bot: Bot,
-}
-
-/// A bot integration.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Bot {
-    /// The bot id (`B…`).
-    pub id: Option<String>,
-    /// The app it belongs to.
-    pub app_id: Option<String>,
-    /// The name.
-    pub name: Option<String>,
-    /// Removed.
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    pub deleted: Option<bool>,
-    /// Icon URLs by size (`{"image_48": url}`), untyped.
-    pub icons: Option<Value>,
 }
 
 /// `emoji_changed`. The `subtype` says what changed: `add` (`name`, `value`), `remove`

@@ -99,66 +99,55 @@ impl Presence {
     }
 }
 
-/// A user, from `users.info`: the common fields, and the whole object in `raw`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// An object of the shared [`model`](crate::model) as a Web API method answered it,
+/// with the whole object Slack sent in [`raw`](Self::raw) for the fields the model does
+/// not carry. Derefs to the object, so its fields read directly.
+///
+/// ```
+/// use slack_rtm::model::User;
+/// use slack_rtm::web::WithRaw;
+///
+/// let raw = serde_json::json!({"id": "U1", "name": "egon", "tz_label": "Eastern"});
+/// let user = WithRaw::<User>::from_json(raw)?;
+/// assert_eq!(user.name, "egon"); // a field of the User
+/// assert_eq!(user.raw["tz_label"], "Eastern"); // a field it does not model
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct User {
-    /// The user id.
-    pub id: String,
-    /// The user name (handle).
-    #[serde(default)]
-    pub name: String,
-    /// The full name, when set.
-    #[serde(default)]
-    pub real_name: Option<String>,
-    /// The user's workspace.
-    #[serde(default)]
-    pub team_id: Option<String>,
-    /// Whether the account is deactivated.
-    #[serde(default)]
-    pub deleted: bool,
-    /// Whether this is a bot user.
-    #[serde(default)]
-    pub is_bot: bool,
-    /// The `user` object as Slack sent it (profile, time zone, flags, …).
-    #[serde(skip)]
+pub struct WithRaw<T> {
+    /// The parsed object.
+    pub value: T,
+    /// The object as Slack sent it.
     pub raw: Value,
 }
 
-/// A conversation, from `conversations.info`: the common fields, and the whole object in
-/// `raw`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Conversation {
-    /// The conversation id.
-    pub id: String,
-    /// The channel name; `None` for IMs.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// A public or private channel.
-    #[serde(default)]
-    pub is_channel: bool,
-    /// A private channel (legacy "group").
-    #[serde(default)]
-    pub is_group: bool,
-    /// A direct message.
-    #[serde(default)]
-    pub is_im: bool,
-    /// A multi-person direct message.
-    #[serde(default)]
-    pub is_mpim: bool,
-    /// Private (not visible to everyone in the workspace).
-    #[serde(default)]
-    pub is_private: bool,
-    /// Archived.
-    #[serde(default)]
-    pub is_archived: bool,
-    /// For an IM, the other user.
-    #[serde(default)]
-    pub user: Option<String>,
-    /// The `channel` object as Slack sent it (topic, purpose, counts, …).
-    #[serde(skip)]
-    pub raw: Value,
+impl<T: DeserializeOwned> WithRaw<T> {
+    /// Parses `raw` into `T`, keeping it beside.
+    ///
+    /// ```
+    /// use slack_rtm::model::Conversation;
+    /// let c = slack_rtm::web::WithRaw::<Conversation>::from_json(serde_json::json!({"id": "C1"}))?;
+    /// assert_eq!(c.id, "C1");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// When `raw` does not fit `T` (for the model's objects: when it is not an object).
+    pub fn from_json(raw: Value) -> serde_json::Result<Self> {
+        Ok(Self {
+            value: T::deserialize(&raw)?,
+            raw,
+        })
+    }
+}
+
+impl<T> std::ops::Deref for WithRaw<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
 }
 
 /// Deserializes an `ok: true` answer (or part of one) into a typed struct.
@@ -180,6 +169,7 @@ pub(super) fn take_object(method: &str, mut answer: Value, field: &str) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Conversation;
     use serde_json::json;
 
     #[test]

@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::answers::{parse, take_object, AuthTest, Conversation, PostedMessage, Presence, User};
+use super::answers::{parse, take_object, AuthTest, PostedMessage, Presence, WithRaw};
 use super::builder::WebClientBuilder;
 use super::request::PostMessage;
 use super::retry::RetryLimits;
 use crate::error::{Error, Result};
+use crate::model::{Conversation, User};
 use crate::net::http::WebApi;
 
 /// A Slack Web API client: a cheap [`Clone`] (an `Arc` inside) whose methods take `&self`
@@ -277,7 +278,8 @@ impl WebClient {
         Ok(out)
     }
 
-    /// A user's profile (`users.info`).
+    /// A user (`users.info`): the shared [`User`](crate::model::User), with the object
+    /// Slack sent in [`WithRaw::raw`].
     ///
     /// ```no_run
     /// # fn main() -> Result<(), slack_rtm::Error> {
@@ -290,16 +292,21 @@ impl WebClient {
     /// # Errors
     /// [`Error::Api`](crate::Error::Api) with e.g. `user_not_found`; [`Error::Protocol`](crate::Error::Protocol) when the answer has
     /// no `user` object; otherwise as [`call`](Self::call).
-    pub fn users_info(&self, user: &str) -> Result<User> {
+    pub fn users_info(&self, user: &str) -> Result<WithRaw<User>> {
         let answer = self.call("users.info", &[("user", user)])?;
         let raw = take_object("users.info", answer, "user")?;
-        let mut out: User = parse("users.info", &raw)?;
-        out.raw = raw;
-        Ok(out)
+        let value: User = parse("users.info", &raw)?;
+        if value.id.is_empty() {
+            return Err(Error::Protocol(
+                "users.info answered a user without an id".into(),
+            ));
+        }
+        Ok(WithRaw { value, raw })
     }
 
     /// A conversation's details (`conversations.info`): a channel, private channel, IM or
-    /// multi-person IM.
+    /// multi-person IM, as the shared [`Conversation`](crate::model::Conversation), with
+    /// the object Slack sent in [`WithRaw::raw`].
     ///
     /// ```no_run
     /// # fn main() -> Result<(), slack_rtm::Error> {
@@ -312,12 +319,16 @@ impl WebClient {
     /// # Errors
     /// [`Error::Api`](crate::Error::Api) with e.g. `channel_not_found`; [`Error::Protocol`](crate::Error::Protocol) when the answer
     /// has no `channel` object; otherwise as [`call`](Self::call).
-    pub fn conversations_info(&self, channel: &str) -> Result<Conversation> {
+    pub fn conversations_info(&self, channel: &str) -> Result<WithRaw<Conversation>> {
         let answer = self.call("conversations.info", &[("channel", channel)])?;
         let raw = take_object("conversations.info", answer, "channel")?;
-        let mut out: Conversation = parse("conversations.info", &raw)?;
-        out.raw = raw;
-        Ok(out)
+        let value: Conversation = parse("conversations.info", &raw)?;
+        if value.id.is_empty() {
+            return Err(Error::Protocol(
+                "conversations.info answered a channel without an id".into(),
+            ));
+        }
+        Ok(WithRaw { value, raw })
     }
 }
 

@@ -57,7 +57,7 @@ mod request;
 mod retry;
 mod rtm;
 
-pub use answers::{AuthTest, Conversation, PostedMessage, Presence, User};
+pub use answers::{AuthTest, PostedMessage, Presence, WithRaw};
 pub use builder::WebClientBuilder;
 pub use client::WebClient;
 pub use request::PostMessage;
