@@ -109,6 +109,7 @@ impl SocketModeProtocol {
         let t = &self.settings.tuning;
         EngineSettings {
             name: "slack-sm",
+            connections: t.pool_size,
             hello_timeout: c.hello_timeout,
             liveness: LivenessPolicy {
                 probe_every: t.ping_interval,
