@@ -255,7 +255,7 @@ fn client_round_trips(fake: &FakeSlack, n: usize) -> Vec<f64> {
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
         let t = Instant::now();
-        client.send_message("round trip", "C1").expect("ack");
+        client.send_message("C1", "round trip").expect("ack");
         times.push(t.elapsed().as_secs_f64() * 1e6);
     }
     client.disconnect();

@@ -119,7 +119,7 @@ fn offline_scenario() -> Result<()> {
 
     let me = client.start()?;
     println!("connected as {} ({})", me.self_name, me.self_id);
-    let reply = client.send_message("hello through the connector", FakeSlack::GENERAL_CHANNEL)?;
+    let reply = client.send_message(FakeSlack::GENERAL_CHANNEL, "hello through the connector")?;
     println!(
         "message acknowledged (ts {})",
         reply.ts.as_deref().unwrap_or("?")

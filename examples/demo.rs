@@ -51,7 +51,7 @@ fn echo_bot(token: &str) -> Result<(), Box<dyn std::error::Error>> {
         let (Some(channel), Some(text)) = (v["channel"].as_str(), v["text"].as_str()) else {
             return;
         };
-        match client.send_message(&format!("You said: {text}"), channel) {
+        match client.send_message(channel, &format!("You said: {text}")) {
             Ok(reply) => println!(
                 "answered in {channel} (ts {})",
                 reply.ts.unwrap_or_default()
@@ -116,7 +116,7 @@ fn scripted_demo() -> Result<(), Box<dyn std::error::Error>> {
                 }
                 println!("  event  message from {}: {text:?}", v["user"]);
                 client.send_typing(channel)?;
-                let reply = client.send_message(&format!("You said: {text}"), channel)?;
+                let reply = client.send_message(channel, &format!("You said: {text}"))?;
                 answered += 1;
                 println!(
                     "  sent   reply acknowledged: ts {} text {:?}",

@@ -64,7 +64,7 @@ fn echo(client: &RtmClient, event: &Event) {
     let (Some(channel), Some(text)) = (msg.channel.as_deref(), msg.text.as_deref()) else {
         return;
     };
-    match client.send_message(&format!("You said: {text}"), channel) {
+    match client.send_message(channel, &format!("You said: {text}")) {
         Ok(reply) => println!(
             "  bot    answered {text:?} in {channel} (ts {})",
             reply.ts.as_deref().unwrap_or("?")

@@ -241,8 +241,8 @@ fn connect_and_send(
     let client = offline_client(fake, tls, proxy)?;
     let me = client.start()?;
     let reply = client.send_message(
-        &format!("hello over wss ({label})"),
         FakeSlack::GENERAL_CHANNEL,
+        &format!("hello over wss ({label})"),
     )?;
     println!(
         "client '{label}': connected as {}, message acknowledged (ts {})",

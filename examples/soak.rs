@@ -895,7 +895,7 @@ fn sender(client: RtmClient, shared: Arc<ClientShared>, mut rng: Rng, me: usize,
         if text.is_empty() {
             shared.empty_sent.fetch_add(1, Ordering::Relaxed);
         }
-        match client.send_message(&text, CHANNEL) {
+        match client.send_message(CHANNEL, &text) {
             Ok(reply) => {
                 shared.acked.fetch_add(1, Ordering::Relaxed);
                 if text.is_empty() {

@@ -72,7 +72,7 @@ fn welcome(client: &RtmClient, user: &str, channel: &str) -> Result<(), slack_rt
     client.send_typing(channel)?;
     let web = client.web();
     let name = display_name(&web, user);
-    let reply = client.send_message(&format!("Welcome <@{user}>! :wave:"), channel)?;
+    let reply = client.send_message(channel, &format!("Welcome <@{user}>! :wave:"))?;
     println!(
         "  bot    said hello to {name} in {channel} (ts {})",
         reply.ts.as_deref().unwrap_or("?")

@@ -18,7 +18,7 @@
 //!     else { return Ok(()) };
 //!     // A refused or unconfirmed send is logged (and given to on_handler_error);
 //!     // the bot keeps running.
-//!     let reply = client.send_message("pong", channel)?;
+//!     let reply = client.send_message(channel, "pong")?;
 //!     println!("answered at ts {:?}", reply.ts);
 //!     Ok(())
 //! });

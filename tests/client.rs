@@ -91,7 +91,7 @@ fn an_invalid_token_fails_start_with_slacks_error_and_no_retry() {
 fn send_message_returns_slacks_ack() {
     let fake = fake();
     let (client, _events) = started(&fake);
-    let reply = client.send_message("hello world", "C024BE91L").unwrap();
+    let reply = client.send_message("C024BE91L", "hello world").unwrap();
     assert_eq!(reply.text.as_deref(), Some("hello world"));
     assert!(reply.ts.is_some());
     let sent = fake
@@ -113,7 +113,7 @@ fn concurrent_sends_each_get_their_own_reply_with_unique_ids() {
                 (0..10)
                     .map(|i| {
                         let text = format!("t{t} m{i}");
-                        let reply = client.send_message(&text, "C1").unwrap();
+                        let reply = client.send_message("C1", &text).unwrap();
                         assert_eq!(reply.text.as_deref(), Some(text.as_str()));
                         reply.reply_to
                     })
@@ -136,7 +136,7 @@ fn reordered_acks_resolve_the_right_sends() {
     let (client, _events) = started(&fake);
     fake.set_ack_policy(AckPolicy::Reorder);
     let a = common::send_in_background(&client, &fake, "first");
-    let b = client.send_message("second", "C1").unwrap();
+    let b = client.send_message("C1", "second").unwrap();
     let a = a.join().unwrap().unwrap();
     assert_eq!(a.text.as_deref(), Some("first"));
     assert_eq!(b.text.as_deref(), Some("second"));
@@ -151,7 +151,7 @@ fn an_error_reply_is_a_platform_error_with_slacks_code_and_msg() {
         code: 2,
         msg: "message text is missing".into(),
     });
-    let err = client.send_message("x", "C1").unwrap_err();
+    let err = client.send_message("C1", "x").unwrap_err();
     assert_eq!(err.code(), ErrorCode::SendMessagePlatformError);
     match err {
         Error::Platform(p) => {
@@ -168,10 +168,12 @@ fn the_server_rejects_an_empty_message_and_the_client_reports_it() {
     let fake = fake();
     let (client, _events) = started(&fake);
     let err = client
-        .send_and_wait_reply("message", json!({"channel": "C1"}))
+        .add_outgoing_event(true, "message", json!({"channel": "C1"}))
+        .unwrap()
+        .wait(Duration::MAX)
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::SendMessagePlatformError);
-    assert!(client.send_message("still fine", "C1").is_ok());
+    assert!(client.send_message("C1", "still fine").is_ok());
 }
 
 #[test]
@@ -183,7 +185,7 @@ fn a_dropped_ack_ends_in_no_reply_received_after_reply_timeout() {
         .unwrap();
     client.start().unwrap();
     fake.set_ack_policy(AckPolicy::Drop);
-    let err = client.send_message("lost", "C1").unwrap_err();
+    let err = client.send_message("C1", "lost").unwrap_err();
     assert!(matches!(
         err,
         Error::NoReplyReceived {
@@ -193,7 +195,7 @@ fn a_dropped_ack_ends_in_no_reply_received_after_reply_timeout() {
     ));
     assert_eq!(client.stats().awaiting_reply, 0, "no waiter leaks");
     fake.set_ack_policy(AckPolicy::Immediate);
-    assert!(client.send_message("fine again", "C1").is_ok());
+    assert!(client.send_message("C1", "fine again").is_ok());
 }
 
 #[test]
@@ -226,7 +228,7 @@ fn sends_before_start_and_after_disconnect_fail_clearly() {
     let fake = fake();
     let client = builder(&fake).build().unwrap();
     assert!(matches!(
-        client.send_message("x", "C1"),
+        client.send_message("C1", "x"),
         Err(Error::SendWhileDisconnected)
     ));
     client.start().unwrap();
@@ -291,7 +293,7 @@ fn a_queued_frame_whose_wait_times_out_is_withdrawn_not_sent_later() {
     let err = pending.wait(Duration::from_millis(10)).unwrap_err();
     assert!(matches!(err, Error::Timeout(slack_rtm::TimeoutKind::Wait)));
     client.start().unwrap();
-    client.send_message("marker", "C1").unwrap();
+    client.send_message("C1", "marker").unwrap();
     assert!(fake.sent().iter().all(|f| f["channel"] != "WITHDRAWN"));
 }
 
@@ -301,7 +303,7 @@ fn typing_gets_no_reply_and_presence_subscriptions_reach_the_server() {
     let (client, _events) = started(&fake);
     client.send_typing("C1").unwrap();
     client.subscribe_presence(["U1", "U2"]).unwrap();
-    client.send_message("after", "C1").unwrap();
+    client.send_message("C1", "after").unwrap();
     assert!(fake
         .sent()
         .iter()
@@ -316,13 +318,14 @@ fn a_frame_over_16_kb_is_refused_locally_and_the_connection_stays_up() {
     let fake = fake();
     let (client, _events) = started(&fake);
     let err = client
-        .send_and_wait_reply(
+        .add_outgoing_event(
+            true,
             "message",
             json!({"channel": "C1", "text": "é".repeat(9000)}),
         )
         .unwrap_err();
     assert!(matches!(err, Error::FrameTooLarge { limit: 16384, .. }));
-    assert!(client.send_message("small", "C1").is_ok());
+    assert!(client.send_message("C1", "small").is_ok());
     assert_eq!(fake.sessions_opened(), 1);
 }
 
@@ -341,7 +344,7 @@ fn malformed_binary_and_non_object_frames_are_reported_and_the_client_keeps_work
     fake.push(json!({"type": "brand_new_event", "n": 1}));
     let unknown = wait_for_slack(&events, "brand_new_event");
     assert_eq!(unknown.json().unwrap()["n"], 1);
-    assert!(client.send_message("still here", "C1").is_ok());
+    assert!(client.send_message("C1", "still here").is_ok());
     assert_eq!(client.stats().malformed_frames, 7);
 }
 
@@ -361,7 +364,7 @@ fn handlers_run_on_the_callers_thread_can_send_and_can_disconnect() {
             if v["text"] == "ping" {
                 seen.fetch_add(1, Ordering::SeqCst);
                 let reply = client
-                    .send_message("pong", "C1")
+                    .send_message("C1", "pong")
                     .expect("send from a handler");
                 assert_eq!(reply.text.as_deref(), Some("pong"));
                 client.disconnect();
@@ -420,7 +423,7 @@ fn the_client_can_start_again_after_disconnect() {
     client.disconnect();
     let events = client.events();
     client.start().unwrap();
-    assert!(client.send_message("again", "C1").is_ok());
+    assert!(client.send_message("C1", "again").is_ok());
     client.disconnect();
     assert_eq!(
         drain_names(&events).last().map(String::as_str),
@@ -481,7 +484,7 @@ fn goodbye_reconnects_at_once_with_a_fresh_url() {
     wait_for(&events, "ready again", |e| matches!(e, Event::Ready));
     assert_eq!(fake.connect_calls(), 2);
     assert_eq!(fake.sessions_opened(), 2);
-    assert!(client.send_message("after goodbye", "C1").is_ok());
+    assert!(client.send_message("C1", "after goodbye").is_ok());
 }
 
 #[test]
@@ -495,7 +498,7 @@ fn an_abrupt_drop_reconnects_and_events_keep_flowing() {
     wait_for(&events, "ready again", |e| matches!(e, Event::Ready));
     fake.push(json!({"type": "user_typing", "channel": "C1", "user": "U1"}));
     wait_for_slack(&events, "user_typing");
-    assert!(client.send_message("back", "C1").is_ok());
+    assert!(client.send_message("C1", "back").is_ok());
     assert_eq!(client.stats().reconnects, 1);
 }
 
@@ -578,7 +581,7 @@ fn a_send_issued_while_reconnecting_waits_for_ready_and_is_confirmed() {
         matches!(e, Event::Reconnecting)
     });
     let reply = client
-        .send_message("sent while reconnecting", "C1")
+        .send_message("C1", "sent while reconnecting")
         .expect("the send waits for the next hello");
     assert_eq!(reply.text.as_deref(), Some("sent while reconnecting"));
 }
@@ -588,7 +591,7 @@ fn burst(client: &RtmClient, n: usize) -> Vec<slack_rtm::Result<slack_rtm::Reply
     let handles: Vec<_> = (0..n)
         .map(|i| {
             let c = client.clone();
-            std::thread::spawn(move || c.send_message(&format!("burst {i}"), "C1"))
+            std::thread::spawn(move || c.send_message("C1", &format!("burst {i}")))
         })
         .collect();
     handles.into_iter().map(|h| h.join().unwrap()).collect()
@@ -637,7 +640,7 @@ fn sends_that_outwait_the_queue_timeout_fail_saying_nothing_was_sent_and_never_g
     }
     assert!((5..50).contains(&confirmed), "{confirmed}");
     // Anything withdrawn would have to go out before this marker: none does.
-    let marker = client.send_message("marker", "C1");
+    let marker = client.send_message("C1", "marker");
     assert!(marker.is_ok(), "{marker:?}");
     assert_eq!(messages_received(&fake), confirmed + 1);
 }
@@ -677,7 +680,7 @@ fn a_dropped_pending_send_still_goes_out() {
     assert!(fake
         .wait_for_sent(|f| f["text"] == "detached", SOON)
         .is_some());
-    client.send_message("marker", "C1").unwrap();
+    client.send_message("C1", "marker").unwrap();
     assert_eq!(client.stats().awaiting_reply, 0);
 }
 

@@ -14,7 +14,7 @@ fn each_level_emits_what_the_contract_says_and_never_a_secret() {
     logs::capture();
     let fake = fake();
     let (client, events) = started(&fake);
-    client.send_message("hello", "C1").unwrap();
+    client.send_message("C1", "hello").unwrap();
     let healthy: Vec<(log::Level, String)> = logs::lines();
     assert!(
         healthy.iter().all(|(l, _)| *l > log::Level::Warn),
@@ -53,7 +53,7 @@ fn each_level_emits_what_the_contract_says_and_never_a_secret() {
     wait_for(&events, "ready after the failures", |e| {
         matches!(e, Event::Ready)
     });
-    client.send_message("after the failures", "C1").unwrap();
+    client.send_message("C1", "after the failures").unwrap();
     client.disconnect();
     let all: Vec<(log::Level, String)> = logs::lines();
     assert!(has(log::Level::Warn, "connection lost", &all), "{all:?}");

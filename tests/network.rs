@@ -261,7 +261,7 @@ fn a_proxy_from_the_environment_never_swallows_loopback_traffic() {
     let fake = common::fake();
     let client = common::builder(&fake).proxy(env_proxy).build().unwrap();
     client.start().unwrap();
-    client.send_message("straight to loopback", "C1").unwrap();
+    client.send_message("C1", "straight to loopback").unwrap();
     assert_eq!(swallower.accepted(), 0, "loopback went to the proxy");
 }
 
@@ -292,7 +292,7 @@ fn the_web_api_call_and_the_websocket_both_go_through_the_proxy() {
         .build()
         .unwrap();
     client.start().unwrap();
-    client.send_message("through the proxy", "C1").unwrap();
+    client.send_message("C1", "through the proxy").unwrap();
     let peers = fake.peers();
     assert!(
         peers.len() >= 2,
@@ -318,7 +318,7 @@ fn proxy_credentials_are_used_and_never_shown() {
         .unwrap();
     assert!(!format!("{client:?}").contains("s3cr3t-pw"));
     client.start().unwrap();
-    assert!(client.send_message("authenticated proxy", "C1").is_ok());
+    assert!(client.send_message("C1", "authenticated proxy").is_ok());
     assert!(fake.peers().iter().all(|p| p.ip() == PROXY_SOURCE));
 
     let wrong = common::builder(&fake)
@@ -359,7 +359,7 @@ fn https_and_wss_work_with_a_ca_made_for_the_test() {
     assert!(fake.api_url().starts_with("https://"));
     let client = common::builder(&fake).tls(trusting(&pki)).build().unwrap();
     client.start().unwrap();
-    let reply = client.send_message("over TLS", "C1").unwrap();
+    let reply = client.send_message("C1", "over TLS").unwrap();
     assert_eq!(reply.text.as_deref(), Some("over TLS"));
 }
 
@@ -376,7 +376,7 @@ fn wss_through_the_proxy_with_the_test_ca() {
         .build()
         .unwrap();
     client.start().unwrap();
-    client.send_message("TLS inside the tunnel", "C1").unwrap();
+    client.send_message("C1", "TLS inside the tunnel").unwrap();
     assert!(fake.peers().iter().all(|p| p.ip() == PROXY_SOURCE));
 }
 

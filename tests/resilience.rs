@@ -38,7 +38,7 @@ fn a_close_frame_from_the_server_reconnects() {
     client.start().unwrap();
     fake.close_connections();
     wait_ready_again(&events);
-    assert!(client.send_message("back", "C1").is_ok());
+    assert!(client.send_message("C1", "back").is_ok());
 }
 
 #[test]
@@ -59,7 +59,7 @@ fn a_half_open_link_is_detected_and_replaced() {
     assert_eq!(lost.name(), "reconnecting");
     wait_for(&events, "ready again", |e| matches!(e, Event::Ready));
     assert_eq!(fake.sessions_opened(), 2);
-    assert!(client.send_message("alive", "C1").is_ok());
+    assert!(client.send_message("C1", "alive").is_ok());
 }
 
 #[test]
@@ -204,9 +204,9 @@ fn the_rate_limit_refuses_what_cannot_go_before_the_deadline_and_sends_nothing()
         .build()
         .unwrap();
     client.start().unwrap();
-    client.send_message("one", "C1").unwrap();
-    client.send_message("two", "C1").unwrap();
-    let err = client.send_message("three", "C1").unwrap_err();
+    client.send_message("C1", "one").unwrap();
+    client.send_message("C1", "two").unwrap();
+    let err = client.send_message("C1", "three").unwrap_err();
     assert!(matches!(err, Error::Timeout(TimeoutKind::Queue)), "{err:?}");
     let messages = fake
         .sent()
@@ -224,7 +224,7 @@ fn typing_indicators_go_at_most_once_per_channel_per_three_seconds() {
         client.send_typing("C1").unwrap();
     }
     client.send_typing("C2").unwrap();
-    client.send_message("marker", "C1").unwrap();
+    client.send_message("C1", "marker").unwrap();
     let typing: Vec<String> = fake
         .sent()
         .iter()
@@ -239,7 +239,7 @@ fn text_over_4000_characters_follows_the_long_text_policy() {
     let fake = fake();
     let (client, _events) = common::started(&fake);
     let long = "a".repeat(4001);
-    let err = client.send_message(&long, "C1").unwrap_err();
+    let err = client.send_message("C1", &long).unwrap_err();
     assert_eq!(err.code(), ErrorCode::TextTooLong);
 
     let allowing = builder(&fake)
@@ -248,7 +248,7 @@ fn text_over_4000_characters_follows_the_long_text_policy() {
         .unwrap();
     allowing.start().unwrap();
     // The fake follows Slack: it rejects such text with an error reply.
-    let err = allowing.send_message(&long, "C1").unwrap_err();
+    let err = allowing.send_message("C1", &long).unwrap_err();
     assert_eq!(err.code(), ErrorCode::SendMessagePlatformError);
 }
 
@@ -278,7 +278,7 @@ fn delayed_acks_within_the_timeout_still_resolve() {
     let fake = fake();
     let (client, _events) = common::started(&fake);
     fake.set_ack_policy(AckPolicy::Delay(Duration::from_millis(100)));
-    let reply = client.send_message("slow ack", "C1").unwrap();
+    let reply = client.send_message("C1", "slow ack").unwrap();
     assert_eq!(reply.text.as_deref(), Some("slow ack"));
 }
 
@@ -326,7 +326,7 @@ fn a_slow_consumer_loses_only_counted_events_and_sends_keep_working() {
     assert_eq!(blasted, 100);
     // The ack comes after the 100 events on the same socket: once it is here, the reader
     // has dealt with all of them, while nobody consumed.
-    client.send_message("sends still work", "C1").unwrap();
+    client.send_message("C1", "sends still work").unwrap();
     let (delivered, dropped_before, _) = count_messages(&events);
     assert_eq!(
         dropped_before, 0,
@@ -402,7 +402,7 @@ fn an_expired_url_is_never_reused_a_fresh_rtm_connect_follows() {
     );
     assert_eq!(fake.stale_url_upgrades(), 1);
     assert_eq!(fake.connect_calls(), 2);
-    assert!(client.send_message("on a fresh URL", "C1").is_ok());
+    assert!(client.send_message("C1", "on a fresh URL").is_ok());
 }
 
 #[test]
@@ -426,7 +426,7 @@ fn a_forced_reconnect_keeps_handlers_and_the_stream_and_resolves_pending_sends()
     fake.set_ack_policy(AckPolicy::Immediate);
     fake.push(json!({"type": "user_typing", "channel": "C1", "user": "U1"}));
     wait_for_slack(&events, "user_typing");
-    assert!(client.send_message("after the reset", "C1").is_ok());
+    assert!(client.send_message("C1", "after the reset").is_ok());
 }
 
 #[test]

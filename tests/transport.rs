@@ -47,7 +47,7 @@ fn the_connector_carries_both_the_web_api_call_and_the_websocket() {
         .build()
         .unwrap();
     client.start().unwrap();
-    client.send_message("via the connector", "C1").unwrap();
+    client.send_message("C1", "via the connector").unwrap();
     let calls = calls.lock().unwrap().clone();
     assert!(
         calls.contains(&("slack.invalid".to_string(), api_port)),

@@ -380,7 +380,7 @@ impl WorkspaceCache {
     /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
     /// let cache = client.cache().expect("the cache is on");
     /// if let Some(general) = cache.channel_by_name("#general") {
-    ///     client.send_message("hello", &general.id)?;
+    ///     client.send_message(&general.id, "hello")?;
     /// }
     /// # Ok(()) }
     /// ```
@@ -420,7 +420,7 @@ impl WorkspaceCache {
     /// ```no_run
     /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
     /// if let Some(dm) = client.cache().and_then(|c| c.im_for_user("U024BE7LH")) {
-    ///     client.send_message("psst", &dm.id)?;
+    ///     client.send_message(&dm.id, "psst")?;
     /// }
     /// # Ok(()) }
     /// ```

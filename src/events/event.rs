@@ -293,7 +293,7 @@ impl ConnectInfo {
 ///
 /// ```
 /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
-/// let reply = client.send_message("hello", "C123")?;
+/// let reply = client.send_message("C123", "hello")?;
 /// println!("posted at ts {}", reply.ts.as_deref().unwrap_or("?"));
 /// # Ok(()) }
 /// ```

@@ -15,7 +15,7 @@ use crate::typed::{Message, TypedEvent};
 ///
 /// ```
 /// fn reply(client: &slack_rtm::RtmClient) -> slack_rtm::HandlerResult {
-///     client.send_message("pong", "C123")?; // an error here is reported, run() goes on
+///     client.send_message("C123", "pong")?; // an error here is reported, run() goes on
 ///     Ok(())
 /// }
 /// ```

@@ -47,7 +47,7 @@ use crate::stats::Stats;
 ///     let v = msg.json().unwrap_or_default();
 ///     if v["text"] == "ping" && v.get("subtype").is_none() {
 ///         let channel = v["channel"].as_str().unwrap_or_default();
-///         match client.send_message("pong", channel) {
+///         match client.send_message(channel, "pong") {
 ///             Ok(reply) => println!("sent at {:?}", reply.ts),
 ///             Err(e) => eprintln!("not sent: {e}"),
 ///         }
@@ -106,7 +106,7 @@ impl PendingSend {
     /// Waits up to `timeout` for the outcome: `Some(reply)` when a reply was awaited,
     /// `None` when the frame was written and no reply was asked for. The frame's own
     /// limits apply too: `queue_timeout` while it is queued, `reply_timeout` once it is
-    /// written.
+    /// written (`Duration::MAX` waits just as long as they allow).
     ///
     /// ```no_run
     /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
@@ -350,8 +350,10 @@ impl RtmClient {
         Ok(())
     }
 
-    /// Sends a message to a conversation and blocks until Slack acknowledges it (Node:
-    /// `sendMessage`).
+    /// Sends `text` to the conversation `channel` (an ID such as `C123`) and blocks until
+    /// Slack acknowledges it (Node: `sendMessage(text, conversationId)`; here the channel
+    /// comes first, as in [`PostMessage::new`](crate::web::PostMessage::new) and every
+    /// other call of the crate).
     ///
     /// The frame goes through the outgoing queue: while the client is connecting or
     /// reconnecting it waits there for `hello`, and a burst is paced by the rate limit,
@@ -360,7 +362,7 @@ impl RtmClient {
     ///
     /// ```no_run
     /// # fn demo(client: &slack_rtm::RtmClient) {
-    /// match client.send_message("Hello <@U123>", "C123") {
+    /// match client.send_message("C123", "Hello <@U123>") {
     ///     Ok(reply) => println!("posted, ts {:?}", reply.ts),
     ///     Err(e) if e.code() == slack_rtm::ErrorCode::SendMessagePlatformError => {
     ///         eprintln!("Slack refused it: {e}")
@@ -376,7 +378,7 @@ impl RtmClient {
     /// [`Error::QueueFull`], [`Error::Timeout`] ([`TimeoutKind::Queue`]: still queued at
     /// `queue_timeout`). Slack refused it: [`Error::Platform`] (`ok: false`). Written but
     /// not confirmed (it may have been posted): [`Error::NoReplyReceived`].
-    pub fn send_message(&self, text: &str, channel: &str) -> Result<Reply> {
+    pub fn send_message(&self, channel: &str, text: &str) -> Result<Reply> {
         if self.inner.shared.config.long_text == LongTextPolicy::Reject {
             let chars = text.chars().count();
             if chars > MAX_TEXT_CHARS {
@@ -390,23 +392,6 @@ impl RtmClient {
         body.insert("channel".into(), Value::from(channel));
         body.insert("text".into(), Value::from(text));
         self.send_and_wait("message", body)
-    }
-
-    /// Sends any frame and blocks until its reply, at most `reply_timeout`. Use it only for
-    /// frame types Slack answers (`message`); others would wait out the timeout.
-    ///
-    /// ```no_run
-    /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
-    /// let body = serde_json::json!({"channel": "C123", "text": "hi", "thread_ts": "1.000001"});
-    /// let reply = client.send_and_wait_reply("message", body)?;
-    /// # Ok(()) }
-    /// ```
-    ///
-    /// # Errors
-    /// As [`send_message`](Self::send_message), plus [`Error::InvalidArgument`] when `body`
-    /// is not a JSON object (or null).
-    pub fn send_and_wait_reply(&self, kind: &str, body: Value) -> Result<Reply> {
-        self.send_and_wait(kind, to_map(body)?)
     }
 
     fn send_and_wait(&self, kind: &str, body: Map<String, Value>) -> Result<Reply> {
@@ -470,6 +455,17 @@ impl RtmClient {
     /// assert!(pending.try_get().is_none());
     /// ```
     ///
+    /// To send any frame and block for its reply (a thread reply, say), wait on it with no
+    /// deadline of your own: the frame's `queue_timeout` and `reply_timeout` still bound it.
+    ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
+    /// use std::time::Duration;
+    /// let body = serde_json::json!({"channel": "C123", "text": "hi", "thread_ts": "1.000001"});
+    /// let reply = client.add_outgoing_event(true, "message", body)?.wait(Duration::MAX)?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::QueueFull`] when `outgoing_queue_capacity` frames already wait;
     /// [`Error::InvalidArgument`] when `body` is not an object. Later failures come through
@@ -495,7 +491,7 @@ impl RtmClient {
     /// ```no_run
     /// # fn demo(client: &slack_rtm::RtmClient) -> Result<(), slack_rtm::Error> {
     /// client.send_typing("C123")?;
-    /// client.send_message("thinking done", "C123")?;
+    /// client.send_message("C123", "thinking done")?;
     /// # Ok(()) }
     /// ```
     ///
@@ -740,7 +736,7 @@ impl RtmClient {
     ///     if let (MessageKind::Plain, Some("ping"), Some(channel)) =
     ///         (msg.kind(), msg.text.as_deref(), msg.channel.as_deref())
     ///     {
-    ///         client.send_message("pong", channel)?;
+    ///         client.send_message(channel, "pong")?;
     ///     }
     ///     Ok(())
     /// });

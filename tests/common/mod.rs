@@ -108,7 +108,7 @@ pub fn send_in_background(
     text: &str,
 ) -> std::thread::JoinHandle<slack_rtm::Result<slack_rtm::Reply>> {
     let (c, t) = (client.clone(), text.to_string());
-    let handle = std::thread::spawn(move || c.send_message(&t, "C1"));
+    let handle = std::thread::spawn(move || c.send_message("C1", &t));
     fake.wait_for_sent(|f| f["text"] == text, SOON)
         .expect("the frame reached the server");
     handle
