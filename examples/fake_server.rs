@@ -173,7 +173,7 @@ fn client(api_url: &str, token: &str) -> Res<()> {
                 let mut line = String::from("rtt");
                 for _ in 0..k {
                     let t = Instant::now();
-                    client.send_message("round trip", RTT_CHANNEL)?;
+                    client.send_message(RTT_CHANNEL, "round trip")?;
                     line.push_str(&format!(" {:.1}", t.elapsed().as_secs_f64() * 1e6));
                 }
                 say(&line);

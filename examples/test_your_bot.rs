@@ -63,7 +63,7 @@ fn handle(client: &RtmClient, event: &Event) {
         return;
     };
     let answer = match &msg.thread_ts {
-        None => client.send_message("pong", channel).map(|_| ()),
+        None => client.send_message(channel, "pong").map(|_| ()),
         Some(thread) => client
             .send(
                 "message",

@@ -55,7 +55,7 @@ pub enum Outcome {
 /// let slack = FakeSlack::start()?;
 /// let client = slack.client()?;
 /// client.start()?;
-/// client.send_message("hello", FakeSlack::GENERAL_CHANNEL)?;
+/// client.send_message(FakeSlack::GENERAL_CHANNEL, "hello")?;
 ///
 /// let sent = slack.next_bot_message(Duration::from_secs(5))?;
 /// assert_eq!((sent.channel.as_str(), sent.text.as_str()), (FakeSlack::GENERAL_CHANNEL, "hello"));
@@ -93,7 +93,7 @@ impl BotMessage {
     /// # let slack = FakeSlack::start()?;
     /// # let client = slack.client()?;
     /// # client.start()?;
-    /// let reply = client.send_message("hi", FakeSlack::GENERAL_CHANNEL)?;
+    /// let reply = client.send_message(FakeSlack::GENERAL_CHANNEL, "hi")?;
     /// let sent = slack.next_bot_message(Duration::from_secs(5))?;
     /// assert_eq!(sent.ts(), reply.ts.as_deref());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -114,7 +114,7 @@ impl BotMessage {
     /// # let client = slack.client()?;
     /// # client.start()?;
     /// // Slack wants a channel id, not a name: this one is refused.
-    /// assert!(client.send_message("hi", "#general").is_err());
+    /// assert!(client.send_message("#general", "hi").is_err());
     /// let sent = slack.next_bot_message(Duration::from_secs(5))?;
     /// assert!(!sent.is_acknowledged());
     /// assert_eq!(sent.refusal(), Some("channel_not_found"));
@@ -133,7 +133,7 @@ impl BotMessage {
     /// # let slack = FakeSlack::start()?;
     /// # let client = slack.client()?;
     /// # client.start()?;
-    /// client.send_message("hi", FakeSlack::GENERAL_CHANNEL)?;
+    /// client.send_message(FakeSlack::GENERAL_CHANNEL, "hi")?;
     /// assert_eq!(slack.next_bot_message(Duration::from_secs(5))?.refusal(), None);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

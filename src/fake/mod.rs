@@ -18,7 +18,7 @@
 //! client.start()?; // rtm.connect, the websocket, hello
 //!
 //! // The bot posts; the fake records what it got and what it answered.
-//! let reply = client.send_message("hello", FakeSlack::GENERAL_CHANNEL)?;
+//! let reply = client.send_message(FakeSlack::GENERAL_CHANNEL, "hello")?;
 //! let seen = slack.next_bot_message(Duration::from_secs(5))?;
 //! assert_eq!(seen.text, "hello");
 //! assert_eq!(seen.ts(), reply.ts.as_deref());
@@ -413,7 +413,7 @@ impl FakeSlackBuilder {
     /// let slack = slack_rtm::fake::FakeSlack::builder().echo_own_messages(false).start()?;
     /// let client = slack.client()?;
     /// client.start()?;
-    /// client.send_message("not echoed", slack_rtm::fake::FakeSlack::GENERAL_CHANNEL)?;
+    /// client.send_message(slack_rtm::fake::FakeSlack::GENERAL_CHANNEL, "not echoed")?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn echo_own_messages(mut self, echo: bool) -> Self {
@@ -463,7 +463,7 @@ impl FakeSlackBuilder {
     /// let client = slack.client()?;
     /// client.start()?;
     /// for text in ["one", "two", "three"] {
-    ///     client.send_message(text, slack_rtm::fake::FakeSlack::GENERAL_CHANNEL)?;
+    ///     client.send_message(slack_rtm::fake::FakeSlack::GENERAL_CHANNEL, text)?;
     /// }
     /// let kept: Vec<String> = slack.bot_messages().into_iter().map(|m| m.text).collect();
     /// assert_eq!(kept, ["two", "three"]);
@@ -706,7 +706,7 @@ impl FakeSlack {
     /// let slack = FakeSlack::start()?;
     /// let bot = slack.start_bot(|client| {
     ///     client.on("member_joined_channel", |client, event| {
-    ///         let _ = client.send_message("welcome!", FakeSlack::GENERAL_CHANNEL);
+    ///         let _ = client.send_message(FakeSlack::GENERAL_CHANNEL, "welcome!");
     ///     });
     /// })?;
     /// slack.user("U0ALICE", "alice").join(FakeSlack::GENERAL_CHANNEL)?;
@@ -749,8 +749,8 @@ impl FakeSlack {
     /// # let slack = FakeSlack::start()?;
     /// let client = slack.client()?;
     /// client.start()?;
-    /// client.send_message("one", FakeSlack::GENERAL_CHANNEL)?;
-    /// client.send_message("two", FakeSlack::GENERAL_CHANNEL)?;
+    /// client.send_message(FakeSlack::GENERAL_CHANNEL, "one")?;
+    /// client.send_message(FakeSlack::GENERAL_CHANNEL, "two")?;
     /// assert_eq!(slack.next_bot_message(Duration::from_secs(5))?.text, "one");
     /// assert_eq!(slack.next_bot_message(Duration::from_secs(5))?.text, "two");
     /// assert!(slack.next_bot_message(Duration::from_millis(1)).is_err());
@@ -782,8 +782,8 @@ impl FakeSlack {
     /// # let slack = FakeSlack::start()?;
     /// let client = slack.client()?;
     /// client.start()?;
-    /// let _ = client.send_message("to a name", "#general"); // refused: not an id
-    /// client.send_message("to an id", FakeSlack::GENERAL_CHANNEL)?;
+    /// let _ = client.send_message("#general", "to a name"); // refused: not an id
+    /// client.send_message(FakeSlack::GENERAL_CHANNEL, "to an id")?;
     /// let acked: Vec<bool> = slack.bot_messages().iter().map(|m| m.is_acknowledged()).collect();
     /// assert_eq!(acked, [false, true]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -1059,7 +1059,7 @@ impl FakeSlack {
     /// slack.set_ack_policy(AckPolicy::Error { code: 99, msg: "no".into() });
     /// let client = slack.client()?;
     /// client.start()?;
-    /// assert!(client.send_message("hi", FakeSlack::GENERAL_CHANNEL).is_err());
+    /// assert!(client.send_message(FakeSlack::GENERAL_CHANNEL, "hi").is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_ack_policy(&self, policy: AckPolicy) {
@@ -1151,7 +1151,7 @@ impl FakeSlack {
     /// slack.add_channel("C0DEV", "dev");
     /// let client = slack.client()?;
     /// client.start()?;
-    /// client.send_message("hi dev", "C0DEV")?;
+    /// client.send_message("C0DEV", "hi dev")?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn add_channel(&self, id: &str, name: &str) {
@@ -1185,7 +1185,7 @@ impl FakeSlack {
     /// # let slack = FakeSlack::start()?;
     /// let client = slack.client()?;
     /// client.start()?;
-    /// client.send_message("hi", FakeSlack::GENERAL_CHANNEL)?;
+    /// client.send_message(FakeSlack::GENERAL_CHANNEL, "hi")?;
     /// assert!(slack.sent().iter().any(|frame| frame["text"] == "hi"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

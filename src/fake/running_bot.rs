@@ -40,7 +40,7 @@ static NEXT_BARRIER: AtomicU64 = AtomicU64::new(1);
 ///         return;
 ///     };
 ///     if let (Some("hi"), Some(channel)) = (msg.text.as_deref(), &msg.channel) {
-///         let _ = client.send_message("hello!", channel);
+///         let _ = client.send_message(channel, "hello!");
 ///     }
 /// });
 /// let bot = RunningBot::start(&slack, client)?;

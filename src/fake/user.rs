@@ -29,7 +29,7 @@ use super::shared::Shared;
 ///             return;
 ///         };
 ///         if let (Some("!ping"), Some(channel)) = (msg.text.as_deref(), &msg.channel) {
-///             let _ = client.send_message("pong", channel);
+///             let _ = client.send_message(channel, "pong");
 ///         }
 ///     });
 /// })?;
