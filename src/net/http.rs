@@ -154,6 +154,7 @@ fn describe(e: ureq::Error) -> String {
         ureq::Error::NativeTls(tls) if tls::is_permanent(&tls) => {
             format!("{}{tls}", tls::PERMANENT_TLS_FAILURE)
         }
+        ureq::Error::Timeout(_) => "no complete answer within http_timeout".into(),
         other => other.to_string(),
     }
 }
