@@ -11,6 +11,7 @@ Usage: python driver.py API_URL TOKEN
 """
 
 import itertools
+import logging
 import os
 import sys
 import threading
@@ -19,6 +20,8 @@ import time
 from slack_sdk.rtm_v2 import RTMClient
 
 api_url, token = sys.argv[1], sys.argv[2]
+# DRIVER_LOG=INFO (or DEBUG) shows what rtm_v2 logs, on stderr; the default keeps warnings.
+logging.basicConfig(level=os.environ.get("DRIVER_LOG", "WARNING"))
 out_lock = threading.Lock()
 
 
