@@ -28,6 +28,8 @@ pub(crate) struct WebApi {
     base: String,
     token: Secret,
     timeout: Duration,
+    /// The wait reported when Slack rate-limits without a usable `Retry-After`.
+    missing_retry_after: Duration,
 }
 
 impl WebApi {
@@ -60,7 +62,16 @@ impl WebApi {
             base: config.slack_api_url.clone(),
             token: config.token.clone(),
             timeout: config.http_timeout,
+            missing_retry_after: DEFAULT_RETRY_AFTER,
         })
+    }
+
+    /// The wait [`Error::RateLimited`] reports when Slack rate-limits without a usable
+    /// `Retry-After` (default 1 s; Socket Mode's connect call wants 30 s).
+    #[allow(dead_code)]
+    pub(crate) fn missing_retry_after(mut self, wait: Duration) -> Self {
+        self.missing_retry_after = wait.min(MAX_RETRY_AFTER);
+        self
     }
 
     /// [`WebApi::call`] that also ends, within milliseconds, when `cancel` fires (the
@@ -104,7 +115,7 @@ impl WebApi {
             .and_then(parse_retry_after);
         let rate_limited = || Error::RateLimited {
             method: method.to_string(),
-            retry_after: retry_after.unwrap_or(DEFAULT_RETRY_AFTER),
+            retry_after: retry_after.unwrap_or(self.missing_retry_after),
         };
         if status == 429 {
             return Err(rate_limited());
@@ -208,5 +219,39 @@ mod tests {
         ] {
             assert_eq!(parse_retry_after(bad), None, "{bad:?}");
         }
+    }
+
+    /// A Web API on loopback that answers every call `429` without `Retry-After`.
+    fn rate_limiting_api() -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                let mut buf = [0u8; 4096];
+                let _ = conn.read(&mut buf);
+                let _ = conn.write_all(
+                    b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+        });
+        format!("http://127.0.0.1:{port}/api/")
+    }
+
+    #[test]
+    fn a_429_without_retry_after_reports_the_callers_default_wait() {
+        let client = crate::RtmClient::builder("xoxb-1")
+            .slack_api_url(rate_limiting_api())
+            .no_proxy()
+            .build()
+            .unwrap();
+        let api = WebApi::new(client.config()).unwrap();
+        let wait = |api: &WebApi| match api.call("apps.connections.open", &[]) {
+            Err(Error::RateLimited { retry_after, .. }) => retry_after,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(wait(&api), DEFAULT_RETRY_AFTER);
+        let api = api.missing_retry_after(Duration::from_secs(30));
+        assert_eq!(wait(&api), Duration::from_secs(30));
     }
 }
