@@ -44,7 +44,8 @@
 //! state: it wakes a dial or a Web API call in progress), [`Events::recv`] and
 //! [`RtmClient::run`] (until the session ends). A dial (TCP + proxy CONNECT + TLS + upgrade)
 //! ends within `connect_timeout` in total, a Web API call within `http_timeout`, whatever
-//! the server does; only name resolution is left to the system resolver's own timeouts.
+//! the server or the resolver does (a name is resolved on a short-lived helper thread);
+//! only a custom [`Connector`] is trusted to honour the timeout it is given.
 //! A send never waits behind a read: the reader waits for data without holding the
 //! socket lock.
 //!

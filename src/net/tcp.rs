@@ -3,9 +3,12 @@
 //! websocket and the Web API alike, within one deadline and woken by a cancel.
 
 use std::io::{self, ErrorKind};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::os::fd::AsFd;
+use std::sync::Arc;
 use std::time::Instant;
+
+use parking_lot::Mutex;
 
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
@@ -15,6 +18,7 @@ use crate::net::connector::ConnectorRef;
 use crate::net::poll::Interest;
 use crate::net::proxy_tunnel;
 use crate::net::socket::{self, Limits, Socket};
+use crate::net::waker::Waker;
 
 /// Why opening a connection failed, before it is said in the caller's terms (a websocket
 /// error for a dial, an I/O error inside ureq for the Web API).
@@ -100,8 +104,8 @@ impl DialError {
 /// `proxy` (already checked to apply to `host`) if given, else through `connector` if
 /// given, else directly. The result is in dialing mode under `limits`.
 ///
-/// Not bounded by `limits`: resolving a name (the system resolver's own timeouts apply)
-/// and the user connector's own work (it gets the time left as its timeout).
+/// Not bounded by `limits`: the user connector's own work (it gets the time left as its
+/// timeout).
 pub(crate) fn open(
     host: &str,
     port: u16,
@@ -134,10 +138,7 @@ pub(crate) fn open(
 /// Resolves `host` and connects to its addresses in turn, each connect non-blocking and
 /// waited for in `poll(2)` under `limits`.
 fn connect_direct(host: &str, port: u16, limits: &Limits) -> Result<TcpStream, DialError> {
-    let addrs: Vec<SocketAddr> = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| DialError::io("could not resolve the host", e))?
-        .collect();
+    let addrs = resolve(host, port, limits)?;
     let mut last = None;
     for addr in addrs {
         match connect_one(addr, limits) {
@@ -147,6 +148,45 @@ fn connect_direct(host: &str, port: u16, limits: &Limits) -> Result<TcpStream, D
         }
     }
     Err(last.unwrap_or_else(|| DialError::failed("the host resolved to no address")))
+}
+
+/// What resolving a host gives.
+type Resolved = Result<Vec<SocketAddr>, DialError>;
+
+/// The addresses of `host`: an IP literal at once; a name on a short-lived helper thread
+/// (the system resolver blocks and cannot be interrupted), waited for within `limits` — so
+/// a slow resolver cannot hold a dial past its deadline or a disconnect. A helper still
+/// blocked when the wait ends finishes on its own (the resolver's own timeouts bound it)
+/// and its answer is dropped.
+fn resolve(host: &str, port: u16, limits: &Limits) -> Resolved {
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    let lookup = move |host: &str| -> Resolved {
+        (host, port)
+            .to_socket_addrs()
+            .map(Iterator::collect)
+            .map_err(|e| DialError::io("could not resolve the host", e))
+    };
+    let done = Arc::new(Waker::new().map_err(|e| DialError::io("socket error", e))?);
+    let answer: Arc<Mutex<Option<Resolved>>> = Arc::default();
+    let spawned = std::thread::Builder::new()
+        .name("slack-rtm-resolve".into())
+        .spawn({
+            let (done, answer, host) = (done.clone(), answer.clone(), host.to_string());
+            move || {
+                *answer.lock() = Some(lookup(&host));
+                done.wake();
+            }
+        });
+    if spawned.is_err() {
+        // No thread to spare: resolve here, bounded by the resolver alone.
+        return lookup(host);
+    }
+    socket::wait(done.as_fd(), Interest::Read, limits)
+        .map_err(|e| DialError::io("resolving the host", e))?;
+    let resolved = answer.lock().take();
+    resolved.unwrap_or_else(|| Err(DialError::failed("the resolver gave no answer")))
 }
 
 fn connect_one(addr: SocketAddr, limits: &Limits) -> Result<TcpStream, DialError> {
@@ -231,5 +271,29 @@ mod tests {
             DialError::io("reading", err),
             DialError::Cancelled
         ));
+    }
+
+    #[test]
+    fn a_name_is_resolved_and_an_ip_literal_needs_no_resolver() {
+        let lim = limits(Duration::from_secs(5), None);
+        let v4 = resolve("127.0.0.1", 80, &lim).unwrap();
+        assert_eq!(v4, vec!["127.0.0.1:80".parse().unwrap()]);
+        let v6 = resolve("::1", 443, &lim).unwrap();
+        assert_eq!(v6, vec!["[::1]:443".parse().unwrap()]);
+        let named = resolve("localhost", 80, &lim).unwrap();
+        assert!(named.iter().all(|a| a.ip().is_loopback()), "{named:?}");
+    }
+
+    #[test]
+    fn resolving_a_name_ends_when_the_cancel_fires() {
+        let cancel = Cancel::new().unwrap();
+        cancel.cancel();
+        let lim = limits(Duration::from_secs(60), Some(cancel));
+        // Whether or not the resolver answers first, a fired cancel may end the wait; what
+        // must never happen is a wait past the cancel. Either outcome is an answer.
+        match resolve("localhost", 80, &lim) {
+            Ok(addrs) => assert!(!addrs.is_empty()),
+            Err(e) => assert!(matches!(e, DialError::Cancelled), "{e:?}"),
+        }
     }
 }
