@@ -4,6 +4,16 @@
 use serde_json::Value;
 
 /// How a [`BotMessage`] reached the fake.
+///
+/// ```
+/// # use std::time::Duration;
+/// # use slack_rtm::fake::{FakeSlack, Via};
+/// # let slack = FakeSlack::start()?;
+/// let client = slack.client()?;
+/// client.web().call("chat.postMessage", &[("channel", FakeSlack::GENERAL_CHANNEL), ("text", "hi")])?;
+/// assert_eq!(slack.next_bot_message(Duration::from_secs(5))?.via, Via::WebApi);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Via {
@@ -14,6 +24,19 @@ pub enum Via {
 }
 
 /// The fake's answer to a [`BotMessage`].
+///
+/// ```
+/// # use std::time::Duration;
+/// # use slack_rtm::fake::{AckPolicy, FakeSlack, Outcome};
+/// # let slack = FakeSlack::start()?;
+/// let client = slack.client_builder().reply_timeout(Duration::from_millis(200)).build()?;
+/// client.start()?;
+/// slack.set_ack_policy(AckPolicy::Drop);
+/// assert!(client.send_message("lost reply", FakeSlack::GENERAL_CHANNEL).is_err());
+/// let sent = slack.next_bot_message(Duration::from_secs(5))?;
+/// assert!(matches!(sent.outcome, Outcome::Unacknowledged { .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Outcome {

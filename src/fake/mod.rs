@@ -196,6 +196,15 @@ use shared::{Identity, Settings, Shared, State};
 use ws::Command;
 
 /// Where a recorded Web API call carried its token.
+///
+/// ```
+/// # use slack_rtm::fake::{FakeSlack, TokenSource};
+/// # let slack = FakeSlack::start()?;
+/// let client = slack.client()?;
+/// client.start()?;
+/// assert_eq!(slack.requests()[0].token_source, Some(TokenSource::Header));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TokenSource {

@@ -59,6 +59,15 @@ impl std::fmt::Debug for FakeUser {
 }
 
 /// A message a [`FakeUser`] posted.
+///
+/// ```
+/// # use slack_rtm::fake::FakeSlack;
+/// # let slack = FakeSlack::start()?;
+/// let posted = slack.user("U0ALICE", "alice").say(FakeSlack::GENERAL_CHANNEL, "hi")?;
+/// assert_eq!(posted.channel, FakeSlack::GENERAL_CHANNEL);
+/// assert!(posted.thread_ts.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Posted {
