@@ -8,8 +8,9 @@
 //! ```
 //!
 //! Two processes, so that the client's memory is measured alone: the fake Slack keeps
-//! every accepted message for `chat.update` and every frame id per connection, so a
-//! server in the same process would grow by design and hide (or fake) a client leak.
+//! records (up to `record_limit` entries each: frames, messages, the history behind
+//! `chat.update`), so a server in the same process would grow while they fill and hide
+//! (or fake) a client leak.
 //!
 //! - The **parent** runs the fake Slack, a pusher (a numbered `soak_tick` event every
 //!   2 ms, a `soak_blast` burst now and then) and a fault thread (drops, clean closes,
@@ -136,8 +137,8 @@ const USAGE: &str =
   --seed N      seed of the fault and payload choices (default: from the clock)
   --senders N   threads calling send_message in a loop (default 4)
   --pause-us N  each sender pauses a random 0..=N microseconds between sends
-                (default 1000; 0: none). The fake server keeps every accepted
-                message, so full speed for 10 minutes costs it gigabytes.";
+                (default 1000; 0: none). The fake server's records are capped
+                (record_limit), so its memory levels off once they are full.";
 
 struct Args {
     duration: Duration,
@@ -654,7 +655,7 @@ fn server_main(args: &Args) -> Result<bool, String> {
     drop(fake);
     let after = settle_threads(launch_threads, Duration::from_secs(5));
     println!(
-        "server process: VmRSS {rss_before_drop} kB before dropping the fake server, {} kB after (it keeps every accepted message); threads {after} after dropping it (at launch {launch_threads})",
+        "server process: VmRSS {rss_before_drop} kB before dropping the fake server, {} kB after (its records are capped at record_limit entries each); threads {after} after dropping it (at launch {launch_threads})",
         rss_kb()
     );
     verdict.check(after <= launch_threads, || {
