@@ -1,11 +1,11 @@
 //! Test your own bot with the fake Slack.
 //!
-//! Your bot's logic is a function that takes the client and an event (here [`handle`],
+//! Your bot's logic is a function that takes the client and a message (here [`handle`],
 //! which answers `!ping` with `pong`, in the thread when the ping was in one). To test
 //! it, run it against [`FakeSlack`](slack_rtm::fake::FakeSlack), the fake Slack server
 //! this crate embeds (on loopback, in your test process, no network or workspace needed),
 //! and play the people it talks to:
-//! 1. `FakeSlack::start()` and `slack.start_bot(|client| client.on("message", handle))`:
+//! 1. `FakeSlack::start()` and `slack.start_bot(|client| client.on_message(handle))`:
 //!    the bot is connected and running on a thread of its own;
 //! 2. `slack.user("U0ALICE", "alice")` is a person; `alice.say(channel, "!ping")`,
 //!    `alice.reply_in_thread(..)` and `alice.dm(..)` post as they would in Slack;
@@ -42,38 +42,34 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use slack_rtm::fake::FakeSlack;
-use slack_rtm::typed::{MessageKind, TypedEvent};
-use slack_rtm::{Event, RtmClient, SlackEvent};
+use slack_rtm::typed::{Message, MessageKind};
+use slack_rtm::{HandlerResult, RtmClient};
 
 /// The bot: answers a message that says `!ping` with `pong`, in the same conversation
-/// (and the same thread). Edits, other bots' messages and its own are not commands.
-fn handle(client: &RtmClient, event: &Event) {
-    let Some(TypedEvent::Message(msg)) = event.as_slack().map(SlackEvent::typed) else {
-        return;
-    };
+/// (and the same thread). Edits, other bots' messages and its own are not commands. An
+/// error (a send Slack refused) goes to the log and the bot carries on.
+fn handle(client: &RtmClient, msg: &Message) -> HandlerResult {
     let from_a_person = msg.kind() == MessageKind::Plain
         && msg.user.is_some()
         && msg.user != client.active_user_id();
-    if !from_a_person {
-        return;
-    }
-    let (Some(channel), Some("!ping")) =
-        (msg.channel.as_deref(), msg.text.as_deref().map(str::trim))
-    else {
-        return;
+    let (true, Some(channel), Some("!ping")) = (
+        from_a_person,
+        msg.channel.as_deref(),
+        msg.text.as_deref().map(str::trim),
+    ) else {
+        return Ok(());
     };
-    let answer = match &msg.thread_ts {
-        None => client.send_message(channel, "pong").map(|_| ()),
-        Some(thread) => client
-            .send(
-                "message",
-                serde_json::json!({"channel": channel, "text": "pong", "thread_ts": thread}),
-            )
-            .map(|_| ()),
-    };
-    if let Err(e) = answer {
-        eprintln!("could not answer !ping in {channel}: {e}");
+    match &msg.thread_ts {
+        None => {
+            client.send_message(channel, "pong")?;
+        }
+        Some(thread) => {
+            let reply =
+                serde_json::json!({"channel": channel, "text": "pong", "thread_ts": thread});
+            client.send("message", reply)?;
+        }
     }
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -93,7 +89,7 @@ fn main() -> ExitCode {
 /// The real bot, until Ctrl-C.
 fn run_in_slack(token: &str) -> Result<(), Box<dyn std::error::Error>> {
     let client = RtmClient::builder(token).build()?;
-    client.on("message", handle);
+    client.on_message(handle);
     let me = client.start()?;
     println!(
         "connected as {} in {}: say !ping (Ctrl-C to stop)",
@@ -108,7 +104,7 @@ fn offline_scenario() -> Result<(), Box<dyn std::error::Error>> {
     const SOON: Duration = Duration::from_secs(5);
     println!("SLACK_BOT_TOKEN is not set: testing the bot against the embedded fake Slack");
     let slack = FakeSlack::builder().bot("U0BOT", "pingbot").start()?;
-    let bot = slack.start_bot(|client| client.on("message", handle))?;
+    let bot = slack.start_bot(|client| client.on_message(handle))?;
     let alice = slack.user("U0ALICE", "alice");
     println!("the bot is connected to {}", slack.api_url());
 
@@ -183,7 +179,7 @@ mod tests {
     #[test]
     fn answers_ping_with_pong_in_the_same_channel() -> Result<(), Box<dyn std::error::Error>> {
         let slack = FakeSlack::start()?;
-        let bot = slack.start_bot(|client| client.on("message", handle))?;
+        let bot = slack.start_bot(|client| client.on_message(handle))?;
         let alice = slack.user("U0ALICE", "alice");
 
         alice.say(FakeSlack::GENERAL_CHANNEL, "!ping")?;
@@ -199,7 +195,7 @@ mod tests {
     #[test]
     fn answers_in_the_thread_and_in_direct_messages() -> Result<(), Box<dyn std::error::Error>> {
         let slack = FakeSlack::start()?;
-        let bot = slack.start_bot(|client| client.on("message", handle))?;
+        let bot = slack.start_bot(|client| client.on_message(handle))?;
         let alice = slack.user("U0ALICE", "alice");
 
         let question = alice.say(FakeSlack::GENERAL_CHANNEL, "a question")?;
@@ -219,7 +215,7 @@ mod tests {
     #[test]
     fn answers_nothing_but_a_ping_from_a_person() -> Result<(), Box<dyn std::error::Error>> {
         let slack = FakeSlack::builder().bot("U0BOT", "pingbot").start()?;
-        let bot = slack.start_bot(|client| client.on("message", handle))?;
+        let bot = slack.start_bot(|client| client.on_message(handle))?;
         let alice = slack.user("U0ALICE", "alice");
         let bob = slack.user("U0BOB", "bob");
 

@@ -32,7 +32,7 @@ pub enum Via {
 /// let client = slack.client_builder().reply_timeout(Duration::from_millis(200)).build()?;
 /// client.start()?;
 /// slack.set_ack_policy(AckPolicy::Drop);
-/// assert!(client.send_message("lost reply", FakeSlack::GENERAL_CHANNEL).is_err());
+/// assert!(client.send_message(FakeSlack::GENERAL_CHANNEL, "lost reply").is_err());
 /// let sent = slack.next_bot_message(Duration::from_secs(5))?;
 /// assert!(matches!(sent.outcome, Outcome::Unacknowledged { .. }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -30,18 +30,15 @@ static NEXT_BARRIER: AtomicU64 = AtomicU64::new(1);
 /// ```
 /// use std::time::Duration;
 /// use slack_rtm::fake::{FakeSlack, RunningBot};
-/// use slack_rtm::typed::TypedEvent;
-/// use slack_rtm::SlackEvent;
+/// use slack_rtm::HandlerResult;
 ///
 /// let slack = FakeSlack::start()?;
 /// let client = slack.client_builder().reply_timeout(Duration::from_secs(2)).build()?;
-/// client.on("message", |client, event| {
-///     let Some(TypedEvent::Message(msg)) = event.as_slack().map(SlackEvent::typed) else {
-///         return;
-///     };
-///     if let (Some("hi"), Some(channel)) = (msg.text.as_deref(), &msg.channel) {
-///         let _ = client.send_message(channel, "hello!");
+/// client.on_message(|client, msg| -> HandlerResult {
+///     if let (Some("hi"), Some(channel)) = (msg.text.as_deref(), msg.channel.as_deref()) {
+///         client.send_message(channel, "hello!")?;
 ///     }
+///     Ok(())
 /// });
 /// let bot = RunningBot::start(&slack, client)?;
 /// slack.user("U0ALICE", "alice").say(FakeSlack::GENERAL_CHANNEL, "hi")?;

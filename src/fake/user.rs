@@ -19,18 +19,15 @@ use super::shared::Shared;
 /// ```
 /// use std::time::Duration;
 /// use slack_rtm::fake::FakeSlack;
-/// use slack_rtm::typed::TypedEvent;
-/// use slack_rtm::SlackEvent;
+/// use slack_rtm::HandlerResult;
 ///
 /// let slack = FakeSlack::start()?;
 /// let bot = slack.start_bot(|client| {
-///     client.on("message", |client, event| {
-///         let Some(TypedEvent::Message(msg)) = event.as_slack().map(SlackEvent::typed) else {
-///             return;
-///         };
-///         if let (Some("!ping"), Some(channel)) = (msg.text.as_deref(), &msg.channel) {
-///             let _ = client.send_message(channel, "pong");
+///     client.on_message(|client, msg| -> HandlerResult {
+///         if let (Some("!ping"), Some(channel)) = (msg.text.as_deref(), msg.channel.as_deref()) {
+///             client.send_message(channel, "pong")?;
 ///         }
+///         Ok(())
 ///     });
 /// })?;
 ///
