@@ -509,9 +509,23 @@ pub struct Builder {
 }
 
 macro_rules! setters {
-    ($($(#[$doc:meta])* $name:ident: $ty:ty),* $(,)?) => {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty = $example:expr),* $(,)?) => {
         $(
             $(#[$doc])*
+            ///
+            /// ```
+            /// # #![allow(unused_imports)]
+            /// # use std::time::Duration;
+            /// # use slack_rtm::*;
+            #[doc = concat!(
+                "let client = RtmClient::builder(\"xoxb-...\")\n    .",
+                stringify!($name), "(", stringify!($example), ")\n    .build()\n    .unwrap();"
+            )]
+            #[doc = concat!(
+                "assert_eq!(format!(\"{:?}\", client.config().", stringify!($name),
+                "), format!(\"{:?}\", ", stringify!($example), "));"
+            )]
+            /// ```
             pub fn $name(mut self, value: $ty) -> Self {
                 self.config.$name = value;
                 self
@@ -529,6 +543,14 @@ impl Builder {
     }
 
     /// Sets [`Config::slack_api_url`]; a missing trailing `/` is added.
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...")
+    ///     .slack_api_url("http://127.0.0.1:8080/api")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(client.config().slack_api_url, "http://127.0.0.1:8080/api/");
+    /// ```
     pub fn slack_api_url(mut self, url: impl Into<String>) -> Self {
         let mut url = url.into();
         if !url.ends_with('/') {
@@ -538,7 +560,13 @@ impl Builder {
         self
     }
 
-    /// Sets [`Config::proxy`].
+    /// Sets [`Config::proxy`] (the proxy environment variables are then ignored).
+    ///
+    /// ```
+    /// let proxy = slack_rtm::Proxy::new("http://proxy.internal:3128").unwrap();
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").proxy(proxy).build().unwrap();
+    /// assert!(client.config().proxy.is_some());
+    /// ```
     pub fn proxy(mut self, proxy: Proxy) -> Self {
         self.config.proxy = Some(proxy);
         self.proxy_from_env = false;
@@ -572,6 +600,11 @@ impl Builder {
     }
 
     /// Connects directly, ignoring proxy environment variables.
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").no_proxy().build().unwrap();
+    /// assert!(client.config().proxy.is_none());
+    /// ```
     pub fn no_proxy(mut self) -> Self {
         self.config.proxy = None;
         self.proxy_from_env = false;
@@ -580,56 +613,69 @@ impl Builder {
 
     setters! {
         /// Sets [`Config::auto_reconnect`].
-        auto_reconnect: bool,
+        auto_reconnect: bool = false,
         /// Sets [`Config::client_ping_timeout`].
-        client_ping_timeout: Duration,
+        client_ping_timeout: Duration = Duration::from_secs(20),
         /// Sets [`Config::server_pong_timeout`].
-        server_pong_timeout: Duration,
+        server_pong_timeout: Duration = Duration::from_secs(5),
         /// Sets [`Config::reply_ack_on_reconnect_timeout`].
-        reply_ack_on_reconnect_timeout: Duration,
+        reply_ack_on_reconnect_timeout: Duration = Duration::from_secs(3),
         /// Sets [`Config::reply_timeout`].
-        reply_timeout: Duration,
+        reply_timeout: Duration = Duration::from_secs(5),
         /// Sets [`Config::queue_timeout`].
-        queue_timeout: Duration,
+        queue_timeout: Duration = Duration::from_secs(30),
         /// Sets [`Config::use_rtm_connect`].
-        use_rtm_connect: bool,
+        use_rtm_connect: bool = false,
         /// Sets [`Config::start_options`].
-        start_options: StartOptions,
+        start_options: StartOptions = StartOptions::default().presence_sub(true),
         /// Sets [`Config::retry`].
-        retry: RetryPolicy,
+        retry: RetryPolicy = RetryPolicy::default().max_backoff(Duration::from_secs(10)),
         /// Sets [`Config::tls`].
-        tls: TlsOptions,
+        tls: TlsOptions = TlsOptions::default(),
         /// Sets [`Config::start_timeout`].
-        start_timeout: Duration,
+        start_timeout: Duration = Duration::from_secs(60),
         /// Sets [`Config::connect_timeout`].
-        connect_timeout: Duration,
+        connect_timeout: Duration = Duration::from_secs(5),
         /// Sets [`Config::hello_timeout`].
-        hello_timeout: Duration,
+        hello_timeout: Duration = Duration::from_secs(5),
         /// Sets [`Config::http_timeout`].
-        http_timeout: Duration,
+        http_timeout: Duration = Duration::from_secs(10),
         /// Sets [`Config::max_inbound_message`].
-        max_inbound_message: usize,
+        max_inbound_message: usize = 1 << 20,
         /// Sets [`Config::outgoing_queue_capacity`].
-        outgoing_queue_capacity: usize,
+        outgoing_queue_capacity: usize = 100,
         /// Sets [`Config::rate_limit`].
-        rate_limit: Option<RateLimit>,
+        rate_limit: Option<RateLimit> = Some(RateLimit::new(2.0, 10)),
         /// Sets [`Config::long_text`].
-        long_text: LongTextPolicy,
+        long_text: LongTextPolicy = LongTextPolicy::Allow,
         /// Sets [`Config::event_queue_capacity`].
-        event_queue_capacity: usize,
+        event_queue_capacity: usize = 1000,
         /// Sets [`Config::workspace_cache`].
-        workspace_cache: Option<CacheConfig>,
+        workspace_cache: Option<CacheConfig> = Some(CacheConfig::default()),
         /// Sets [`Config::slow_consumer`].
-        slow_consumer: SlowConsumerPolicy,
+        slow_consumer: SlowConsumerPolicy = SlowConsumerPolicy::Backpressure,
     }
 
     /// Sets [`StartOptions::batch_presence_aware`].
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...")
+    ///     .batch_presence_aware(true)
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(client.config().start_options.batch_presence_aware);
+    /// ```
     pub fn batch_presence_aware(mut self, on: bool) -> Self {
         self.config.start_options.batch_presence_aware = on;
         self
     }
 
     /// Sets [`StartOptions::presence_sub`].
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").presence_sub(true).build().unwrap();
+    /// assert!(client.config().start_options.presence_sub);
+    /// ```
     pub fn presence_sub(mut self, on: bool) -> Self {
         self.config.start_options.presence_sub = on;
         self

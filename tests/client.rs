@@ -785,3 +785,60 @@ mod collect {
         }
     }
 }
+
+#[test]
+fn a_write_stuck_behind_a_server_that_stopped_reading_ends_the_link_and_every_outcome_is_true() {
+    let fake = fake();
+    let client = builder(&fake)
+        .reply_timeout(Duration::from_millis(500))
+        .reply_ack_on_reconnect_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    fake.go_silent();
+    // Far more than the socket buffers hold: the writer must hit its deadline.
+    // (The text stays under Slack's 4,000 characters; a field Slack ignores pads the frame.)
+    let filler = "x".repeat(12_000);
+    let pending: Vec<_> = (0..400)
+        .map(|i| {
+            let body = json!({"channel": "C1", "text": format!("big {i}"), "pad": filler});
+            client.add_outgoing_event(true, "message", body).unwrap()
+        })
+        .collect();
+    wait_for(&events, "the stuck link to be replaced", |e| {
+        matches!(e, Event::Reconnecting)
+    });
+    let outcomes: Vec<_> = pending.into_iter().map(|p| p.wait(SOON)).collect();
+    let received: Vec<String> = fake
+        .sent()
+        .iter()
+        .filter_map(|f| {
+            f["text"]
+                .as_str()
+                .map(|t| t[..t.find(" x").unwrap_or(t.len())].to_string())
+        })
+        .collect();
+    let unique: HashSet<&String> = received.iter().collect();
+    assert_eq!(unique.len(), received.len(), "a frame went out twice");
+    let mut confirmed = 0;
+    for (i, outcome) in outcomes.iter().enumerate() {
+        let seen = received.contains(&format!("big {i}"));
+        match outcome {
+            Ok(_) => {
+                assert!(seen, "frame {i} confirmed but never received");
+                confirmed += 1;
+            }
+            Err(Error::Timeout(TimeoutKind::Queue | TimeoutKind::Write))
+            | Err(Error::SendWhileDisconnected) => {
+                assert!(!seen, "frame {i} said 'nothing was sent' but arrived");
+            }
+            Err(Error::NoReplyReceived { .. }) => {} // written: may or may not have arrived
+            Err(e) => panic!("frame {i}: unexpected {e:?}"),
+        }
+    }
+    assert!(
+        confirmed > 0,
+        "the frames after the stuck one went out on the new link"
+    );
+}

@@ -112,6 +112,12 @@ impl SlackEvent {
     /// Classifies a JSON text as an event, as the reader thread does (for tests and for
     /// replaying recorded events).
     ///
+    /// ```
+    /// use slack_rtm::SlackEvent;
+    /// assert!(SlackEvent::from_json(r#"{"type":"hello"}"#).is_ok());
+    /// assert!(SlackEvent::from_json("[1, 2]").is_err()); // not an object
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Protocol`] if the text is not a JSON object.
     pub fn from_json(text: &str) -> Result<SlackEvent, Error> {
@@ -123,6 +129,11 @@ impl SlackEvent {
     }
 
     /// The event's `type` (`message`, `user_typing`, …; `"unknown"` when missing).
+    ///
+    /// ```
+    /// let ev = slack_rtm::SlackEvent::from_json(r#"{"type":"user_typing"}"#).unwrap();
+    /// assert_eq!(ev.kind(), "user_typing");
+    /// ```
     pub fn kind(&self) -> &str {
         &self.kind
     }
@@ -138,12 +149,22 @@ impl SlackEvent {
         self.subtype.as_deref()
     }
 
-    /// The raw JSON text of the event.
+    /// The raw JSON text of the event, as Slack sent it.
+    ///
+    /// ```
+    /// let ev = slack_rtm::SlackEvent::from_json(r#"{"type":"hello"}"#).unwrap();
+    /// assert_eq!(ev.raw(), r#"{"type":"hello"}"#);
+    /// ```
     pub fn raw(&self) -> &str {
         &self.raw
     }
 
     /// Parses the whole event into a [`serde_json::Value`].
+    ///
+    /// ```
+    /// let ev = slack_rtm::SlackEvent::from_json(r#"{"type":"message","text":"hi"}"#).unwrap();
+    /// assert_eq!(ev.json().unwrap()["text"], "hi");
+    /// ```
     ///
     /// # Errors
     /// A `serde_json::Error` in rare cases the reader lets through rather than drop the

@@ -88,11 +88,30 @@ impl Events {
 
     /// Blocks until the next event; `None` once the session has ended. Waiting here is
     /// bounded by the session: `disconnect`, a fatal error or dropping the client ends it.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build()?;
+    /// let events = client.events();
+    /// client.start()?;
+    /// while let Some(event) = events.recv() {
+    ///     println!("{}", event.name());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn recv(&self) -> Option<Event> {
         self.rx.recv().ok().map(|e| self.took(e))
     }
 
     /// Waits at most `timeout` for the next event.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// let events = client.events(); // the next session's stream (not started here)
+    /// let waited = events.recv_timeout(Duration::from_millis(10));
+    /// assert_eq!(waited.unwrap_err(), slack_rtm::RecvTimeoutError::Timeout);
+    /// ```
     ///
     /// # Errors
     /// [`RecvTimeoutError::Timeout`] when nothing came, [`RecvTimeoutError::Ended`] after
@@ -109,6 +128,12 @@ impl Events {
 
     /// Takes the next event if one is waiting.
     ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// let events = client.events(); // the next session's stream (not started here)
+    /// assert_eq!(events.try_recv().unwrap_err(), slack_rtm::TryRecvError::Empty);
+    /// ```
+    ///
     /// # Errors
     /// [`TryRecvError::Empty`] when none is waiting, [`TryRecvError::Ended`] after the last
     /// event of the session.
@@ -123,16 +148,39 @@ impl Events {
     }
 
     /// Events waiting to be received.
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// let events = client.events(); // the next session's stream (not started here)
+    /// assert_eq!(events.len(), 0);
+    /// ```
     pub fn len(&self) -> usize {
         self.rx.len()
     }
 
     /// True when no event is waiting.
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// let events = client.events(); // the next session's stream (not started here)
+    /// assert!(events.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.rx.is_empty()
     }
 
     /// A blocking iterator that ends with the session.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build()?;
+    /// let events = client.events();
+    /// client.start()?;
+    /// for event in events.iter() {
+    ///     println!("{}", event.name());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn iter(&self) -> Iter<'_> {
         Iter { events: self }
     }

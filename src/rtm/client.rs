@@ -620,6 +620,12 @@ impl RtmClient {
     }
 
     /// A snapshot of counters and queue depths.
+    ///
+    /// ```
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// let stats = client.stats();
+    /// assert_eq!((stats.sends_acked, stats.queued), (0, 0));
+    /// ```
     pub fn stats(&self) -> Stats {
         let shared = &self.inner.shared;
         let events_waiting = self.inner.channel.lock().rx.len();
