@@ -77,6 +77,12 @@ pub struct Deduplicator {
 impl Deduplicator {
     /// A filter that remembers up to `capacity` messages. With `0` it remembers nothing
     /// and reports no duplicates.
+    ///
+    /// ```
+    /// use slack_rtm::dedup::Deduplicator;
+    /// let dedup = Deduplicator::new(1000);
+    /// assert_eq!(dedup.capacity(), 1000);
+    /// ```
     pub fn new(capacity: usize) -> Self {
         let reserve = capacity.min(PREALLOCATE);
         Deduplicator {
@@ -92,6 +98,17 @@ impl Deduplicator {
     ///
     /// Events that are not `message`s, or lack a string `channel` or `ts`, are never
     /// duplicates. Parses only those two fields, on the calling thread.
+    ///
+    /// ```
+    /// use slack_rtm::dedup::Deduplicator;
+    /// use slack_rtm::SlackEvent;
+    /// const MSG: &str = r#"{"type":"message","channel":"C1","user":"U1","text":"hi","ts":"1.000001"}"#;
+    /// let mut dedup = Deduplicator::new(10);
+    /// let ev = SlackEvent::from_json(MSG)?;
+    /// assert!(!dedup.is_duplicate(&ev));
+    /// assert!(dedup.is_duplicate(&ev));
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn is_duplicate(&mut self, event: &SlackEvent) -> bool {
         match MessageKey::of(event) {
             Some(key) => self.is_duplicate_key(&key.channel, &key.ts),
@@ -128,21 +145,46 @@ impl Deduplicator {
     }
 
     /// How many keys it can remember.
+    ///
+    /// ```
+    /// use slack_rtm::dedup::Deduplicator;
+    /// assert_eq!(Deduplicator::default().capacity(), slack_rtm::dedup::DEFAULT_CAPACITY);
+    /// ```
     pub fn capacity(&self) -> usize {
         self.capacity
     }
 
     /// How many keys it remembers now.
+    ///
+    /// ```
+    /// use slack_rtm::dedup::Deduplicator;
+    /// let mut dedup = Deduplicator::new(10);
+    /// dedup.is_duplicate_key("C1", "1.0");
+    /// assert_eq!(dedup.len(), 1);
+    /// ```
     pub fn len(&self) -> usize {
         self.order.len()
     }
 
     /// Whether it remembers no key.
+    ///
+    /// ```
+    /// use slack_rtm::dedup::Deduplicator;
+    /// assert!(Deduplicator::new(10).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.order.is_empty()
     }
 
     /// Forgets every key.
+    ///
+    /// ```
+    /// use slack_rtm::dedup::Deduplicator;
+    /// let mut dedup = Deduplicator::new(10);
+    /// dedup.is_duplicate_key("C1", "1.0");
+    /// dedup.clear();
+    /// assert!(!dedup.is_duplicate_key("C1", "1.0"));
+    /// ```
     pub fn clear(&mut self) {
         self.seen.clear();
         self.order.clear();
@@ -230,11 +272,28 @@ pub struct SharedDeduplicator {
 
 impl SharedDeduplicator {
     /// A shared filter that remembers up to `capacity` messages (see [`Deduplicator::new`]).
+    ///
+    /// ```
+    /// use slack_rtm::dedup::SharedDeduplicator;
+    /// let dedup = SharedDeduplicator::new(1000);
+    /// assert!(dedup.is_empty());
+    /// ```
     pub fn new(capacity: usize) -> Self {
         Deduplicator::new(capacity).into()
     }
 
     /// [`Deduplicator::is_duplicate`], from any thread.
+    ///
+    /// ```
+    /// use slack_rtm::dedup::SharedDeduplicator;
+    /// use slack_rtm::SlackEvent;
+    /// const MSG: &str = r#"{"type":"message","channel":"C1","user":"U1","text":"hi","ts":"1.000001"}"#;
+    /// let dedup = SharedDeduplicator::new(10);
+    /// let ev = SlackEvent::from_json(MSG)?;
+    /// assert!(!dedup.is_duplicate(&ev));
+    /// assert!(dedup.clone().is_duplicate(&ev)); // clones share the filter
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn is_duplicate(&self, event: &SlackEvent) -> bool {
         match MessageKey::of(event) {
             Some(key) => self.is_duplicate_key(&key.channel, &key.ts),
@@ -243,6 +302,13 @@ impl SharedDeduplicator {
     }
 
     /// [`Deduplicator::is_duplicate_key`], from any thread.
+    ///
+    /// ```
+    /// use slack_rtm::dedup::SharedDeduplicator;
+    /// let dedup = SharedDeduplicator::new(10);
+    /// assert!(!dedup.is_duplicate_key("C1", "1.0"));
+    /// assert!(dedup.is_duplicate_key("C1", "1.0"));
+    /// ```
     pub fn is_duplicate_key(&self, channel: &str, ts: &str) -> bool {
         let mut filter = self.inner.lock();
         let duplicate = filter.is_duplicate_key(channel, ts);
@@ -251,16 +317,36 @@ impl SharedDeduplicator {
     }
 
     /// How many keys it remembers now.
+    ///
+    /// ```
+    /// use slack_rtm::dedup::SharedDeduplicator;
+    /// let dedup = SharedDeduplicator::new(10);
+    /// dedup.is_duplicate_key("C1", "1.0");
+    /// assert_eq!(dedup.len(), 1);
+    /// ```
     pub fn len(&self) -> usize {
         self.inner.lock().len()
     }
 
     /// Whether it remembers no key.
+    ///
+    /// ```
+    /// use slack_rtm::dedup::SharedDeduplicator;
+    /// assert!(SharedDeduplicator::new(10).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.inner.lock().is_empty()
     }
 
     /// Forgets every key.
+    ///
+    /// ```
+    /// use slack_rtm::dedup::SharedDeduplicator;
+    /// let dedup = SharedDeduplicator::new(10);
+    /// dedup.is_duplicate_key("C1", "1.0");
+    /// dedup.clear();
+    /// assert!(dedup.is_empty());
+    /// ```
     pub fn clear(&self) {
         self.inner.lock().clear();
     }

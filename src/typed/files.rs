@@ -60,6 +60,14 @@ pub struct FileUpdate {
 
 impl FileUpdate {
     /// The file id: `file_id`, or else `file.id`.
+    ///
+    /// ```
+    /// use slack_rtm::typed::TypedEvent;
+    /// let ev = slack_rtm::SlackEvent::from_json(r#"{"type":"file_shared","file":{"id":"F1"},"user_id":"U1"}"#)?;
+    /// let TypedEvent::FileShared(f) = ev.typed() else { panic!() };
+    /// assert_eq!(f.id(), Some("F1"));
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn id(&self) -> Option<&str> {
         self.file_id
             .as_deref()

@@ -171,11 +171,28 @@ pub struct Message {
 
 impl Message {
     /// The subtype as a [`MessageKind`].
+    ///
+    /// ```
+    /// use slack_rtm::typed::{MessageKind, TypedEvent};
+    /// let ev = slack_rtm::SlackEvent::from_json(r#"{"type":"message","subtype":"me_message","channel":"C1","ts":"1.0"}"#)?;
+    /// let TypedEvent::Message(m) = ev.typed() else { panic!() };
+    /// assert_eq!(m.kind(), MessageKind::MeMessage);
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn kind(&self) -> MessageKind {
         MessageKind::from_subtype(self.subtype.as_deref())
     }
 
     /// The new version of an edited message: `message` for `message_changed`, else `None`.
+    ///
+    /// ```
+    /// use slack_rtm::typed::TypedEvent;
+    /// let ev = slack_rtm::SlackEvent::from_json(r#"{"type":"message","subtype":"message_changed","channel":"C1",
+    ///     "ts":"2.0","message":{"type":"message","text":"fixed","ts":"1.0"}}"#)?;
+    /// let TypedEvent::Message(m) = ev.typed() else { panic!() };
+    /// assert_eq!(m.changed_message().and_then(|n| n.text.as_deref()), Some("fixed"));
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn changed_message(&self) -> Option<&Message> {
         match self.kind() {
             MessageKind::MessageChanged => self.message.as_deref(),
@@ -185,6 +202,15 @@ impl Message {
 
     /// The thread parent this event carries: `message` for `message_replied`, `root` for
     /// `thread_broadcast`, else `None`.
+    ///
+    /// ```
+    /// use slack_rtm::typed::TypedEvent;
+    /// let ev = slack_rtm::SlackEvent::from_json(r#"{"type":"message","subtype":"message_replied","channel":"C1",
+    ///     "ts":"3.0","message":{"type":"message","text":"parent","ts":"1.0","thread_ts":"1.0","reply_count":2}}"#)?;
+    /// let TypedEvent::Message(m) = ev.typed() else { panic!() };
+    /// assert_eq!(m.thread_parent().map(|p| p.ts.as_str()), Some("1.0"));
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn thread_parent(&self) -> Option<&Message> {
         match self.kind() {
             MessageKind::MessageReplied => self.message.as_deref(),
@@ -195,6 +221,17 @@ impl Message {
 
     /// Whether this is a reply inside a thread (it has a `thread_ts` other than its own
     /// `ts`).
+    ///
+    /// ```
+    /// use slack_rtm::typed::TypedEvent;
+    /// let ev = slack_rtm::SlackEvent::from_json(
+    ///     r#"{"type":"message","channel":"C1","text":"me too","ts":"2.0","thread_ts":"1.0"}"#,
+    /// )?;
+    /// let TypedEvent::Message(m) = ev.typed() else { panic!() };
+    /// assert!(m.is_thread_reply());
+    /// assert_eq!(m.thread_root_ts(), "1.0");
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn is_thread_reply(&self) -> bool {
         self.thread_ts.as_deref().is_some_and(|t| t != self.ts)
     }
@@ -263,6 +300,12 @@ pub enum MessageKind {
 
 impl MessageKind {
     /// The kind for a `subtype` value (`None`: no subtype).
+    ///
+    /// ```
+    /// use slack_rtm::typed::MessageKind;
+    /// assert_eq!(MessageKind::from_subtype(Some("bot_message")), MessageKind::BotMessage);
+    /// assert_eq!(MessageKind::from_subtype(Some("something_new")), MessageKind::Other);
+    /// ```
     pub fn from_subtype(subtype: Option<&str>) -> MessageKind {
         use MessageKind as K;
         match subtype {

@@ -143,16 +143,37 @@ pub struct Typed {
 
 impl Typed {
     /// The event as received.
+    ///
+    /// ```
+    /// let typed = slack_rtm::typed::Typed::from(slack_rtm::SlackEvent::from_json(r#"{"type":"hello"}"#)?);
+    /// assert_eq!(typed.source().kind(), "hello");
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn source(&self) -> &SlackEvent {
         &self.source
     }
 
     /// The raw JSON text of the event.
+    ///
+    /// ```
+    /// let typed = slack_rtm::typed::Typed::from(slack_rtm::SlackEvent::from_json(r#"{"type":"hello"}"#)?);
+    /// assert_eq!(typed.raw(), r#"{"type":"hello"}"#);
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn raw(&self) -> &str {
         self.source.raw()
     }
 
     /// Splits into the parsed event and the event as received.
+    ///
+    /// ```
+    /// use slack_rtm::typed::{Typed, TypedEvent};
+    /// let typed = Typed::from(slack_rtm::SlackEvent::from_json(r#"{"type":"goodbye"}"#)?);
+    /// let (event, source) = typed.into_parts();
+    /// assert!(matches!(event, TypedEvent::Goodbye));
+    /// assert_eq!(source.kind(), "goodbye");
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn into_parts(self) -> (TypedEvent, SlackEvent) {
         (self.event, self.source)
     }

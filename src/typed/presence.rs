@@ -46,6 +46,14 @@ pub struct PresenceChange {
 
 impl PresenceChange {
     /// Whether `presence` is `active`.
+    ///
+    /// ```
+    /// use slack_rtm::typed::TypedEvent;
+    /// let ev = slack_rtm::SlackEvent::from_json(r#"{"type":"presence_change","user":"U1","presence":"active"}"#)?;
+    /// let TypedEvent::PresenceChange(p) = ev.typed() else { panic!() };
+    /// assert!(p.is_active());
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn is_active(&self) -> bool {
         self.presence == "active"
     }

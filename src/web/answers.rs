@@ -94,6 +94,13 @@ pub struct Presence {
 
 impl Presence {
     /// Whether `presence` is `"active"`.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// let web = slack_rtm::web::WebClient::new("xoxb-...")?;
+    /// let away = !web.users_get_presence("U0123456")?.is_active();
+    /// # Ok(()) }
+    /// ```
     pub fn is_active(&self) -> bool {
         self.presence == "active"
     }

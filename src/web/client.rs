@@ -112,11 +112,24 @@ impl WebClient {
     }
 
     /// How many times a rate-limited call is retried. Default 3.
+    ///
+    /// ```
+    /// let web = slack_rtm::web::WebClient::builder("xoxb-...").max_retries(5).build()?;
+    /// assert_eq!(web.max_retries(), 5);
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn max_retries(&self) -> u32 {
         self.inner.limits.max_retries
     }
 
     /// The most a call sleeps, in total, waiting out rate limits. Default 60 s.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let web = slack_rtm::web::WebClient::new("xoxb-...")?;
+    /// assert_eq!(web.max_retry_wait(), Duration::from_secs(60));
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn max_retry_wait(&self) -> Duration {
         self.inner.limits.max_wait
     }

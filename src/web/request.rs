@@ -54,6 +54,11 @@ pub struct PostMessage {
 
 impl PostMessage {
     /// A message with `text` to `channel`.
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hello");
+    /// assert_eq!((msg.channel.as_str(), msg.text.as_str()), ("C0123456", "hello"));
+    /// ```
     pub fn new(channel: impl Into<String>, text: impl Into<String>) -> Self {
         Self {
             channel: channel.into(),
@@ -76,84 +81,154 @@ impl PostMessage {
     }
 
     /// Sets [`PostMessage::blocks`].
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").blocks(serde_json::json!([{"type": "divider"}]));
+    /// assert!(msg.blocks.is_some());
+    /// ```
     pub fn blocks(mut self, blocks: Value) -> Self {
         self.blocks = Some(blocks);
         self
     }
 
     /// Sets [`PostMessage::attachments`].
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").attachments(serde_json::json!([{"text": "legacy"}]));
+    /// assert!(msg.attachments.is_some());
+    /// ```
     pub fn attachments(mut self, attachments: Value) -> Self {
         self.attachments = Some(attachments);
         self
     }
 
     /// Sets [`PostMessage::thread_ts`].
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").thread_ts("1700000000.000100");
+    /// assert!(msg.thread_ts.as_deref() == Some("1700000000.000100"));
+    /// ```
     pub fn thread_ts(mut self, ts: impl Into<String>) -> Self {
         self.thread_ts = Some(ts.into());
         self
     }
 
     /// Sets [`PostMessage::reply_broadcast`].
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").thread_ts("1700000000.000100").reply_broadcast(true);
+    /// assert!(msg.reply_broadcast == Some(true));
+    /// ```
     pub fn reply_broadcast(mut self, on: bool) -> Self {
         self.reply_broadcast = Some(on);
         self
     }
 
     /// Sets [`PostMessage::as_user`].
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").as_user(true);
+    /// assert!(msg.as_user == Some(true));
+    /// ```
     pub fn as_user(mut self, on: bool) -> Self {
         self.as_user = Some(on);
         self
     }
 
     /// Sets [`PostMessage::mrkdwn`].
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").mrkdwn(false);
+    /// assert!(msg.mrkdwn == Some(false));
+    /// ```
     pub fn mrkdwn(mut self, on: bool) -> Self {
         self.mrkdwn = Some(on);
         self
     }
 
     /// Sets [`PostMessage::unfurl_links`].
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").unfurl_links(false);
+    /// assert!(msg.unfurl_links == Some(false));
+    /// ```
     pub fn unfurl_links(mut self, on: bool) -> Self {
         self.unfurl_links = Some(on);
         self
     }
 
     /// Sets [`PostMessage::unfurl_media`].
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").unfurl_media(false);
+    /// assert!(msg.unfurl_media == Some(false));
+    /// ```
     pub fn unfurl_media(mut self, on: bool) -> Self {
         self.unfurl_media = Some(on);
         self
     }
 
     /// Sets [`PostMessage::link_names`].
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").link_names(true);
+    /// assert!(msg.link_names == Some(true));
+    /// ```
     pub fn link_names(mut self, on: bool) -> Self {
         self.link_names = Some(on);
         self
     }
 
     /// Sets [`PostMessage::username`].
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").username("deploy-bot");
+    /// assert!(msg.username.as_deref() == Some("deploy-bot"));
+    /// ```
     pub fn username(mut self, name: impl Into<String>) -> Self {
         self.username = Some(name.into());
         self
     }
 
     /// Sets [`PostMessage::icon_emoji`].
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").icon_emoji(":robot_face:");
+    /// assert!(msg.icon_emoji.as_deref() == Some(":robot_face:"));
+    /// ```
     pub fn icon_emoji(mut self, emoji: impl Into<String>) -> Self {
         self.icon_emoji = Some(emoji.into());
         self
     }
 
     /// Sets [`PostMessage::icon_url`].
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").icon_url("https://example.com/bot.png");
+    /// assert!(msg.icon_url.is_some());
+    /// ```
     pub fn icon_url(mut self, url: impl Into<String>) -> Self {
         self.icon_url = Some(url.into());
         self
     }
 
     /// Sets [`PostMessage::metadata`].
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").metadata(serde_json::json!({"event_type": "deploy", "event_payload": {"id": 1}}));
+    /// assert!(msg.metadata.is_some());
+    /// ```
     pub fn metadata(mut self, metadata: Value) -> Self {
         self.metadata = Some(metadata);
         self
     }
 
     /// Adds another argument (appended to [`PostMessage::extra`]).
+    ///
+    /// ```
+    /// let msg = slack_rtm::web::PostMessage::new("C0123456", "hi").param("parse", "full");
+    /// assert!(msg.extra == [("parse".to_string(), "full".to_string())]);
+    /// ```
     pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.extra.push((name.into(), value.into()));
         self
