@@ -245,3 +245,38 @@ fn malformed_method_names_and_params_are_refused_before_sending() {
     ));
     assert!(fake.requests().is_empty());
 }
+
+#[test]
+fn a_standalone_client_makes_its_connections_through_the_connector() {
+    use std::net::{TcpStream, ToSocketAddrs};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let fake = fake();
+    let dialed = Arc::new(AtomicUsize::new(0));
+    let counter = dialed.clone();
+    let web = WebClient::builder(fake.token())
+        .slack_api_url(fake.api_url())
+        .http_timeout(Duration::from_secs(5))
+        .connector(move |host: &str, port: u16, timeout: Duration| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let addr = (host, port)
+                .to_socket_addrs()?
+                .next()
+                .ok_or_else(|| std::io::Error::other("no address"))?;
+            TcpStream::connect_timeout(&addr, timeout)
+        })
+        .build()
+        .expect("valid settings");
+    let me = web.auth_test().expect("auth.test");
+    assert!(!me.user_id.is_empty());
+    assert!(
+        dialed.load(Ordering::SeqCst) >= 1,
+        "the connector made the connection"
+    );
+    let combined = WebClient::builder(fake.token())
+        .proxy(slack_rtm::Proxy::new("http://127.0.0.1:9").expect("a proxy URL"))
+        .connector(|_: &str, _: u16, _: Duration| Err(std::io::Error::other("unused")))
+        .build();
+    assert!(matches!(combined, Err(Error::Config(_))), "{combined:?}");
+}

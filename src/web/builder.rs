@@ -92,6 +92,30 @@ impl WebClientBuilder {
         self
     }
 
+    /// How TCP connections to the Web API are made, as for the RTM client (see
+    /// [`Builder::connector`](crate::Builder::connector)); TLS is still verified against
+    /// the API's host name. A connector and a proxy cannot be combined.
+    ///
+    /// ```
+    /// use std::net::{TcpStream, ToSocketAddrs};
+    /// use std::time::Duration;
+    ///
+    /// let web = slack_rtm::web::WebClient::builder("xoxb-...")
+    ///     .connector(|host: &str, port: u16, timeout: Duration| {
+    ///         let addr = (host, port)
+    ///             .to_socket_addrs()?
+    ///             .next()
+    ///             .ok_or_else(|| std::io::Error::other("no address"))?;
+    ///         TcpStream::connect_timeout(&addr, timeout)
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
+    pub fn connector(mut self, connector: impl crate::Connector) -> Self {
+        self.settings = self.settings.connector(connector);
+        self
+    }
+
     /// How many times a call answered with HTTP 429 is retried after sleeping its
     /// `Retry-After`. Default 3; 0 returns [`Error::RateLimited`](crate::Error::RateLimited) at once.
     ///
