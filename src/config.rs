@@ -4,15 +4,16 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::cache::CacheConfig;
 use crate::error::{Error, Result};
 use crate::net::connector::{Connector, ConnectorRef};
 use crate::protocol::rate_limit::RateLimit;
 use crate::runtime::backlog::SlowConsumerPolicy;
 
+mod cache;
 mod proxy;
 mod tls;
 
+pub use cache::CacheConfig;
 pub use proxy::Proxy;
 pub use tls::{ClientIdentity, TlsOptions};
 
