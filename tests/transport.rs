@@ -407,3 +407,37 @@ fn a_slack_api_url_without_the_method_ends_start_at_once() {
         "{err:?}"
     );
 }
+
+#[test]
+fn dropping_the_last_handle_mid_http_returns_within_a_second() {
+    let fake = common::fake();
+    // The first rtm.connect is honest (relayed to the fake); the reconnect's trickles.
+    let api = Hostile::start(Misbehaviour::relay_once(
+        &fake.api_url(),
+        fake.token(),
+        Misbehaviour::trickling_http(),
+    ));
+    let long = Duration::from_secs(60);
+    let client = RtmClient::builder(fake.token())
+        .slack_api_url(api.api_url())
+        .no_proxy()
+        .connect_timeout(long)
+        .http_timeout(long)
+        .start_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    client.start().unwrap();
+    assert!(api.wait_engaged(Duration::from_secs(10)), "the first call");
+    fake.drop_connections();
+    assert!(
+        api.wait_engaged(Duration::from_secs(10)),
+        "the reconnect's rtm.connect never came"
+    );
+    let began = Instant::now();
+    drop(client);
+    let took = began.elapsed();
+    assert!(
+        took < Duration::from_secs(1) * SLACK,
+        "drop mid-HTTP took {took:?}"
+    );
+}

@@ -22,6 +22,14 @@ pub enum Misbehaviour {
     Trickle { prefix: Vec<u8>, filler: u8 },
     /// Answers an HTTP request with `200 OK` and this JSON body, then closes.
     Json(String),
+    /// The first connection gets an honest `rtm.connect` answer fetched from the fake
+    /// Slack at `upstream` (its api_url) with `token`; every later one gets `then`.
+    RelayOnce {
+        upstream: String,
+        token: String,
+        used: Arc<AtomicBool>,
+        then: Box<Misbehaviour>,
+    },
 }
 
 impl Misbehaviour {
@@ -46,6 +54,16 @@ impl Misbehaviour {
         Misbehaviour::Trickle {
             prefix: b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: ".to_vec(),
             filler: b'x',
+        }
+    }
+
+    /// Relays the first `rtm.connect` to the fake Slack at `upstream`, then misbehaves.
+    pub fn relay_once(upstream: &str, token: &str, then: Misbehaviour) -> Misbehaviour {
+        Misbehaviour::RelayOnce {
+            upstream: upstream.to_string(),
+            token: token.to_string(),
+            used: Arc::new(AtomicBool::new(false)),
+            then: Box::new(then),
         }
     }
 
@@ -182,7 +200,33 @@ impl Drop for Hostile {
     }
 }
 
-fn serve(mut conn: TcpStream, m: Misbehaviour, engaged: Sender<()>, stop: Arc<AtomicBool>) {
+fn serve(conn: TcpStream, m: Misbehaviour, engaged: Sender<()>, stop: Arc<AtomicBool>) {
+    let m = match m {
+        Misbehaviour::RelayOnce {
+            upstream,
+            token,
+            used,
+            then,
+        } => {
+            if used.swap(true, Ordering::SeqCst) {
+                *then
+            } else {
+                let agent: ureq::Agent = ureq::Agent::config_builder().proxy(None).build().into();
+                let body = agent
+                    .post(&format!("{upstream}rtm.connect"))
+                    .header("Authorization", &format!("Bearer {token}"))
+                    .send_empty()
+                    .and_then(|mut r| r.body_mut().read_to_string())
+                    .unwrap_or_default();
+                Misbehaviour::Json(body)
+            }
+        }
+        other => other,
+    };
+    serve_as(conn, m, engaged, stop)
+}
+
+fn serve_as(mut conn: TcpStream, m: Misbehaviour, engaged: Sender<()>, stop: Arc<AtomicBool>) {
     let mut request = Vec::new();
     let mut buf = [0u8; 4096];
     // The client's first bytes (a ClientHello, an upgrade or an HTTP request).
@@ -239,5 +283,6 @@ fn serve(mut conn: TcpStream, m: Misbehaviour, engaged: Sender<()>, stop: Arc<At
             while matches!(conn.read(&mut buf), Ok(n) if n > 0) {}
             let _ = engaged.send(());
         }
+        Misbehaviour::RelayOnce { .. } => unreachable!("resolved in serve()"),
     }
 }
