@@ -953,26 +953,28 @@ impl FakeSlack {
     /// clients must be reading.
     ///
     /// ```
+    /// use std::time::Duration;
     /// use slack_rtm::fake::FakeSlack;
     ///
     /// let slack = FakeSlack::start()?;
-    /// let connect = format!("{}rtm.connect?token={}", slack.api_url(), slack.token());
-    /// let mut reply = ureq::get(&connect).call().map_err(std::io::Error::other)?;
-    /// let body: serde_json::Value = serde_json::from_reader(reply.body_mut().as_reader())?;
-    /// let url = body["url"].as_str().unwrap_or_default();
-    /// let (mut ws, _) = tungstenite::connect(url).map_err(std::io::Error::other)?;
-    /// ws.read().map_err(std::io::Error::other)?; // hello
+    /// let client = slack.client()?;
+    /// let events = client.events();
+    /// client.start()?;
     ///
     /// let event = r#"{"type":"message","channel":"C1","user":"U1","text":"x","ts":"1.000001"}"#;
     /// let written = std::thread::scope(|s| {
     ///     let blaster = s.spawn(|| slack.blast(event, 1000));
-    ///     for _ in 0..1000 {
-    ///         assert_eq!(ws.read().map_err(std::io::Error::other)?.to_text().ok(), Some(event));
+    ///     let mut received = 0;
+    ///     while received < 1000 {
+    ///         let event = events.recv_timeout(Duration::from_secs(5))?;
+    ///         if event.as_slack().is_some_and(|m| m.kind() == "message") {
+    ///             received += 1;
+    ///         }
     ///     }
-    ///     Ok::<_, std::io::Error>(blaster.join().unwrap_or(0))
+    ///     Ok::<_, Box<dyn std::error::Error + Send + Sync>>(blaster.join().unwrap_or(0))
     /// })?;
     /// assert_eq!(written, 1000);
-    /// # Ok::<(), std::io::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
     /// ```
     pub fn blast(&self, event_json_text: &str, n: usize) -> usize {
         if n == 0 {
