@@ -278,7 +278,8 @@ pub struct Config {
     /// [`Proxy::from_env`] at `build()` unless set explicitly or turned off with
     /// [`Builder::no_proxy`].
     pub proxy: Option<Proxy>,
-    /// How long `start` may take before failing with [`TimeoutKind::Start`](crate::TimeoutKind).
+    /// How long `start` may take before failing with
+    /// [`Error::StartTimeout`](crate::Error::StartTimeout).
     /// Default 30 s.
     pub start_timeout: Duration,
     /// Bound on TCP connect + proxy CONNECT + TLS + websocket upgrade, all together.

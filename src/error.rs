@@ -202,8 +202,6 @@ pub enum NoReplyCause {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TimeoutKind {
-    /// `start_timeout`: the client did not become ready in time.
-    Start,
     /// `connect_timeout`: TCP, TLS or the websocket upgrade took too long.
     Connect,
     /// `hello_timeout`: the socket opened but `hello` did not come.
@@ -499,7 +497,6 @@ impl fmt::Display for Error {
             Error::Config(m) => write!(f, "invalid configuration: {m}"),
             Error::Timeout(kind) => {
                 let what = match kind {
-                    TimeoutKind::Start => "the client did not become ready within start_timeout",
                     TimeoutKind::Connect => "connecting took longer than connect_timeout",
                     TimeoutKind::Hello => "Slack did not say hello within hello_timeout",
                     TimeoutKind::Write => "the frame could not be written before its deadline",
