@@ -503,3 +503,32 @@ fn stats_show_the_depth_of_each_queue() {
     );
     assert_eq!(stats.state, slack_rtm::State::Ready);
 }
+
+#[test]
+fn a_start_that_times_out_explains_itself_and_the_session_ends_with_that_error() {
+    let fake = fake();
+    fake.fail_upgrades(1000, 503);
+    let client = builder(&fake)
+        .retry(quick_retry())
+        .start_timeout(Duration::from_millis(600))
+        .build()
+        .unwrap();
+    let events = client.events();
+    let err = client.start().unwrap_err();
+    // The error says why without a logger: the last attempt's failure is its source.
+    assert!(
+        matches!(&err, Error::StartTimeout { last: Some(last) } if matches!(**last, Error::Websocket(_))),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("503"), "{err}");
+    assert!(std::error::Error::source(&err).is_some());
+    // And the session's last lifecycle event says the same, not a bare Disconnected(None).
+    let mut last = None;
+    while let Some(event) = events.recv() {
+        last = Some(event);
+    }
+    match last {
+        Some(Event::Disconnected(Some(Error::StartTimeout { last: Some(_) }))) => {}
+        other => panic!("the session ended with {other:?}"),
+    }
+}

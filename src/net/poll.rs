@@ -112,6 +112,7 @@ pub(crate) const MAX_FDS: usize = 16;
 
 /// Waits until one of `fds` (at most [`MAX_FDS`]) is readable or `deadline` passes;
 /// returns the lowest ready index (so put the most urgent first), `None` at the deadline.
+/// A deadline already passed still gets one non-blocking look.
 pub(crate) fn wait_readable(
     fds: &[BorrowedFd<'_>],
     deadline: Option<Instant>,
@@ -120,14 +121,16 @@ pub(crate) fn wait_readable(
         return Ok(None);
     };
     let fds = &fds[..fds.len().min(MAX_FDS)];
+    let mut looked = false;
     loop {
         let timeout = match deadline {
             None => None,
             Some(d) => {
                 let left = d.saturating_duration_since(Instant::now());
-                if left.is_zero() {
+                if left.is_zero() && looked {
                     return Ok(None);
                 }
+                looked = true;
                 Some(Timespec {
                     tv_sec: left.as_secs().try_into().unwrap_or(i64::MAX as _),
                     tv_nsec: left.subsec_nanos() as _,

@@ -335,9 +335,11 @@ impl<P: Protocol> Reader<P> {
     /// Reads every live link until one ends: returns which and why.
     fn read(&mut self) -> (usize, End) {
         loop {
+            let mut more = false;
             for i in 0..self.live.len() {
-                if let Some(end) = self.drain(i) {
-                    return (i, end);
+                match self.drain(i) {
+                    Ok(m) => more |= m,
+                    Err(end) => return (i, end),
                 }
             }
             let now = Instant::now();
@@ -356,11 +358,16 @@ impl<P: Protocol> Reader<P> {
                 self.dial_at = None;
                 self.start_dial(now);
             }
-            let deadline = earliest(self.live.iter().map(|l| l.state.deadline()).chain([
-                self.protocol.next_deadline(),
-                self.delivery.errors_due_at(),
-                self.dial_at.filter(|_| self.dial.is_none()),
-            ]));
+            // With more to read, only look (stop, wakers, dial) without waiting.
+            let deadline = if more {
+                Some(now)
+            } else {
+                earliest(self.live.iter().map(|l| l.state.deadline()).chain([
+                    self.protocol.next_deadline(),
+                    self.delivery.errors_due_at(),
+                    self.dial_at.filter(|_| self.dial.is_none()),
+                ]))
+            };
             let protocol = self.protocol.clone();
             let dial_done = self.dial.as_ref().map(|d| d.done.clone());
             let mut fds: Vec<BorrowedFd<'_>> = Vec::with_capacity(3 + self.live.len());
@@ -416,26 +423,26 @@ impl<P: Protocol> Reader<P> {
         end.map(|e| (0, e))
     }
 
-    /// Reads what link `i` has now and routes it; `Some` when the link must end.
-    fn drain(&mut self, i: usize) -> Option<End> {
-        loop {
-            let link = self.live[i].link.clone();
-            let mut batch = std::mem::take(&mut self.batch);
-            let drained = link.connection().drain(&mut batch, BATCH);
-            let now = Instant::now();
-            if !batch.is_empty() {
-                link.touch(now);
-            }
-            let end = self.process(i, &link, &mut batch, now);
-            self.batch = batch;
-            if end.is_some() {
-                return end;
-            }
-            match drained {
-                Ok(Drain::More) => continue,
-                Ok(Drain::Empty) => return None,
-                Err(e) => return Some(End::Closed(e)),
-            }
+    /// Reads one batch from link `i` and routes it: `Ok(true)` when more may be waiting,
+    /// `Err` when the link must end. One batch at a time, so that a link that never runs
+    /// dry (a flood) cannot keep the reader from its other links, its timers or a stop.
+    fn drain(&mut self, i: usize) -> Result<bool, End> {
+        let link = self.live[i].link.clone();
+        let mut batch = std::mem::take(&mut self.batch);
+        let drained = link.connection().drain(&mut batch, BATCH);
+        let now = Instant::now();
+        if !batch.is_empty() {
+            link.touch(now);
+        }
+        let end = self.process(i, &link, &mut batch, now);
+        self.batch = batch;
+        if let Some(end) = end {
+            return Err(end);
+        }
+        match drained {
+            Ok(Drain::More) => Ok(true),
+            Ok(Drain::Empty) => Ok(false),
+            Err(e) => Err(End::Closed(e)),
         }
     }
 

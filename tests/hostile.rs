@@ -1,0 +1,149 @@
+//! The promises that must hold whatever the server does, against hostile RTM servers on
+//! loopback: the event queue stays bounded under floods and with nobody reading, repeated
+//! errors are coalesced and counted, a flood does not keep `disconnect()` waiting, and no
+//! server can make the client reconnect more than 5 times in any 10 s.
+
+mod common;
+#[path = "common/hostile_rtm.rs"]
+mod hostile_rtm;
+
+use std::time::Duration;
+
+use hostile_rtm::{Behaviour, HostileRtm};
+use slack_rtm::{Error, Event, RtmClient};
+
+use common::SOON;
+
+/// The queue's reserve for lifecycle items above `event_queue_capacity`, plus the final
+/// `Disconnected`.
+const RESERVE: usize = 16 + 1;
+
+fn client(server: &HostileRtm, capacity: usize) -> RtmClient {
+    RtmClient::builder("xoxb-hostile")
+        .slack_api_url(server.api_url())
+        .no_proxy()
+        .event_queue_capacity(capacity)
+        .start_timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(5))
+        .hello_timeout(Duration::from_secs(5))
+        .http_timeout(Duration::from_secs(5))
+        .build()
+        .expect("valid config")
+}
+
+/// Waits (bounded) until `stats().malformed_frames` reaches `n`.
+fn wait_malformed(client: &RtmClient, n: u64) {
+    let deadline = std::time::Instant::now() + SOON * 3;
+    while client.stats().malformed_frames < n {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "only {} malformed frames counted",
+            client.stats().malformed_frames
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn flood_stays_bounded(behaviour: Behaviour) {
+    let server = HostileRtm::start(behaviour);
+    let client = client(&server, 100);
+    let events = client.events();
+    client.start().expect("start");
+    // Nobody reads while a flood of bad frames arrives.
+    wait_malformed(&client, 50_000);
+    let stats = client.stats();
+    assert!(
+        stats.events_waiting <= 100 + RESERVE,
+        "{} events queued for a capacity of 100",
+        stats.events_waiting
+    );
+    // What is queued: a few lifecycle events and coalesced error reports, each counting
+    // the frames folded into it.
+    let mut errors = 0;
+    let mut folded_reports = 0;
+    while let Ok(event) = events.try_recv() {
+        if let Event::Error(Error::Protocol(why)) = &event {
+            errors += 1;
+            if why.contains("more malformed frames") {
+                folded_reports += 1;
+            }
+        }
+    }
+    assert!(errors >= 1, "the errors are reported");
+    assert!(
+        folded_reports >= 1,
+        "the flood was folded into counted reports"
+    );
+    // A link that never runs dry does not keep the reader from a stop.
+    let began = std::time::Instant::now();
+    client.disconnect();
+    assert!(
+        began.elapsed() < Duration::from_secs(4),
+        "disconnect() during a flood took {:?}",
+        began.elapsed()
+    );
+}
+
+#[test]
+fn a_flood_of_malformed_frames_keeps_the_queue_bounded_and_counts_every_frame() {
+    flood_stays_bounded(Behaviour::FloodMalformed);
+}
+
+#[test]
+fn a_flood_of_binary_frames_keeps_the_queue_bounded_and_counts_every_frame() {
+    flood_stays_bounded(Behaviour::FloodBinary);
+}
+
+#[test]
+fn nobody_reading_while_the_link_flaps_stays_bounded() {
+    let server = HostileRtm::start(Behaviour::EventsThenClose { events: 20 });
+    let client = client(&server, 5);
+    let _events = client.events();
+    client.start().expect("start");
+    // Five connections, each with 20 events and a full lifecycle, nobody reading.
+    server
+        .wait_connects(5, SOON)
+        .expect("the client reconnects");
+    let stats = client.stats();
+    assert!(
+        stats.events_waiting <= 5 + RESERVE,
+        "{} events queued for a capacity of 5",
+        stats.events_waiting
+    );
+    assert!(stats.events_dropped > 0, "drops are counted");
+    client.disconnect();
+}
+
+/// Starts a client against `behaviour` and returns the moments of its first six
+/// `rtm.connect` calls.
+fn six_attempts(behaviour: Behaviour) -> Vec<std::time::Instant> {
+    let server = HostileRtm::start(behaviour);
+    let client = client(&server, 1000);
+    let _events = client.events();
+    let _ = client.start();
+    let times = server
+        .wait_connects(6, Duration::from_secs(20))
+        .expect("a sixth attempt within 20 s");
+    client.disconnect();
+    times
+}
+
+#[test]
+fn a_server_that_closes_right_after_hello_gets_no_more_than_five_attempts_in_ten_seconds() {
+    let t = six_attempts(Behaviour::CloseAfterHello);
+    assert!(
+        t[5] - t[0] >= Duration::from_secs(10),
+        "6 attempts within {:?}",
+        t[5] - t[0]
+    );
+}
+
+#[test]
+fn a_goodbye_loop_gets_no_more_than_five_attempts_in_ten_seconds() {
+    let t = six_attempts(Behaviour::Goodbye);
+    assert!(
+        t[5] - t[0] >= Duration::from_secs(10),
+        "6 attempts within {:?}",
+        t[5] - t[0]
+    );
+}
