@@ -159,6 +159,14 @@ impl Connection {
         let _ = self.socket.shutdown(std::net::Shutdown::Both);
     }
 
+    /// Starts a clean close (close frame) and keeps the socket open, so that what the
+    /// server still sends can be read until it answers the close (a link being replaced).
+    pub(crate) fn start_close(&self) {
+        let mut ws = self.ws.lock();
+        let _ = ws.close(None);
+        let _ = ws.flush();
+    }
+
     /// Kills the connection because the client is moving to another one (a loss already
     /// noticed, or a requested reconnect): a send racing with it gets a websocket error.
     pub(crate) fn retire(&self) {

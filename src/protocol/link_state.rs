@@ -25,6 +25,9 @@ pub(crate) enum Phase {
     Draining {
         /// When it became ready, if it did.
         ready_since: Option<Instant>,
+        /// Once the replacement is ready: the close was started, and the server must
+        /// answer it by then (until then, what it still sends is read and delivered).
+        close_by: Option<Instant>,
     },
 }
 
@@ -66,7 +69,26 @@ impl LinkState {
     pub(crate) fn drain(&mut self) {
         self.phase = Phase::Draining {
             ready_since: self.ready_since(),
+            close_by: None,
         };
+    }
+
+    /// The replacement is ready: the close starts at `now` and must be answered within
+    /// `within`. False when the link is not draining (or already closing).
+    pub(crate) fn closing(&mut self, now: Instant, within: Duration) -> bool {
+        match self.phase {
+            Phase::Draining {
+                ready_since,
+                close_by: None,
+            } => {
+                self.phase = Phase::Draining {
+                    ready_since,
+                    close_by: Some(after(now, within)),
+                };
+                true
+            }
+            _ => false,
+        }
     }
 
     pub(crate) fn is_ready(&self) -> bool {
@@ -81,7 +103,7 @@ impl LinkState {
     pub(crate) fn ready_since(&self) -> Option<Instant> {
         match self.phase {
             Phase::Ready { since } => Some(since),
-            Phase::Draining { ready_since } => ready_since,
+            Phase::Draining { ready_since, .. } => ready_since,
             Phase::AwaitingHello { .. } => None,
         }
     }
@@ -92,17 +114,23 @@ impl LinkState {
             .map(|since| now.saturating_duration_since(since))
     }
 
-    /// The hello deadline, while one runs.
+    /// The link's deadline, while one runs: for `hello`, or for the answer to its close.
     pub(crate) fn deadline(&self) -> Option<Instant> {
         match self.phase {
             Phase::AwaitingHello { deadline } => Some(deadline),
-            _ => None,
+            Phase::Draining { close_by, .. } => close_by,
+            Phase::Ready { .. } => None,
         }
     }
 
     /// True when `hello` did not come in time.
     pub(crate) fn hello_overdue(&self, now: Instant) -> bool {
-        self.deadline().is_some_and(|d| now >= d)
+        matches!(self.phase, Phase::AwaitingHello { deadline } if now >= deadline)
+    }
+
+    /// True when the server did not answer the close in time.
+    pub(crate) fn close_overdue(&self, now: Instant) -> bool {
+        matches!(self.phase, Phase::Draining { close_by: Some(t), .. } if now >= t)
     }
 }
 
@@ -142,6 +170,25 @@ mod tests {
         assert!(l.is_draining() && !l.is_ready());
         assert_eq!(l.uptime(t0 + 3 * S), Some(3 * S));
         assert!(!l.hello(t0 + 4 * S));
+    }
+
+    #[test]
+    fn a_replaced_link_closes_once_and_must_be_answered_in_time() {
+        let t0 = Instant::now();
+        let mut l = LinkState::opened(t0, 10 * S);
+        l.hello(t0);
+        assert!(!l.closing(t0, 5 * S), "only a draining link closes");
+        l.drain();
+        assert_eq!(
+            l.deadline(),
+            None,
+            "a draining link has no deadline of its own"
+        );
+        assert!(l.closing(t0 + S, 5 * S));
+        assert!(!l.closing(t0 + 2 * S, 5 * S), "the close starts once");
+        assert_eq!(l.deadline(), Some(t0 + 6 * S));
+        assert!(!l.close_overdue(t0 + 5 * S));
+        assert!(l.close_overdue(t0 + 6 * S));
     }
 
     #[test]

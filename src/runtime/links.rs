@@ -25,6 +25,8 @@ pub(crate) struct Link {
     /// Nanoseconds after `epoch` when something last arrived.
     last_rx: AtomicU64,
     ready: AtomicBool,
+    /// Its close was started (it is being replaced): still read, no longer written to.
+    closing: AtomicBool,
 }
 
 impl Link {
@@ -35,6 +37,7 @@ impl Link {
             epoch: now,
             last_rx: AtomicU64::new(0),
             ready: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
         }
     }
 
@@ -97,6 +100,18 @@ impl Link {
         self.conn.retire();
     }
 
+    /// Sends a close frame but keeps reading until the server answers it; from now on
+    /// [`Links`] no longer offers the link for writes.
+    pub(crate) fn start_close(&self) {
+        self.closing.store(true, Ordering::Release);
+        self.conn.start_close();
+    }
+
+    /// Whether the link is open for writes (not being closed).
+    pub(crate) fn is_writable(&self) -> bool {
+        !self.closing.load(Ordering::Acquire)
+    }
+
     /// A clean close, best effort.
     pub(crate) fn close(&self) {
         self.conn.close();
@@ -128,24 +143,33 @@ impl Links {
         self.open.lock().retain(|l| l.id() != id);
     }
 
-    /// The newest open link (RTM's "the connection").
+    /// The newest open link that is not being closed (RTM's "the connection").
     pub(crate) fn newest(&self) -> Option<Arc<Link>> {
-        self.open.lock().last().cloned()
+        self.open
+            .lock()
+            .iter()
+            .rev()
+            .find(|l| l.is_writable())
+            .cloned()
     }
 
-    /// The newest link that said hello.
+    /// The newest link that said hello and is not being closed.
     pub(crate) fn newest_ready(&self) -> Option<Arc<Link>> {
         self.open
             .lock()
             .iter()
             .rev()
-            .find(|l| l.is_ready())
+            .find(|l| l.is_ready() && l.is_writable())
             .cloned()
     }
 
-    /// The link `id`, while it is open.
+    /// The link `id`, while it is open for writes (not being closed).
     pub(crate) fn get(&self, id: LinkId) -> Option<Arc<Link>> {
-        self.open.lock().iter().find(|l| l.id() == id).cloned()
+        self.open
+            .lock()
+            .iter()
+            .find(|l| l.id() == id && l.is_writable())
+            .cloned()
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -346,6 +346,14 @@ impl<P: Protocol> Reader<P> {
             if let Some(i) = self.live.iter().position(|l| l.state.hello_overdue(now)) {
                 return (i, End::Closed(Error::Timeout(TimeoutKind::Hello)));
             }
+            if let Some(i) = self.live.iter().position(|l| l.state.close_overdue(now)) {
+                return (
+                    i,
+                    End::Closed(Error::Websocket(WebsocketError::new(
+                        "the replaced link did not answer its close in time",
+                    ))),
+                );
+            }
             if let Some((error, repeated)) = self.delivery.flush_errors(now) {
                 self.control(Change::Error { error, repeated });
             }
@@ -499,14 +507,18 @@ impl<P: Protocol> Reader<P> {
                     self.control(Change::Ready(link.id()));
                     let _ = self.keepalive.send(Signal::Up(link.clone()));
                     self.protocol.on_ready(&link, now);
-                    // Make-before-break: the links this one replaces go now.
-                    for other in self.live.iter().filter(|l| l.state.is_draining()) {
-                        log::debug!(
-                            "closing link {} (replaced by {})",
-                            other.link.id(),
-                            link.id()
-                        );
-                        other.link.close();
+                    // Make-before-break: the links this one replaces are closed now; what
+                    // their server still sends is read until it answers the close.
+                    let within = self.settings.hello_timeout;
+                    for other in self.live.iter_mut() {
+                        if other.state.closing(now, within) {
+                            log::debug!(
+                                "closing link {} (replaced by {})",
+                                other.link.id(),
+                                link.id()
+                            );
+                            other.link.start_close();
+                        }
                     }
                     if self.serving() < self.settings.connections.max(1) {
                         self.want_dial(self.policy.earliest(now));
