@@ -383,6 +383,11 @@ impl FakeSocketMode {
         self.server().state.lock().connect_calls
     }
 
+    /// When each `apps.connections.open` call came, in order.
+    pub fn connect_call_times(&self) -> Vec<Instant> {
+        self.server().state.lock().connect_call_times.clone()
+    }
+
     /// The error codes of refused `apps.connections.open` calls, in order.
     pub fn refused_connect_calls(&self) -> Vec<String> {
         self.server().state.lock().refused_connect_calls.clone()
@@ -457,6 +462,14 @@ impl FakeSocketMode {
         let server = self.server();
         server.wait_until(timeout, |st| find(st).is_some());
         find(&server.state.lock())
+    }
+
+    /// Blocks until what `envelope_id` carried was acked, by an ack of that delivery or of
+    /// one of Slack's retries of it; false after `timeout`. (An envelope written to a
+    /// socket the client was closing is lost, and only its retry can be acked.)
+    pub fn wait_for_event_ack(&self, envelope_id: &str, timeout: Duration) -> bool {
+        self.server()
+            .wait_until(timeout, |st| st.logically_acked(envelope_id))
     }
 
     /// Blocks until `n` valid acks in all have come; false after `timeout`.

@@ -117,6 +117,7 @@ pub(crate) struct State {
     pub(crate) duplicate_next: usize,
     // Counters.
     pub(crate) connect_calls: usize,
+    pub(crate) connect_call_times: Vec<Instant>,
     pub(crate) refused_connect_calls: Vec<String>,
     pub(crate) sessions_opened: usize,
     pub(crate) open_sessions: usize,
@@ -166,6 +167,7 @@ impl Default for State {
             ghosts: 0,
             duplicate_next: 0,
             connect_calls: 0,
+            connect_call_times: Vec::new(),
             refused_connect_calls: Vec::new(),
             sessions_opened: 0,
             open_sessions: 0,
@@ -242,6 +244,16 @@ impl State {
                 })
             })
             .collect()
+    }
+
+    /// Whether the event (or command, or interaction) `envelope_id` carried was acked,
+    /// through this delivery or one of its retries.
+    pub(crate) fn logically_acked(&self, envelope_id: &str) -> bool {
+        self.envelopes
+            .get(envelope_id)
+            .and_then(|e| self.logical_acked.get(&e.logical))
+            .copied()
+            .unwrap_or(false)
     }
 
     pub(crate) fn missed(&self) -> Vec<String> {
@@ -541,6 +553,7 @@ impl Server {
     pub(crate) fn connections_open(&self, call: &ApiCall) -> ApiReply {
         let mut st = self.state.lock();
         st.connect_calls += 1;
+        st.connect_call_times.push(Instant::now());
         let param_token = call.params.iter().any(|(k, _)| k == "token");
         let refusal = match call.bearer.as_deref() {
             None if param_token => Some("invalid_auth"),

@@ -374,3 +374,26 @@ fn refused_upgrades_and_a_suppressed_hello() {
     }
     assert!(ws.read().is_err(), "no hello, no envelopes");
 }
+
+#[test]
+fn an_event_delivered_to_a_socket_that_then_closed_is_retried_on_another() {
+    let slack = FakeSlack::start().unwrap();
+    let sm = slack.socket_mode();
+    sm.set_ack_deadline(Duration::from_millis(300));
+    let (a, _) = connected(&slack);
+    let (b, _) = connected(&slack);
+    // Round robin: find which socket gets the first one.
+    let first = sm.push_event(json!({"type": "message"}));
+    assert!(sm.wait_for_deliveries(1, WAIT));
+    let on = sm.deliveries()[0].session;
+    let ids = sm.session_ids();
+    let (gone, mut other) = if on == ids[0] { (a, b) } else { (b, a) };
+    drop(gone);
+    let retry = read_json(&mut other);
+    assert_eq!(retry["retry_attempt"], 1, "{retry}");
+    assert_eq!(
+        retry["payload"]["event_id"],
+        sm.deliveries()[0].event_id.clone().unwrap().as_str()
+    );
+    let _ = first;
+}
