@@ -302,6 +302,17 @@ fn a_connector_makes_every_tcp_connection() {
         .build()
         .unwrap();
     slash_round_trip(&slack, &client);
+    let before = made.load(Ordering::SeqCst);
+    let me = client
+        .web()
+        .expect("a bot token")
+        .auth_test()
+        .expect("auth.test");
+    assert_eq!(me.user_id, "U0FAKEBOT");
+    assert!(
+        made.load(Ordering::SeqCst) > before,
+        "web() uses the connector too"
+    );
     assert!(
         made.load(Ordering::SeqCst) >= 2,
         "the connect call and the socket both used it"

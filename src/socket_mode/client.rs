@@ -398,8 +398,8 @@ impl SocketModeClient {
         result
     }
 
-    /// A Web API client with the bot token, sharing this client's API URL, TLS and proxy
-    /// settings; `None` when no bot token was given. Everything the app sends goes here
+    /// A Web API client with the bot token, sharing this client's API URL, TLS, proxy and
+    /// connector settings and `http_timeout`; `None` when no bot token was given. Everything the app sends goes here
     /// (`chat.postMessage`, `views.open`, …), not through the socket.
     ///
     /// ```
@@ -435,16 +435,19 @@ impl SocketModeClient {
     }
 }
 
-/// The bot's Web API client, on the same network settings.
+/// The bot's Web API client, on the same network settings (API URL, TLS, proxy,
+/// connector, `http_timeout`), with the bot token.
 fn web_client(settings: &SocketModeSettings, bot_token: &str) -> Result<WebClient> {
-    let t = &settings.transport;
-    let mut b = WebClient::builder(bot_token)
-        .slack_api_url(t.slack_api_url.clone())
-        .http_timeout(t.http_timeout)
-        .tls(t.tls.clone());
-    b = match &t.proxy {
-        Some(p) => b.proxy(p.clone()),
-        None => b.no_proxy(),
-    };
-    b.build()
+    if bot_token.is_empty()
+        || bot_token
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(Error::Config(
+            "bot_token is empty or contains whitespace or control characters".into(),
+        ));
+    }
+    let mut config = settings.transport.clone();
+    config.token = crate::config::Secret::new(bot_token);
+    WebClient::for_config(&config)
 }
