@@ -350,8 +350,17 @@ fn too_many_websockets_closes_first_and_waits_before_dialing_again() {
     let slack = fake();
     let sm = slack.socket_mode();
     sm.set_ghost_registrations(10);
-    let (client, events) = started(builder(&slack).too_many_backoff(Duration::from_millis(600)));
-    // The fake greets the 11th socket (start() returns), then tells it to go.
+    let client = builder(&slack)
+        .too_many_backoff(Duration::from_millis(600))
+        .build()
+        .unwrap();
+    let events = client.events();
+    // The fake greets the 11th socket, then tells it to go: start() may or may not
+    // return on that greeting, depending on whether both frames are read at once.
+    let starter = {
+        let c = client.clone();
+        std::thread::spawn(move || c.start())
+    };
     wait_for(
         &events,
         "too_many_websockets",
@@ -366,6 +375,7 @@ fn too_many_websockets_closes_first_and_waits_before_dialing_again() {
         sm.wait_for_sessions_opened(2, SOON),
         "it comes back once Slack has room"
     );
+    assert!(starter.join().unwrap().is_ok(), "ready once Slack has room");
     let calls = sm.connect_call_times();
     assert!(
         calls[1] - calls[0] >= Duration::from_millis(600),
