@@ -31,8 +31,7 @@
 //! probe (`probe`: a text frame or a websocket Ping), its lifecycle items (`lifecycle`), and
 //! optional timers and a waker folded into the reader's wait. The engine never re-dials a
 //! URL, keeps attempts within the budget, and ends the session visibly if a thread dies.
-//! `/work/wt/ENGINE.md` (the team's coordination note) describes the plan for
-//! make-before-break refresh and connection pools on the same seam.
+//! Make-before-break refresh and connection pools (Socket Mode) run on the same seam.
 
 pub(crate) mod backlog;
 pub(crate) mod delivery;
