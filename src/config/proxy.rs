@@ -37,6 +37,14 @@ pub struct Proxy {
 impl Proxy {
     /// Parses `http://[user:password@]host[:port]` (port defaults to 80).
     ///
+    /// ```
+    /// use slack_rtm::Proxy;
+    /// let proxy = Proxy::new("http://proxy.internal:3128")?;
+    /// assert!(proxy.applies_to("slack.com"));
+    /// assert!(Proxy::new("socks5://proxy.internal:1080").is_err());
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Config`] for another scheme or a malformed URL.
     pub fn new(url: &str) -> Result<Self> {
@@ -133,6 +141,14 @@ impl Proxy {
 
     /// Hosts to reach directly: an entry matches the host itself and its subdomains
     /// (`example.com` and `.example.com` both match `api.example.com`); `*` matches all.
+    ///
+    /// ```
+    /// use slack_rtm::Proxy;
+    /// let proxy = Proxy::new("http://proxy.internal:3128")?.no_proxy(["example.com"]);
+    /// assert!(!proxy.applies_to("api.example.com"));
+    /// assert!(proxy.applies_to("slack.com"));
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn no_proxy<I, S>(mut self, hosts: I) -> Self
     where
         I: IntoIterator<Item = S>,

@@ -36,12 +36,24 @@ pub enum State {
 
 impl State {
     /// True in [`State::Connected`] and [`State::Ready`] (Node: `connected`).
+    ///
+    /// ```
+    /// use slack_rtm::State;
+    /// assert!(State::Connected.is_connected());
+    /// assert!(!State::Authenticated.is_connected());
+    /// ```
     pub fn is_connected(self) -> bool {
         matches!(self, State::Connected | State::Ready)
     }
 
     /// True from a successful `rtm.connect` until the connection is lost (Node:
     /// `authenticated`).
+    ///
+    /// ```
+    /// use slack_rtm::State;
+    /// assert!(State::Authenticated.is_authenticated());
+    /// assert!(!State::Reconnecting.is_authenticated());
+    /// ```
     pub fn is_authenticated(self) -> bool {
         matches!(self, State::Authenticated | State::Connected | State::Ready)
     }

@@ -164,6 +164,15 @@ impl SocketModeBuilder {
 
     /// The bot token (`xoxb-…`) for [`SocketModeClient::web`](super::SocketModeClient::web):
     /// everything the app sends (messages, views, reactions) goes through the Web API.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::SocketModeClient;
+    /// let client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+    ///     .bot_token("xoxb-123-abc")
+    ///     .build()?;
+    /// assert!(client.web().is_some());
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn bot_token(mut self, token: impl Into<String>) -> Self {
         self.settings.bot_token = Some(Secret::new(token.into()));
         self
@@ -171,6 +180,14 @@ impl SocketModeBuilder {
 
     /// Prefix of every Web API URL (`apps.connections.open` and `web()`'s calls); a
     /// missing trailing `/` is added. Default `https://slack.com/api/`.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::SocketModeClient;
+    /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+    ///     .slack_api_url("http://127.0.0.1:8080/api")
+    ///     .build()?;
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn slack_api_url(mut self, url: impl Into<String>) -> Self {
         self.network = self.network.slack_api_url(url);
         self
@@ -178,18 +195,53 @@ impl SocketModeBuilder {
 
     /// An HTTP CONNECT proxy for both legs (the connect call and the `wss://` socket).
     /// Default: the one named by `HTTPS_PROXY` / `ALL_PROXY`, with `NO_PROXY` honoured.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::SocketModeClient;
+    /// use slack_rtm::Proxy;
+    ///
+    /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+    ///     .proxy(Proxy::new("http://proxy.internal:3128")?)
+    ///     .build()?;
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn proxy(mut self, proxy: Proxy) -> Self {
         self.network = self.network.proxy(proxy);
         self
     }
 
     /// Connects directly, ignoring proxy environment variables.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::SocketModeClient;
+    /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+    ///     .no_proxy()
+    ///     .build()?;
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn no_proxy(mut self) -> Self {
         self.network = self.network.no_proxy();
         self
     }
 
     /// How TCP connections are made (both legs); see [`Connector`].
+    ///
+    /// ```
+    /// use std::net::TcpStream;
+    /// use std::time::Duration;
+    /// use slack_rtm::socket_mode::SocketModeClient;
+    ///
+    /// let client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+    ///     .connector(|host: &str, port: u16, timeout: Duration| {
+    ///         let addr = std::net::ToSocketAddrs::to_socket_addrs(&(host, port))?
+    ///             .next()
+    ///             .ok_or_else(|| std::io::Error::other("no address"))?;
+    ///         TcpStream::connect_timeout(&addr, timeout)
+    ///     })
+    ///     .build()?;
+    /// # drop(client);
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn connector(mut self, connector: impl Connector) -> Self {
         self.network = self.network.connector(connector);
         self
@@ -255,6 +307,16 @@ impl SocketModeBuilder {
 
     /// The local budget for `apps.connections.open`: `burst` calls, then one more per
     /// `refill`. Default 4 and 60 s (the method is Tier 1, about one call a minute).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use slack_rtm::socket_mode::SocketModeClient;
+    ///
+    /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+    ///     .connect_budget(2, Duration::from_secs(120))
+    ///     .build()?;
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     pub fn connect_budget(mut self, burst: u32, refill: Duration) -> Self {
         self.settings.connect_burst = burst;
         self.settings.connect_refill = refill;
@@ -263,6 +325,15 @@ impl SocketModeBuilder {
 
     /// Checks the settings and creates the client (not connected: call
     /// [`start`](super::SocketModeClient::start)). Does no I/O.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::SocketModeClient;
+    /// let client = SocketModeClient::builder("xapp-1-A0123-456-abc").build()?;
+    /// assert!(client.web().is_none());
+    /// // A bot token is not an app-level token.
+    /// assert!(SocketModeClient::builder("xoxb-123-abc").build().is_err());
+    /// # Ok::<(), slack_rtm::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::Config`] for an app token that is not an app-level token (`xapp-…`), a

@@ -43,11 +43,39 @@ impl SocketEvents {
     }
 
     /// Blocks until the next event; `None` once the session has ended.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// use slack_rtm::socket_mode::SocketModeClient;
+    /// let client = SocketModeClient::builder(std::env::var("SLACK_APP_TOKEN").unwrap()).build()?;
+    /// client.start()?;
+    /// let events = client.events();
+    /// while let Some(event) = events.recv() {
+    ///     println!("{event:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn recv(&self) -> Option<SocketEvent> {
         self.rx.recv().ok().map(|e| self.took(e))
     }
 
     /// Waits at most `timeout` for the next event.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// use slack_rtm::socket_mode::SocketModeClient;
+    /// let client = SocketModeClient::builder(std::env::var("SLACK_APP_TOKEN").unwrap()).build()?;
+    /// client.start()?;
+    /// let events = client.events();
+    /// use std::time::Duration;
+    /// use slack_rtm::RecvTimeoutError;
+    /// match events.recv_timeout(Duration::from_secs(1)) {
+    ///     Ok(event) => println!("{event:?}"),
+    ///     Err(RecvTimeoutError::Timeout) => println!("nothing yet"),
+    ///     Err(_) => println!("the session has ended"),
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`RecvTimeoutError::Timeout`] when nothing came, [`RecvTimeoutError::Ended`] after
@@ -64,6 +92,21 @@ impl SocketEvents {
 
     /// Takes the next event if one is waiting.
     ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// use slack_rtm::socket_mode::SocketModeClient;
+    /// let client = SocketModeClient::builder(std::env::var("SLACK_APP_TOKEN").unwrap()).build()?;
+    /// client.start()?;
+    /// let events = client.events();
+    /// use slack_rtm::TryRecvError;
+    /// match events.try_recv() {
+    ///     Ok(event) => println!("{event:?}"),
+    ///     Err(TryRecvError::Empty) => println!("nothing waiting"),
+    ///     Err(_) => println!("the session has ended"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`TryRecvError::Empty`] when none is waiting, [`TryRecvError::Ended`] after the
     /// last event of the session.
@@ -78,11 +121,33 @@ impl SocketEvents {
     }
 
     /// Events waiting to be received.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// use slack_rtm::socket_mode::SocketModeClient;
+    /// let client = SocketModeClient::builder(std::env::var("SLACK_APP_TOKEN").unwrap()).build()?;
+    /// client.start()?;
+    /// let events = client.events();
+    /// println!("{} events waiting", events.len());
+    /// # Ok(()) }
+    /// ```
     pub fn len(&self) -> usize {
         self.rx.len()
     }
 
     /// True when no event is waiting.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), slack_rtm::Error> {
+    /// use slack_rtm::socket_mode::SocketModeClient;
+    /// let client = SocketModeClient::builder(std::env::var("SLACK_APP_TOKEN").unwrap()).build()?;
+    /// client.start()?;
+    /// let events = client.events();
+    /// if events.is_empty() {
+    ///     println!("caught up");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.rx.is_empty()
     }

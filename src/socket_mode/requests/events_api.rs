@@ -54,6 +54,15 @@ pub struct EventsApi {
 
 impl EventsApi {
     /// Reads a payload, tolerating either shape and any odd field.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::EventsApi;
+    /// let ev = EventsApi::from_payload(&serde_json::json!({
+    ///     "type": "event_callback", "team_id": "T1", "event_id": "Ev1",
+    ///     "event": {"type": "app_mention", "text": "hi"}
+    /// }));
+    /// assert_eq!((ev.kind(), ev.team_id.as_deref()), ("app_mention", Some("T1")));
+    /// ```
     pub fn from_payload(payload: &Value) -> EventsApi {
         let wrapped = payload.get("event").filter(|e| e.is_object());
         let inner = wrapped.unwrap_or(payload);
@@ -100,6 +109,12 @@ impl EventsApi {
     }
 
     /// The team the event belongs to: `team_id`, else the inner event's `team`.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::EventsApi;
+    /// let ev = EventsApi::from_payload(&serde_json::json!({"type": "app_mention", "team": "T9"}));
+    /// assert_eq!(ev.team().as_deref(), Some("T9")); // the bare shape: the inner event's `team`
+    /// ```
     pub fn team(&self) -> Option<String> {
         self.team_id
             .clone()

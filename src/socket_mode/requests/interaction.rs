@@ -100,6 +100,13 @@ pub struct BlockAction {
 
 impl BlockAction {
     /// The value the user chose: a button's `value`, else `selected_option.value`.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::Interaction;
+    /// let i = Interaction::from_payload(&serde_json::json!({"type": "block_actions", "actions": [
+    ///     {"action_id": "approve", "type": "button", "value": "release-42"}]}));
+    /// assert_eq!(i.actions[0].selected_value(), Some("release-42"));
+    /// ```
     pub fn selected_value(&self) -> Option<&str> {
         self.value.as_deref().or_else(|| {
             self.raw
@@ -156,6 +163,16 @@ pub struct Interaction {
 
 impl Interaction {
     /// Reads a payload; absent or odd fields become empty.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::{Interaction, InteractionKind};
+    /// let i = Interaction::from_payload(&serde_json::json!({
+    ///     "type": "shortcut", "callback_id": "new_ticket", "user": {"id": "U1", "name": "dana"}
+    /// }));
+    /// assert_eq!(i.kind, InteractionKind::Shortcut);
+    /// assert_eq!((i.user_id.as_str(), i.user_name.as_str()), ("U1", "dana"));
+    /// assert!(i.actions.is_empty());
+    /// ```
     pub fn from_payload(payload: &Value) -> Interaction {
         let user = payload.get("user").unwrap_or(&Value::Null);
         let view = payload.get("view").filter(|v| v.is_object());
@@ -197,6 +214,16 @@ impl Interaction {
     }
 
     /// A submitted input's value: `view.state.values[block_id][action_id].value`.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::Interaction;
+    /// let i = Interaction::from_payload(&serde_json::json!({
+    ///     "type": "view_submission",
+    ///     "view": {"state": {"values": {"env": {"pick": {"type": "plain_text_input", "value": "staging"}}}}}
+    /// }));
+    /// assert_eq!(i.state_value("env", "pick"), Some("staging"));
+    /// assert_eq!(i.state_value("env", "other"), None);
+    /// ```
     pub fn state_value(&self, block_id: &str, action_id: &str) -> Option<&str> {
         self.view
             .as_ref()?

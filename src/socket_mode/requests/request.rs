@@ -136,11 +136,23 @@ impl Request {
     }
 
     /// The envelope's id (what the ack echoes).
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::Request;
+    /// let r = Request::from_json(r#"{"envelope_id":"a8","type":"events_api","payload":{}}"#).unwrap();
+    /// assert_eq!(r.envelope_id(), "a8");
+    /// ```
     pub fn envelope_id(&self) -> &str {
         &self.head.envelope_id
     }
 
     /// The envelope's `type`.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::{Request, RequestKind};
+    /// let r = Request::from_json(r#"{"envelope_id":"a8","type":"interactive","payload":{}}"#).unwrap();
+    /// assert_eq!(r.kind(), &RequestKind::Interactive);
+    /// ```
     pub fn kind(&self) -> &RequestKind {
         &self.head.kind
     }
@@ -158,6 +170,12 @@ impl Request {
     }
 
     /// Whether [`Request::ack_with`] may carry a response payload.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::Request;
+    /// let r = Request::from_json(r#"{"envelope_id":"a8","type":"slash_commands","accepts_response_payload":true,"payload":{}}"#).unwrap();
+    /// assert!(r.accepts_response_payload());
+    /// ```
     pub fn accepts_response_payload(&self) -> bool {
         self.head.accepts_response_payload
     }
@@ -174,16 +192,35 @@ impl Request {
     }
 
     /// `retry_reason` (`"timeout"` after a missed ack); `None` on a first delivery.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::Request;
+    /// let r = Request::from_json(r#"{"envelope_id":"x","type":"events_api","retry_attempt":0,"payload":{}}"#).unwrap();
+    /// assert_eq!(r.retry_reason(), None);
+    /// ```
     pub fn retry_reason(&self) -> Option<&str> {
         Some(&*self.head.retry_reason).filter(|r| !r.is_empty())
     }
 
     /// `payload.event_id` of an `events_api` request: stable across Slack's retries.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::Request;
+    /// let r = Request::from_json(r#"{"envelope_id":"e","type":"events_api","payload":{"type":"event_callback","event_id":"Ev1","event":{"type":"app_mention"}}}"#).unwrap();
+    /// assert_eq!(r.event_id(), Some("Ev1"));
+    /// ```
     pub fn event_id(&self) -> Option<&str> {
         self.head.event_id.as_deref()
     }
 
     /// The whole envelope as Slack sent it.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::Request;
+    /// let text = r#"{"envelope_id":"z","type":"events_api","payload":{}}"#;
+    /// let r = Request::from_json(text).unwrap();
+    /// assert_eq!(r.raw(), text);
+    /// ```
     pub fn raw(&self) -> &str {
         &self.raw
     }
@@ -203,6 +240,12 @@ impl Request {
 
     /// The whole envelope, parsed (`None` in the rare case the reader let through text that
     /// `Value` cannot hold, such as a lone surrogate escape; [`Request::raw`] has it).
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::Request;
+    /// let r = Request::from_json(r#"{"envelope_id":"z","type":"events_api","payload":{}}"#).unwrap();
+    /// assert_eq!(r.envelope().unwrap()["envelope_id"], "z");
+    /// ```
     pub fn envelope(&self) -> Option<Value> {
         serde_json::from_str(&self.raw).ok()
     }
@@ -220,6 +263,12 @@ impl Request {
     }
 
     /// The slash command, for a `slash_commands` request.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::Request;
+    /// let r = Request::from_json(r#"{"envelope_id":"s","type":"slash_commands","payload":{"command":"/deploy","text":"prod"}}"#).unwrap();
+    /// assert_eq!(r.slash_command().unwrap().command, "/deploy");
+    /// ```
     pub fn slash_command(&self) -> Option<SlashCommand> {
         (self.head.kind == RequestKind::SlashCommands)
             .then(|| SlashCommand::from_payload(&self.payload()))
@@ -240,6 +289,12 @@ impl Request {
     }
 
     /// Whether this request was acked already.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::Request;
+    /// let r = Request::from_json(r#"{"envelope_id":"a","type":"events_api","payload":{}}"#).unwrap();
+    /// assert!(!r.is_acked());
+    /// ```
     pub fn is_acked(&self) -> bool {
         self.acked.load(Ordering::SeqCst)
     }

@@ -53,6 +53,14 @@ pub struct SlashCommand {
 
 impl SlashCommand {
     /// Reads a payload; absent or odd fields become empty.
+    ///
+    /// ```
+    /// use slack_rtm::socket_mode::SlashCommand;
+    /// let cmd = SlashCommand::from_payload(&serde_json::json!({"command": "/deploy"}));
+    /// assert_eq!(cmd.command, "/deploy");
+    /// assert_eq!(cmd.text, ""); // absent: empty
+    /// assert_eq!(cmd.response_url, None);
+    /// ```
     pub fn from_payload(payload: &Value) -> SlashCommand {
         SlashCommand {
             command: text(payload, "command"),
