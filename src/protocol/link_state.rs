@@ -8,7 +8,7 @@ use crate::protocol::deadline::after;
 
 /// The phase of one link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-// The seam's parts RTM does not use yet (Socket Mode, make-before-break): ENGINE.md.
+// The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
 #[allow(dead_code)]
 pub(crate) enum Phase {
     /// Open; `hello` must come before the deadline.
@@ -37,7 +37,7 @@ pub(crate) struct LinkState {
     phase: Phase,
 }
 
-// The seam's parts RTM does not use yet (Socket Mode, make-before-break): ENGINE.md.
+// The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
 #[allow(dead_code)]
 impl LinkState {
     /// A link opened at `now` that must say hello within `hello_timeout`.

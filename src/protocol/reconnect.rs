@@ -88,7 +88,8 @@ impl ReconnectPolicy {
         self
     }
 
-    #[allow(dead_code)] // The seam's parts RTM does not use yet (Socket Mode, make-before-break): ENGINE.md.
+    #[allow(dead_code)]
+    // The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
     /// The earliest moment an attempt may start (the budget's say).
     pub(crate) fn earliest(&self, now: Instant) -> Instant {
         self.budget.earliest(now)

@@ -132,7 +132,7 @@ pub(crate) struct Links {
     backpressured: AtomicBool,
 }
 
-// The seam's parts RTM does not use yet (Socket Mode, make-before-break): ENGINE.md.
+// The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
 #[allow(dead_code)]
 impl Links {
     pub(crate) fn insert(&self, link: Arc<Link>) {

@@ -26,7 +26,7 @@ pub(crate) struct Opened<I> {
 
 /// One thing the engine must do about an inbound frame (or a protocol timer).
 #[derive(Debug)]
-// The seam's parts RTM does not use yet (Socket Mode, make-before-break): ENGINE.md.
+// The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
 #[allow(dead_code)]
 pub(crate) enum Action<I> {
     /// Deliver to the app's bounded channel (the slow-consumer policy applies).
@@ -46,7 +46,7 @@ pub(crate) enum Action<I> {
 
 /// How a link the server wants gone is replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-// The seam's parts RTM does not use yet (Socket Mode, make-before-break): ENGINE.md.
+// The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
 #[allow(dead_code)]
 pub(crate) enum Replace {
     /// Make-before-break: dial a new link now on a helper thread (the budget applies, no
@@ -65,7 +65,7 @@ pub(crate) enum Replace {
 
 /// The probe the keepalive sends on a quiet link.
 #[derive(Debug, Clone, PartialEq, Eq)]
-// The seam's parts RTM does not use yet (Socket Mode, make-before-break): ENGINE.md.
+// The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
 #[allow(dead_code)]
 pub(crate) enum Probe {
     /// A text frame (RTM's `ping`).
@@ -76,7 +76,7 @@ pub(crate) enum Probe {
 
 /// A lifecycle change, for [`Protocol::lifecycle`] to turn into the protocol's item.
 #[derive(Debug, Clone)]
-// The seam's parts RTM does not use yet (Socket Mode, make-before-break): ENGINE.md.
+// The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
 #[allow(dead_code)]
 pub(crate) enum Change {
     /// An attempt starts (the connect call).

@@ -17,7 +17,7 @@ pub(crate) struct Transport {
     tls: OnceLock<native_tls::TlsConnector>,
 }
 
-// The seam's parts RTM does not use yet (Socket Mode, make-before-break): ENGINE.md.
+// The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
 #[allow(dead_code)]
 impl Transport {
     /// Checks the TLS settings now (a bad CA fails at build time, not at the first dial).
