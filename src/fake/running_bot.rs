@@ -87,9 +87,12 @@ impl RunningBot {
         });
         client.start()?;
         let runner = client.clone();
+        // This session's stream, taken here: if the test drops the bot before its thread
+        // starts, the thread still sees this session end instead of waiting for another.
+        let events = client.events();
         let thread = std::thread::Builder::new()
             .name("bot-under-test".into())
-            .spawn(move || runner.run());
+            .spawn(move || runner.run_on(events));
         match thread {
             Ok(thread) => Ok(RunningBot {
                 client,

@@ -794,7 +794,14 @@ impl RtmClient {
     /// # Errors
     /// The error of the final `disconnected` event.
     pub fn run(&self) -> Result<()> {
-        let events = self.events();
+        self.run_on(self.events())
+    }
+
+    /// [`run`](Self::run) on a stream taken earlier: the test kit takes it on the thread
+    /// that started the session, so a disconnect that comes before the bot's thread gets
+    /// going still ends that thread's loop (a stream taken after it would be the next
+    /// session's, and wait for one).
+    pub(crate) fn run_on(&self, events: Events) -> Result<()> {
         // Put back on every exit, a panicking handler's unwinding included.
         let mut running = Running {
             client: self,
