@@ -178,6 +178,21 @@ pub enum Error {
 
     /// The client was shut down (by `disconnect` or by dropping it) while the call waited.
     Shutdown,
+
+    /// Slack ended the Socket Mode session with `disconnect` reason `link_disabled`:
+    /// Socket Mode was switched off in the app's settings. Fatal: the client does not
+    /// reconnect (no new socket can work until someone switches it back on), and
+    /// [`SocketModeClient::run`](crate::socket_mode::SocketModeClient::run) and the final
+    /// `Disconnected` event carry this error.
+    ///
+    /// ```
+    /// use slack_rtm::{Error, ErrorCode};
+    /// let e = Error::LinkDisabled;
+    /// assert!(e.is_fatal());
+    /// assert_eq!(e.code(), ErrorCode::LinkDisabled);
+    /// assert_eq!(e.slack_error(), Some("link_disabled"));
+    /// ```
+    LinkDisabled,
 }
 
 /// Why [`Error::NoReplyReceived`] happened.
@@ -343,6 +358,8 @@ pub enum ErrorCode {
     Shutdown,
     /// [`Error::Internal`].
     Internal,
+    /// [`Error::LinkDisabled`]: Socket Mode was switched off for the app.
+    LinkDisabled,
 }
 
 /// Slack's Web API errors after which retrying with the same token can never work.
@@ -392,14 +409,15 @@ impl Error {
             Error::TextTooLong { .. } => ErrorCode::TextTooLong,
             Error::InvalidArgument(_) => ErrorCode::InvalidArgument,
             Error::Shutdown => ErrorCode::Shutdown,
+            Error::LinkDisabled => ErrorCode::LinkDisabled,
         }
     }
 
     /// True when retrying cannot help: a revoked or invalid token, a disabled workspace,
     /// an invalid configuration, a server certificate that does not verify (HTTPS or WSS),
     /// a websocket URL that is refused (not `ws://`/`wss://`, or a plaintext `ws://` from an
-    /// `https://` Web API), or a `slack_api_url` with no such method (HTTP 404/410). The
-    /// client stops reconnecting after such an error, and `start()` returns it at once.
+    /// `https://` Web API), a `slack_api_url` with no such method (HTTP 404/410), or Socket
+    /// Mode switched off for the app ([`Error::LinkDisabled`]). The client stops reconnecting after such an error, and `start()` returns it at once.
     ///
     /// ```
     /// use slack_rtm::Error;
@@ -410,7 +428,7 @@ impl Error {
     pub fn is_fatal(&self) -> bool {
         match self {
             Error::Api { error, .. } => FATAL_API_ERRORS.contains(&error.as_str()),
-            Error::Config(_) | Error::KeepAliveConfig(_) => true,
+            Error::Config(_) | Error::KeepAliveConfig(_) | Error::LinkDisabled => true,
             Error::Http {
                 status: Some(401 | 403 | 404 | 410),
                 ..
@@ -426,7 +444,7 @@ impl Error {
     }
 
     /// For [`Error::Api`], Slack's error string (`invalid_auth`, …); for
-    /// [`Error::Platform`], its message.
+    /// [`Error::Platform`], its message; for [`Error::LinkDisabled`], `link_disabled`.
     ///
     /// ```
     /// use slack_rtm::Error;
@@ -438,6 +456,7 @@ impl Error {
             Error::Api { error, .. } => Some(error),
             Error::Platform(p) => p.msg.as_deref(),
             Error::Server { msg, .. } => Some(msg),
+            Error::LinkDisabled => Some("link_disabled"),
             _ => None,
         }
     }
@@ -529,6 +548,9 @@ impl fmt::Display for Error {
                 "the client did not become ready within start_timeout; last attempt: {e}"
             ),
             Error::Internal(m) => write!(f, "internal failure: {m}"),
+            Error::LinkDisabled => f.write_str(
+                "Slack disconnected with link_disabled: Socket Mode is switched off for this app; not reconnecting",
+            ),
         }
     }
 }

@@ -404,7 +404,11 @@ fn link_disabled_stops_the_client_and_run_reports_it() {
     slack.socket_mode().send_disconnect("link_disabled");
     let result = runner.join().unwrap();
     match result {
-        Err(e) => assert_eq!(e.slack_error(), Some("link_disabled")),
+        Err(e) => {
+            assert!(matches!(e, Error::LinkDisabled), "{e:?}");
+            assert!(e.is_fatal());
+            assert_eq!(e.code(), slack_rtm::ErrorCode::LinkDisabled);
+        }
         Ok(()) => panic!("run() must report link_disabled"),
     }
     assert_eq!(slack.socket_mode().connect_calls(), 1, "no reconnect");
@@ -452,6 +456,54 @@ fn a_rate_limited_connect_call_is_retried_after_retry_after() {
     );
     assert_eq!(sm.connect_calls(), 2);
     client.disconnect();
+}
+
+#[test]
+fn a_retry_after_of_one_second_on_the_connect_call_is_waited_for_one_second_not_thirty() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    sm.rate_limit_connect(1, Some(1));
+    let client = builder(&slack).build().unwrap();
+    let events = client.events();
+    // start_timeout is 10 s: read as "missing" (30 s), start() would time out.
+    client.start().expect("started after the 1 s Retry-After");
+    let refused = wait_for(&events, "the rate-limited attempt", |e| {
+        matches!(e, SocketEvent::UnableToStart(_))
+    });
+    match refused {
+        SocketEvent::UnableToStart(Error::RateLimited { retry_after, .. }) => {
+            assert_eq!(retry_after, Duration::from_secs(1))
+        }
+        other => panic!("{other:?}"),
+    }
+    let calls = sm.connect_call_times();
+    assert_eq!(calls.len(), 2);
+    assert!(
+        calls[1] - calls[0] >= Duration::from_secs(1),
+        "Retry-After was honoured"
+    );
+    client.disconnect();
+}
+
+#[test]
+fn a_connect_call_rate_limited_without_retry_after_waits_thirty_seconds() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    sm.rate_limit_connect(1, None);
+    let client = builder(&slack)
+        .start_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    match client.start() {
+        Err(Error::StartTimeout { last: Some(last) }) => match *last {
+            Error::RateLimited { retry_after, .. } => {
+                assert_eq!(retry_after, Duration::from_secs(30))
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(sm.connect_calls(), 1, "no second call inside the 30 s");
 }
 
 #[test]

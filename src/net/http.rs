@@ -73,8 +73,9 @@ impl WebApi {
     }
 
     /// The wait [`Error::RateLimited`] reports when Slack rate-limits without a usable
-    /// `Retry-After` (default 1 s; Socket Mode's connect call wants 30 s).
-    #[allow(dead_code)]
+    /// `Retry-After` (default 1 s; Socket Mode's connect call wants 30 s). A `Retry-After`
+    /// Slack did send is reported as sent (clamped to [`MAX_RETRY_AFTER`]), so a caller
+    /// can tell `Retry-After: 1` (1 s) from a missing header (this wait).
     pub(crate) fn missing_retry_after(mut self, wait: Duration) -> Self {
         self.missing_retry_after = wait.min(MAX_RETRY_AFTER);
         self
@@ -119,9 +120,18 @@ impl WebApi {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after);
-        let rate_limited = || Error::RateLimited {
-            method: method.to_string(),
-            retry_after: retry_after.unwrap_or(self.missing_retry_after),
+        let rate_limited = || {
+            let retry_after = retry_after.unwrap_or_else(|| {
+                log::debug!(
+                    "{method} rate limited without a usable Retry-After: assuming {:?}",
+                    self.missing_retry_after
+                );
+                self.missing_retry_after
+            });
+            Error::RateLimited {
+                method: method.to_string(),
+                retry_after,
+            }
         };
         if status == 429 {
             return Err(rate_limited());
@@ -227,37 +237,55 @@ mod tests {
         }
     }
 
-    /// A Web API on loopback that answers every call `429` without `Retry-After`.
-    fn rate_limiting_api() -> String {
+    /// A Web API on loopback that answers every call `429`, with `Retry-After: <secs>`
+    /// or without the header.
+    fn rate_limiting_api(retry_after: Option<u64>) -> String {
         use std::io::{Read, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
+        let header = retry_after.map_or(String::new(), |s| format!("Retry-After: {s}\r\n"));
         std::thread::spawn(move || {
             for mut conn in listener.incoming().flatten() {
                 let mut buf = [0u8; 4096];
                 let _ = conn.read(&mut buf);
                 let _ = conn.write_all(
-                    b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    format!("HTTP/1.1 429 Too Many Requests\r\n{header}Content-Length: 0\r\nConnection: close\r\n\r\n")
+                        .as_bytes(),
                 );
             }
         });
         format!("http://127.0.0.1:{port}/api/")
     }
 
-    #[test]
-    fn a_429_without_retry_after_reports_the_callers_default_wait() {
+    fn api_for(url: String) -> WebApi {
         let client = crate::RtmClient::builder("xoxb-1")
-            .slack_api_url(rate_limiting_api())
+            .slack_api_url(url)
             .no_proxy()
             .build()
             .unwrap();
-        let api = WebApi::new(client.config()).unwrap();
-        let wait = |api: &WebApi| match api.call("apps.connections.open", &[]) {
+        WebApi::new(client.config()).unwrap()
+    }
+
+    fn wait(api: &WebApi) -> Duration {
+        match api.call("apps.connections.open", &[]) {
             Err(Error::RateLimited { retry_after, .. }) => retry_after,
             other => panic!("{other:?}"),
-        };
+        }
+    }
+
+    #[test]
+    fn a_429_without_retry_after_reports_the_callers_default_wait() {
+        let api = api_for(rate_limiting_api(None));
         assert_eq!(wait(&api), DEFAULT_RETRY_AFTER);
         let api = api.missing_retry_after(Duration::from_secs(30));
         assert_eq!(wait(&api), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn a_retry_after_of_one_second_is_one_second_whatever_the_callers_default() {
+        let api = api_for(rate_limiting_api(Some(1)));
+        assert_eq!(wait(&api), Duration::from_secs(1));
+        let api = api.missing_retry_after(Duration::from_secs(30));
+        assert_eq!(wait(&api), Duration::from_secs(1), "a sent header is never read as missing");
     }
 }

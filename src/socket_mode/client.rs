@@ -372,7 +372,7 @@ impl SocketModeClient {
     ///
     /// # Errors
     /// The error the session ended with (`None` when the app asked to disconnect gives
-    /// `Ok`), e.g. [`Error::Api`] `link_disabled` when Socket Mode was turned off.
+    /// `Ok`), e.g. [`Error::LinkDisabled`] when Socket Mode was switched off for the app.
     ///
     /// ```no_run
     /// # fn demo(client: &slack_rtm::socket_mode::SocketModeClient) -> Result<(), slack_rtm::Error> {

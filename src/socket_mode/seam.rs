@@ -84,7 +84,7 @@ impl SocketModeProtocol {
         ));
         let seed = crate::protocol::backoff::random_seed();
         Ok(Self {
-            api: WebApi::new(&settings.transport)?,
+            api: WebApi::new(&settings.transport)?.missing_retry_after(MISSING_RETRY_AFTER),
             decisions: Mutex::new(Decisions {
                 dedup: t
                     .dedup
@@ -210,13 +210,9 @@ impl Protocol for SocketModeProtocol {
                 method,
                 retry_after,
             }) => {
-                // The HTTP layer reads a missing Retry-After as 1 s; Socket Mode's
-                // connect call is Tier 1, so assume at least 30 s then.
-                let retry_after = if retry_after <= Duration::from_secs(1) {
-                    MISSING_RETRY_AFTER
-                } else {
-                    retry_after
-                };
+                // `retry_after` is Slack's Retry-After as sent (`Retry-After: 1` is 1 s);
+                // without one, the HTTP layer reported MISSING_RETRY_AFTER (30 s), as
+                // this Tier 1 call wants (protocol §2).
                 self.budget.lock().rate_limited(Some(retry_after), now);
                 Err(Error::RateLimited {
                     method,

@@ -81,12 +81,9 @@ impl DisconnectPolicy {
     }
 }
 
-/// The error a `link_disabled` ends the session with.
+/// The error a `link_disabled` ends the session with: fatal, its own variant.
 pub(crate) fn link_disabled() -> Error {
-    Error::Api {
-        method: "socket_mode".into(),
-        error: "link_disabled".into(),
-    }
+    Error::LinkDisabled
 }
 
 #[cfg(test)]
@@ -118,7 +115,9 @@ mod tests {
         let Decision::Stop(e) = p.decide(&DisconnectReason::LinkDisabled, Instant::now()) else {
             panic!()
         };
-        assert_eq!(e.slack_error(), Some("link_disabled"));
+        assert!(matches!(e, Error::LinkDisabled), "{e:?}");
+        assert!(e.is_fatal());
+        assert_eq!(e.code(), crate::ErrorCode::LinkDisabled);
     }
 
     #[test]
