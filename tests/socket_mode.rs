@@ -120,6 +120,32 @@ fn a_slash_command_is_acked_within_three_seconds_with_the_handlers_reply() {
 }
 
 #[test]
+fn every_ack_the_client_writes_is_one_unfragmented_frame_that_slack_takes_even_near_the_limit() {
+    let slack = fake();
+    let client = builder(&slack).build().unwrap();
+    // A reply of ~19 KB: the whole ack stays under 20 KB and must go as one frame.
+    client.on_slash_command(|_req, _cmd| Some(json!({"text": "y".repeat(19_000)})));
+    client.start().unwrap();
+    let runner = {
+        let c = client.clone();
+        std::thread::spawn(move || c.run())
+    };
+    let sm = slack.socket_mode();
+    let mut ids: Vec<String> = (0..20)
+        .map(|i| sm.push_event(json!({"type": "message", "text": format!("m{i}")})))
+        .collect();
+    ids.push(sm.push_slash_command("/long", ""));
+    for id in &ids {
+        let ack = sm.wait_for_ack(id, SOON).expect("acked");
+        assert_eq!(ack.frames, 1, "{ack:?}");
+        assert!(ack.counts() && !ack.fragmented && !ack.oversized);
+    }
+    assert!(sm.acks().iter().all(|a| a.frames == 1 && !a.oversized));
+    client.disconnect();
+    assert!(runner.join().unwrap().is_ok());
+}
+
+#[test]
 fn events_are_acked_on_arrival_and_reach_the_app_as_typed_rtm_events() {
     let slack = fake();
     let (client, events) = started(builder(&slack));

@@ -286,6 +286,10 @@ mod tests {
         let api = api_for(rate_limiting_api(Some(1)));
         assert_eq!(wait(&api), Duration::from_secs(1));
         let api = api.missing_retry_after(Duration::from_secs(30));
-        assert_eq!(wait(&api), Duration::from_secs(1), "a sent header is never read as missing");
+        assert_eq!(
+            wait(&api),
+            Duration::from_secs(1),
+            "a sent header is never read as missing"
+        );
     }
 }

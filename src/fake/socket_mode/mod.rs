@@ -18,8 +18,10 @@
 //!   `disconnect` included until they close (Slack does not say it stops routing to them).
 //!   Envelopes pushed while no socket is open wait for one.
 //! - **Acks** are matched to deliveries and recorded ([`AckRecord`]: latency, late,
-//!   payload, size). An ack of 20 000 bytes or more is recorded as oversized and ignored
-//!   (as if never sent); a payload on an envelope that does not accept one is ignored;
+//!   payload, size, frames). An ack must be one unfragmented text frame under 20 KB: one
+//!   of 20 000 bytes or more is recorded as oversized, one sent in several frames
+//!   (fragmented) as fragmented, and either is ignored (as if never sent: the envelope
+//!   stays unacked, is retried or missed); a payload on an envelope that does not accept one is ignored;
 //!   acks for unknown or empty ids are recorded as unexpected frames.
 //! - **The deadline** (3 s) passes for an unacked envelope: `events_api` is redelivered
 //!   with a new envelope id, the same `event_id`, `retry_attempt` 1, 2, 3 and
@@ -64,6 +66,7 @@
 
 mod blast;
 mod envelopes;
+mod frame_tap;
 pub(crate) mod server;
 mod session;
 #[cfg(test)]
@@ -121,10 +124,34 @@ pub struct AckRecord {
     pub bytes: usize,
     /// 20 000 bytes or more: ignored, as Slack ignores it.
     pub oversized: bool,
+    /// It came as a fragmented message (more than one websocket frame): ignored, as an
+    /// ack must be one unfragmented text frame.
+    pub fragmented: bool,
+    /// How many websocket frames it came in (1 for a proper ack).
+    pub frames: u32,
     /// A payload was sent for an envelope that does not accept one (it was ignored).
     pub payload_ignored: bool,
     /// The envelope had been acked before.
     pub duplicate: bool,
+}
+
+impl AckRecord {
+    /// Whether Slack would take this as the envelope's ack: the first one, under 20 KB,
+    /// in one frame.
+    ///
+    /// ```
+    /// let slack = slack_rtm::fake::FakeSlack::start()?;
+    /// assert!(slack.socket_mode().acks().iter().all(|a| a.counts())); // none yet
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn counts(&self) -> bool {
+        !self.oversized && !self.fragmented && !self.duplicate
+    }
+
+    /// Refused for its form: 20 KB or more, or fragmented.
+    fn refused(&self) -> bool {
+        self.oversized || self.fragmented
+    }
 }
 
 /// The Socket Mode side of a [`FakeSlack`](crate::fake::FakeSlack): script envelopes and
@@ -450,13 +477,13 @@ impl FakeSocketMode {
         self.server().state.lock().acks.clone()
     }
 
-    /// Blocks until a valid ack (not oversized, not a duplicate) for `envelope_id` has
-    /// come, and returns it; `None` after `timeout`.
+    /// Blocks until a valid ack (not oversized, not fragmented, not a duplicate) for
+    /// `envelope_id` has come, and returns it; `None` after `timeout`.
     pub fn wait_for_ack(&self, envelope_id: &str, timeout: Duration) -> Option<AckRecord> {
         let find = |st: &server::State| {
             st.acks
                 .iter()
-                .find(|a| a.envelope_id == envelope_id && !a.oversized && !a.duplicate)
+                .find(|a| a.envelope_id == envelope_id && a.counts())
                 .cloned()
         };
         let server = self.server();
@@ -475,11 +502,22 @@ impl FakeSocketMode {
     /// Blocks until `n` valid acks in all have come; false after `timeout`.
     pub fn wait_for_acks(&self, n: usize, timeout: Duration) -> bool {
         self.server().wait_until(timeout, |st| {
-            st.acks
-                .iter()
-                .filter(|a| !a.oversized && !a.duplicate)
-                .count()
-                >= n
+            st.acks.iter().filter(|a| a.counts()).count() >= n
+        })
+    }
+
+    /// Blocks until at least `n` acks were refused for their form (20 KB or more, or
+    /// fragmented); false after `timeout`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let slack = slack_rtm::fake::FakeSlack::start()?;
+    /// assert!(!slack.socket_mode().wait_for_refused_acks(1, Duration::from_millis(10)));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn wait_for_refused_acks(&self, n: usize, timeout: Duration) -> bool {
+        self.server().wait_until(timeout, |st| {
+            st.acks.iter().filter(|a| a.refused()).count() >= n
         })
     }
 

@@ -382,8 +382,9 @@ impl Server {
         self.timer.wake();
     }
 
-    /// A text frame from a client on `session`: an ack, or something unexpected.
-    pub(crate) fn client_text(&self, session: u64, text: &str) {
+    /// A text message from a client on `session`, which came in `frames` websocket
+    /// frames: an ack, or something unexpected.
+    pub(crate) fn client_text(&self, session: u64, text: &str, frames: u32) {
         let now = Instant::now();
         let mut st = self.state.lock();
         let value: Option<Value> = serde_json::from_str(text).ok();
@@ -409,6 +410,7 @@ impl Server {
         };
         let bytes = text.len();
         let oversized = bytes >= MAX_ACK_BYTES;
+        let fragmented = frames != 1;
         let ack_deadline = st.ack_deadline;
         let Some(env) = st.envelopes.get_mut(&id) else {
             let what = if id.is_empty() {
@@ -437,7 +439,7 @@ impl Server {
         let latency = now.saturating_duration_since(at);
         let late = latency > ack_deadline;
         let logical = env.logical;
-        if !oversized && !duplicate {
+        if !oversized && !fragmented && !duplicate {
             env.acked = true;
             st.logical_acked.insert(logical, true);
         }
@@ -454,6 +456,8 @@ impl Server {
             },
             bytes,
             oversized,
+            fragmented,
+            frames,
             payload_ignored,
             duplicate,
         });

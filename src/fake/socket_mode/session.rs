@@ -16,6 +16,7 @@ use tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tungstenite::{Message, WebSocket};
 
 use super::blast::BlastJob;
+use super::frame_tap::FrameTap;
 use super::server::{Command, Server, SessionEntry, TicketCheck, MAX_SOCKETS};
 use crate::fake::shared::Shared;
 use crate::net::poll::{wait, wait_any, Interest};
@@ -60,16 +61,18 @@ pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream) {
         server: &server,
         valid: &mut valid,
     };
-    let ws = match tungstenite::accept_hdr_with_config(stream, check, Some(config)) {
-        Ok(ws) => ws,
-        Err(e) => {
-            log::debug!("fake slack: socket mode upgrade refused or failed: {e}");
-            return;
-        }
-    };
+    let mut ws =
+        match tungstenite::accept_hdr_with_config(FrameTap::new(stream), check, Some(config)) {
+            Ok(ws) => ws,
+            Err(e) => {
+                log::debug!("fake slack: socket mode upgrade refused or failed: {e}");
+                return;
+            }
+        };
     if !valid {
         return;
     }
+    ws.get_mut().start_counting();
     let tcp = ws.get_ref().tcp();
     if let Err(e) = tcp
         .set_read_timeout(None)
@@ -207,7 +210,7 @@ struct Session {
     shared: Arc<Shared>,
     server: Arc<Server>,
     id: u64,
-    ws: WebSocket<Stream>,
+    ws: WebSocket<FrameTap>,
     rx: Receiver<Command>,
     waker: Arc<Waker>,
     want_write: bool,
@@ -401,9 +404,11 @@ impl Session {
         loop {
             match self.ws.read() {
                 Ok(Message::Text(t)) => {
+                    // Slack takes an ack only as one unfragmented text frame.
+                    let frames = self.ws.get_mut().frames.take_message();
                     let blasted = self.blast.as_mut().is_some_and(|b| b.take_ack(&t));
                     if !blasted {
-                        self.server.client_text(self.id, &t);
+                        self.server.client_text(self.id, &t, frames.unwrap_or(1));
                     } else if self
                         .blast
                         .as_ref()
@@ -412,10 +417,13 @@ impl Session {
                         self.publish_blast();
                     }
                 }
-                Ok(Message::Binary(b)) => self.server.update(|st| {
-                    st.unexpected
-                        .push(format!("a binary frame of {} bytes", b.len()))
-                }),
+                Ok(Message::Binary(b)) => {
+                    self.ws.get_mut().frames.take_message();
+                    self.server.update(|st| {
+                        st.unexpected
+                            .push(format!("a binary frame of {} bytes", b.len()))
+                    })
+                }
                 Ok(Message::Ping(_)) => self.server.update(|st| st.client_pings += 1),
                 Ok(Message::Pong(_) | Message::Frame(_)) => {}
                 Ok(Message::Close(_)) => {}

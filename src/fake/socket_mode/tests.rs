@@ -397,3 +397,75 @@ fn an_event_delivered_to_a_socket_that_then_closed_is_retried_on_another() {
     );
     let _ = first;
 }
+
+#[test]
+fn a_fragmented_ack_is_flagged_and_not_counted_while_one_frame_is_an_ack() {
+    use tungstenite::protocol::frame::coding::{Data, OpCode};
+    use tungstenite::protocol::frame::Frame;
+    let slack = FakeSlack::start().unwrap();
+    let sm = slack.socket_mode();
+    sm.set_ack_deadline(Duration::from_millis(300));
+    let (mut ws, _) = connected(&slack);
+    let split = sm.push_slash_command("/split", "");
+    let whole = sm.push_slash_command("/whole", "");
+    read_json(&mut ws);
+    read_json(&mut ws);
+    // The same valid ack text, in three frames with a ping between two of them.
+    let text = json!({"envelope_id": split}).to_string();
+    let (a, rest) = text.split_at(5);
+    let (b, c) = rest.split_at(7);
+    let frame = |s: &str, op: Data, fin: bool| {
+        Message::Frame(Frame::message(s.as_bytes().to_vec(), OpCode::Data(op), fin))
+    };
+    ws.write(frame(a, Data::Text, false)).unwrap();
+    ws.write(Message::Ping(b"between".to_vec().into())).unwrap();
+    ws.write(frame(b, Data::Continue, false)).unwrap();
+    ws.write(frame(c, Data::Continue, true)).unwrap();
+    ws.flush().unwrap();
+    send(&mut ws, json!({"envelope_id": whole}));
+    let ack = sm.wait_for_ack(&whole, WAIT).expect("one frame is an ack");
+    assert_eq!((ack.frames, ack.fragmented), (1, false));
+    assert!(sm.wait_for_refused_acks(1, WAIT));
+    let refused = sm
+        .acks()
+        .into_iter()
+        .find(|a| a.envelope_id == split)
+        .expect("recorded");
+    assert!(refused.fragmented && !refused.counts(), "{refused:?}");
+    assert_eq!(refused.frames, 3);
+    assert!(
+        sm.wait_for_missed_acks(1, WAIT),
+        "a fragmented ack is as good as none"
+    );
+    assert_eq!(sm.missed_acks(), vec![split]);
+}
+
+#[test]
+fn an_ack_of_twenty_thousand_bytes_or_more_is_refused_and_one_byte_less_is_taken() {
+    let slack = FakeSlack::start().unwrap();
+    let sm = slack.socket_mode();
+    let (mut ws, _) = connected(&slack);
+    let big = sm.push_slash_command("/big", "");
+    let fits = sm.push_slash_command("/fits", "");
+    read_json(&mut ws);
+    read_json(&mut ws);
+    let sized = |id: &str, bytes: usize| {
+        let bare = json!({"envelope_id": id, "payload": {"text": ""}}).to_string();
+        json!({"envelope_id": id, "payload": {"text": "x".repeat(bytes - bare.len())}})
+    };
+    let at_limit = sized(&big, 20_000);
+    assert_eq!(at_limit.to_string().len(), 20_000);
+    send(&mut ws, at_limit);
+    send(&mut ws, sized(&fits, 19_999));
+    assert!(
+        sm.wait_for_ack(&fits, WAIT).is_some(),
+        "19 999 bytes is an ack"
+    );
+    assert!(sm.wait_for_refused_acks(1, WAIT));
+    let acks = sm.acks();
+    let refused = acks
+        .iter()
+        .find(|a| a.envelope_id == big)
+        .expect("recorded");
+    assert!(refused.oversized && !refused.counts() && refused.frames == 1);
+}
