@@ -572,7 +572,16 @@ fn start_options_are_sent_to_rtm_connect_not_glued_onto_the_ws_url() {
 #[test]
 fn a_send_issued_while_reconnecting_waits_for_ready_and_is_confirmed() {
     let fake = fake();
-    let client = builder(&fake).build().unwrap();
+    // Backoff short but well above the moment the send is issued: the reconnect (two
+    // refused upgrades, then the hello) still takes longer than that, as the test needs.
+    let client = builder(&fake)
+        .retry(
+            slack_rtm::RetryPolicy::default()
+                .first_retry(Duration::from_millis(10))
+                .initial_backoff(Duration::from_millis(250)),
+        )
+        .build()
+        .unwrap();
     let events = client.events();
     client.start().unwrap();
     fake.fail_upgrades(2, 503);

@@ -10,7 +10,7 @@ mod hostile_rtm;
 use std::time::Duration;
 
 use hostile_rtm::{Behaviour, HostileRtm};
-use slack_rtm::{Error, Event, RtmClient};
+use slack_rtm::{Error, Event, RetryPolicy, RtmClient};
 
 use common::SOON;
 
@@ -27,6 +27,15 @@ fn client(server: &HostileRtm, capacity: usize) -> RtmClient {
         .connect_timeout(Duration::from_secs(5))
         .hello_timeout(Duration::from_secs(5))
         .http_timeout(Duration::from_secs(5))
+        // Backoff all but off: the attempt budget alone must hold a flapping server to 5
+        // attempts in 10 s (with the default backoff, 1 + 2 + 4 + 8 s of delays would
+        // pass that test without it), and the tests wait on no backoff.
+        .retry(
+            RetryPolicy::default()
+                .first_retry(Duration::from_millis(10))
+                .initial_backoff(Duration::from_millis(10))
+                .max_backoff(Duration::from_millis(50)),
+        )
         .build()
         .expect("valid config")
 }

@@ -5,15 +5,28 @@
 
 mod common;
 
-use common::{fake, logs, started, wait_for};
-use slack_rtm::Event;
+use std::time::Duration;
+
+use common::{builder, fake, logs, wait_for};
+use slack_rtm::{Event, RetryPolicy};
 
 /// One test only in this binary: the logger is process-wide.
 #[test]
 fn each_level_emits_what_the_contract_says_and_never_a_secret() {
     logs::capture();
     let fake = fake();
-    let (client, events) = started(&fake);
+    // Short backoff: the failures below cost no seconds of waiting.
+    let client = builder(&fake)
+        .retry(
+            RetryPolicy::default()
+                .first_retry(Duration::from_millis(10))
+                .initial_backoff(Duration::from_millis(20))
+                .max_backoff(Duration::from_millis(200)),
+        )
+        .build()
+        .expect("valid config");
+    let events = client.events();
+    client.start().expect("start");
     client.send_message("C1", "hello").unwrap();
     let healthy: Vec<(log::Level, String)> = logs::lines();
     assert!(
