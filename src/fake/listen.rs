@@ -50,7 +50,7 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, name: &str, serve: 
             Err(e) if e.kind() == io::ErrorKind::ConnectionAborted => continue,
             Err(e) => {
                 log::warn!("fake slack: accept failed: {e}");
-                let until = Instant::now() + ACCEPT_ERROR_BACKOFF;
+                let until = crate::protocol::deadline::after(Instant::now(), ACCEPT_ERROR_BACKOFF);
                 wait(shutdown, Interest::Read, None, Some(until))
             }
         };

@@ -87,7 +87,8 @@ impl<T> AckQueue<T> {
         match policy {
             AckPolicy::Immediate => vec![ack],
             AckPolicy::Delay(d) => {
-                self.delayed.push((now + *d, ack));
+                self.delayed
+                    .push((crate::protocol::deadline::after(now, *d), ack));
                 Vec::new()
             }
             AckPolicy::Reorder => {
@@ -96,7 +97,10 @@ impl<T> AckQueue<T> {
                     self.held_until = None;
                     self.held.drain(..).rev().collect()
                 } else {
-                    self.held_until = Some(now + AckPolicy::REORDER_HOLD);
+                    self.held_until = Some(crate::protocol::deadline::after(
+                        now,
+                        AckPolicy::REORDER_HOLD,
+                    ));
                     Vec::new()
                 }
             }

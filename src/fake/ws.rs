@@ -460,8 +460,10 @@ impl Session {
             Command::Goodbye => {
                 self.send_value(&json!({"type": "goodbye"}));
                 if self.goodbye_close_at.is_none() && self.close_deadline.is_none() {
-                    self.goodbye_close_at =
-                        Some(Instant::now() + self.shared.settings.goodbye_close_after);
+                    self.goodbye_close_at = Some(crate::protocol::deadline::after(
+                        Instant::now(),
+                        self.shared.settings.goodbye_close_after,
+                    ));
                 }
             }
             Command::Close => self.start_close(CloseCode::Normal),
@@ -485,7 +487,10 @@ impl Session {
         if self.close_deadline.is_some() {
             return;
         }
-        self.close_deadline = Some(Instant::now() + CLOSE_TIMEOUT);
+        self.close_deadline = Some(crate::protocol::deadline::after(
+            Instant::now(),
+            CLOSE_TIMEOUT,
+        ));
         if self.ws.can_write() {
             let frame = CloseFrame {
                 code,
