@@ -259,6 +259,15 @@ pub struct Config {
     /// (not from the call: time in the outgoing queue is bounded by `queue_timeout`).
     /// Default 10 s.
     pub reply_timeout: Duration,
+    /// How long writing one frame may take once it leaves the outgoing queue: the time the
+    /// socket may refuse more bytes (a peer or proxy that stopped reading, a full link).
+    /// A frame not written whole by then ends its connection (the client reconnects): if
+    /// none of its bytes can have reached Slack it is retried on the next connection within
+    /// `queue_timeout`, else the send fails with
+    /// [`NoReplyReceived`](crate::Error::NoReplyReceived)
+    /// ([`WriteUnfinished`](crate::NoReplyCause::WriteUnfinished)): it may have been sent.
+    /// The reply timer starts after the write. Default 10 s.
+    pub write_timeout: Duration,
     /// How long a send may wait in the outgoing queue before its frame is written: for the
     /// client to become ready (while connecting or reconnecting) and for its turn under
     /// the rate limit. A frame still queued then is withdrawn and the send fails with
@@ -351,6 +360,7 @@ impl Config {
             server_pong_timeout: Duration::from_secs(4),
             reply_ack_on_reconnect_timeout: Duration::from_secs(2),
             reply_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(10),
             queue_timeout: Duration::from_secs(60),
             use_rtm_connect: true,
             start_options: StartOptions::default(),
@@ -406,6 +416,7 @@ impl Config {
         }
         for (name, d) in [
             ("reply_timeout", self.reply_timeout),
+            ("write_timeout", self.write_timeout),
             ("queue_timeout", self.queue_timeout),
             ("start_timeout", self.start_timeout),
             ("connect_timeout", self.connect_timeout),
@@ -418,6 +429,7 @@ impl Config {
         }
         for (name, d) in [
             ("reply_timeout", self.reply_timeout),
+            ("write_timeout", self.write_timeout),
             ("queue_timeout", self.queue_timeout),
             ("start_timeout", self.start_timeout),
             ("connect_timeout", self.connect_timeout),
@@ -624,6 +636,8 @@ impl Builder {
         reply_ack_on_reconnect_timeout: Duration = Duration::from_secs(3),
         /// Sets [`Config::reply_timeout`].
         reply_timeout: Duration = Duration::from_secs(5),
+        /// Sets [`Config::write_timeout`].
+        write_timeout: Duration = Duration::from_secs(5),
         /// Sets [`Config::queue_timeout`].
         queue_timeout: Duration = Duration::from_secs(30),
         /// Sets [`Config::use_rtm_connect`].

@@ -39,7 +39,7 @@
 //!
 //! Calls that block, and their bounds: [`RtmClient::start`] (`start_timeout`),
 //! [`RtmClient::send_message`] (`queue_timeout` waiting for ready and the rate limit, then
-//! `reply_timeout` from the write), [`PendingSend::wait`]
+//! `write_timeout` for the write, then `reply_timeout` from the write), [`PendingSend::wait`]
 //! (its argument), [`RtmClient::disconnect`] (joins the threads within a moment, in every
 //! state: it wakes a dial or a Web API call in progress), [`Events::recv`] and
 //! [`RtmClient::run`] (until the session ends). A dial (TCP + proxy CONNECT + TLS + upgrade)

@@ -44,8 +44,13 @@ pub struct Stats {
     pub sends_acked: u64,
     /// Sends answered with `ok: false`.
     pub sends_rejected: u64,
-    /// Sends (`send_message`, `send`, typing, presence) that ended in another error (no
-    /// reply, not connected, write failure, …).
+    /// Sends (`send_message`, `send`, typing, presence, `add_outgoing_event`) that ended in
+    /// another error: not connected, queue full, withdrawn at `queue_timeout` or at a
+    /// [`PendingSend::wait`](crate::PendingSend::wait) timeout, write failure, no reply.
+    /// Counted once, when the failure is decided, whether or not anyone still waits for
+    /// the outcome (a dropped `PendingSend`'s frame counts too). Calls refused for their
+    /// arguments before anything was queued (`TextTooLong`, `FrameTooLarge`,
+    /// `InvalidArgument`) are not counted.
     pub sends_failed: u64,
     /// Frames written without waiting for a reply (`send`, typing, presence).
     pub sent_without_reply: u64,
@@ -57,7 +62,8 @@ pub struct Stats {
     pub events_dropped: u64,
     /// Sends waiting for a reply now.
     pub awaiting_reply: usize,
-    /// Frames queued by `add_outgoing_event` until ready.
+    /// Frames in the outgoing queue, waiting to be written (for the client to be ready or
+    /// for the rate limit). Frames withdrawn by their caller are not counted.
     pub queued: usize,
     /// Events delivered to the event stream and not yet received by the consumer.
     pub events_waiting: usize,

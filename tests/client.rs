@@ -800,6 +800,7 @@ fn a_write_stuck_behind_a_server_that_stopped_reading_ends_the_link_and_every_ou
     let fake = fake();
     let client = builder(&fake)
         .reply_timeout(Duration::from_millis(500))
+        .write_timeout(Duration::from_millis(500))
         .reply_ack_on_reconnect_timeout(Duration::from_millis(200))
         .build()
         .unwrap();
@@ -850,4 +851,51 @@ fn a_write_stuck_behind_a_server_that_stopped_reading_ends_the_link_and_every_ou
         confirmed > 0,
         "the frames after the stuck one went out on the new link"
     );
+}
+
+#[test]
+fn a_withdrawn_frame_no_longer_counts_as_queued_and_counts_as_a_failed_send() {
+    let fake = fake();
+    let client = builder(&fake).build().unwrap();
+    let kept = client
+        .add_outgoing_event(false, "typing", json!({"channel": "C1"}))
+        .unwrap();
+    let withdrawn = client
+        .add_outgoing_event(true, "message", json!({"channel": "C1", "text": "never"}))
+        .unwrap();
+    assert_eq!(client.stats().queued, 2);
+    assert!(matches!(
+        withdrawn.wait(Duration::from_millis(50)),
+        Err(Error::Timeout(TimeoutKind::Wait))
+    ));
+    let stats = client.stats();
+    assert_eq!((stats.queued, stats.sends_failed), (1, 1));
+    client.start().unwrap();
+    assert!(kept.wait(SOON).unwrap().is_none());
+    assert!(
+        !fake.sent().iter().any(|f| f["text"] == "never"),
+        "the withdrawn frame never went out"
+    );
+}
+
+#[test]
+fn frames_queued_and_dropped_unwaited_count_as_failed_when_the_session_ends_without_sending_them() {
+    let fake = fake();
+    let client = RtmClient::builder("xoxb-not-a-valid-token")
+        .slack_api_url(fake.api_url())
+        .no_proxy()
+        .start_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        drop(
+            client
+                .add_outgoing_event(true, "message", json!({"channel": "C1", "text": "hi"}))
+                .unwrap(),
+        );
+    }
+    assert!(client.start().is_err(), "the token is refused");
+    let stats = client.stats();
+    assert_eq!((stats.queued, stats.sends_failed), (0, 3), "{stats:?}");
+    assert!(fake.sent().is_empty());
 }

@@ -10,7 +10,7 @@ mod hostile_rtm;
 use std::time::Duration;
 
 use hostile_rtm::{Behaviour, HostileRtm};
-use slack_rtm::{Error, Event, RetryPolicy, RtmClient};
+use slack_rtm::{Error, Event, NoReplyCause, RetryPolicy, RtmClient};
 
 use common::SOON;
 
@@ -155,4 +155,58 @@ fn a_goodbye_loop_gets_no_more_than_five_attempts_in_ten_seconds() {
         "6 attempts within {:?}",
         t[5] - t[0]
     );
+}
+
+#[test]
+fn a_frame_stuck_behind_a_server_that_stopped_reading_fails_saying_it_may_have_been_sent() {
+    let server = HostileRtm::start(Behaviour::StopReading);
+    // The keepalive probes after 1 s of silence: its ping goes into the socket behind the
+    // stuck frame, so that frame's bytes may have left after all. The unanswered probe
+    // ends the link at 1.5 s, long before the 8 s write timeout would.
+    let write_timeout = Duration::from_secs(8);
+    let client = RtmClient::builder("xoxb-hostile")
+        .slack_api_url(server.api_url())
+        .no_proxy()
+        .client_ping_timeout(Duration::from_secs(1))
+        .server_pong_timeout(Duration::from_millis(500))
+        .write_timeout(write_timeout)
+        .auto_reconnect(false)
+        .rate_limit(None)
+        // A small send buffer, locked (no autotuning): the kernel cannot take a stuck
+        // frame's tail later on its own.
+        .connector(|host: &str, port: u16, timeout: Duration| {
+            let addr = std::net::ToSocketAddrs::to_socket_addrs(&(host, port))?
+                .next()
+                .ok_or_else(|| std::io::Error::other("no address"))?;
+            let tcp = std::net::TcpStream::connect_timeout(&addr, timeout)?;
+            rustix::net::sockopt::set_socket_send_buffer_size(&tcp, 4096)?;
+            Ok(tcp)
+        })
+        .build()
+        .expect("valid config");
+    client.start().expect("start");
+    // Frames of 15 KB (under the 16 KB limit) until the socket buffers are full.
+    let pad = "x".repeat(15_000);
+    let body = serde_json::json!({"channel": "C1", "text": "big", "pad": pad});
+    let mut written = 0;
+    let (outcome, took) = loop {
+        let began = std::time::Instant::now();
+        let outcome = client.send("message", body.clone());
+        if outcome.is_err() || written == 5_000 {
+            break (outcome, began.elapsed());
+        }
+        written += 1;
+    };
+    match outcome {
+        Err(Error::NoReplyReceived {
+            cause: NoReplyCause::WriteUnfinished,
+            ..
+        }) => {}
+        other => panic!("after {written} frames written: {other:?}"),
+    }
+    assert!(
+        took < 4 * write_timeout,
+        "the stuck send returned after {took:?}"
+    );
+    assert_eq!(client.stats().sends_failed, 1);
 }

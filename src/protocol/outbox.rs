@@ -11,6 +11,7 @@ use crossbeam_channel::Sender;
 use parking_lot::Mutex;
 
 use crate::error::Error;
+use crate::protocol::deadline::after;
 use crate::protocol::rate_limit::TokenBucket;
 use crate::protocol::reply_waiters::Outcome;
 
@@ -75,6 +76,10 @@ pub(crate) enum Next {
 pub(crate) struct Outbox {
     queue: VecDeque<Queued>,
     capacity: usize,
+    /// Set when a session ended and its frames were failed, until the next session
+    /// starts: a send that needs a session is refused instead of waiting `queue_timeout`
+    /// for one that is over.
+    closed: bool,
 }
 
 impl Outbox {
@@ -82,14 +87,20 @@ impl Outbox {
         Self {
             queue: VecDeque::new(),
             capacity,
+            closed: false,
         }
     }
 
-    /// Appends a frame.
+    /// Appends a frame. `needs_session`: the frame must not wait for a session to start
+    /// (every send but `add_outgoing_event`).
     ///
     /// # Errors
-    /// [`Error::QueueFull`] when `capacity` frames already wait.
-    pub(crate) fn push(&mut self, item: Queued) -> Result<(), Error> {
+    /// [`Error::SendWhileDisconnected`] when `needs_session` and the session ended
+    /// ([`close`](Self::close)); [`Error::QueueFull`] when `capacity` frames already wait.
+    pub(crate) fn push(&mut self, item: Queued, needs_session: bool) -> Result<(), Error> {
+        if needs_session && self.closed {
+            return Err(Error::SendWhileDisconnected);
+        }
         if self.queue.len() >= self.capacity {
             return Err(Error::QueueFull {
                 capacity: self.capacity,
@@ -141,12 +152,27 @@ impl Outbox {
         }
     }
 
-    /// Takes every queued frame out (to fail them).
-    pub(crate) fn drain(&mut self) -> Vec<Queued> {
+    /// The session ended: takes every queued frame out (to fail them) and refuses frames
+    /// that need a session until [`open`](Self::open). (Done under one lock, so that a send
+    /// racing with the end of the session is either drained or refused, never stranded.)
+    pub(crate) fn close(&mut self) -> Vec<Queued> {
+        self.closed = true;
         self.queue.drain(..).collect()
     }
 
-    /// How many frames wait (including ones given up but not yet skipped).
+    /// A session starts: frames that need one are accepted again.
+    pub(crate) fn open(&mut self) {
+        self.closed = false;
+    }
+
+    /// Removes the frames their callers withdrew (a withdrawn frame never goes out, so
+    /// it must not count as waiting, nor hold its text until it reaches the head).
+    pub(crate) fn purge_withdrawn(&mut self) {
+        self.queue.retain(|q| !q.cancelled());
+    }
+
+    /// How many frames wait to be written. Withdrawn frames are not counted once
+    /// [`purge_withdrawn`](Self::purge_withdrawn) ran (the withdrawing caller runs it).
     pub(crate) fn len(&self) -> usize {
         self.queue.len()
     }
@@ -210,7 +236,7 @@ pub(crate) fn waiting(
             Some(end) if now < end => Waiting::Until(end),
             Some(_) => Waiting::Unanswered(id),
             // Beyond the clock's range: wait in long steps, it cannot be reached anyway.
-            None => Waiting::Until(now + Duration::from_secs(3600)),
+            None => Waiting::Until(after(now, Duration::from_secs(3600))),
         },
         Slot::Cancelled | Slot::Detached => Waiting::Finished,
     }
@@ -254,8 +280,12 @@ mod tests {
     fn frames_wait_while_the_client_is_not_ready_and_then_go_in_order() {
         let t0 = Instant::now();
         let mut outbox = Outbox::new(10);
-        outbox.push(frame(1, "message", t0 + MINUTE).0).unwrap();
-        outbox.push(frame(2, "message", t0 + MINUTE).0).unwrap();
+        outbox
+            .push(frame(1, "message", t0 + MINUTE).0, true)
+            .unwrap();
+        outbox
+            .push(frame(2, "message", t0 + MINUTE).0, true)
+            .unwrap();
         assert_eq!(what(outbox.next(false, None, t0)), "not ready");
         assert_eq!(outbox.len(), 2);
         assert_eq!(what(outbox.next(true, None, t0)), "write 1");
@@ -269,7 +299,9 @@ mod tests {
         let mut bucket = TokenBucket::new(RateLimit::default(), t0);
         let mut outbox = Outbox::new(100);
         for id in 1..=8 {
-            outbox.push(frame(id, "message", t0 + MINUTE).0).unwrap();
+            outbox
+                .push(frame(id, "message", t0 + MINUTE).0, true)
+                .unwrap();
         }
         for id in 1..=5 {
             assert_eq!(
@@ -291,7 +323,9 @@ mod tests {
         let mut bucket = TokenBucket::new(RateLimit::default(), t0);
         let mut outbox = Outbox::new(1000);
         for id in 1..=50 {
-            outbox.push(frame(id, "message", t0 + MINUTE).0).unwrap();
+            outbox
+                .push(frame(id, "message", t0 + MINUTE).0, true)
+                .unwrap();
         }
         let (mut now, mut written, mut last) = (t0, 0, t0);
         loop {
@@ -321,7 +355,7 @@ mod tests {
         let mut outbox = Outbox::new(1000);
         let deadline = t0 + Duration::from_secs(30);
         for id in 1..=50 {
-            outbox.push(frame(id, "message", deadline).0).unwrap();
+            outbox.push(frame(id, "message", deadline).0, true).unwrap();
         }
         let (mut now, mut written, mut expired) = (t0, 0, 0);
         loop {
@@ -345,9 +379,11 @@ mod tests {
         let t0 = Instant::now();
         let mut outbox = Outbox::new(10);
         outbox
-            .push(frame(1, "message", t0 + Duration::from_secs(5)).0)
+            .push(frame(1, "message", t0 + Duration::from_secs(5)).0, true)
             .unwrap();
-        outbox.push(frame(2, "message", t0 + MINUTE).0).unwrap();
+        outbox
+            .push(frame(2, "message", t0 + MINUTE).0, true)
+            .unwrap();
         let later = t0 + Duration::from_secs(8);
         assert_eq!(what(outbox.next(false, None, later)), "expired 1");
         assert_eq!(what(outbox.next(false, None, later)), "not ready");
@@ -365,8 +401,12 @@ mod tests {
             t0,
         );
         let mut outbox = Outbox::new(10);
-        outbox.push(frame(1, "message", t0 + MINUTE).0).unwrap();
-        outbox.push(frame(2, "typing", t0 + MINUTE).0).unwrap();
+        outbox
+            .push(frame(1, "message", t0 + MINUTE).0, true)
+            .unwrap();
+        outbox
+            .push(frame(2, "typing", t0 + MINUTE).0, true)
+            .unwrap();
         assert_eq!(what(outbox.next(true, Some(&mut bucket), t0)), "write 1");
         assert_eq!(what(outbox.next(true, Some(&mut bucket), t0)), "write 2");
     }
@@ -376,19 +416,78 @@ mod tests {
         let t0 = Instant::now();
         let mut outbox = Outbox::new(10);
         let (a, slot_a) = frame(1, "message", t0 + MINUTE);
-        outbox.push(a).unwrap();
-        outbox.push(frame(2, "message", t0 + MINUTE).0).unwrap();
+        outbox.push(a, true).unwrap();
+        outbox
+            .push(frame(2, "message", t0 + MINUTE).0, true)
+            .unwrap();
         *slot_a.lock() = Slot::Cancelled;
         assert_eq!(what(outbox.next(true, None, t0)), "write 2");
+    }
+
+    #[test]
+    fn withdrawn_frames_neither_count_as_waiting_nor_take_room_once_purged() {
+        let t0 = Instant::now();
+        let mut outbox = Outbox::new(2);
+        let (a, slot_a) = frame(1, "message", t0 + MINUTE);
+        let (b, slot_b) = frame(2, "message", t0 + MINUTE);
+        outbox.push(a, true).unwrap();
+        outbox.push(b, true).unwrap();
+        *slot_b.lock() = Slot::Cancelled;
+        outbox.purge_withdrawn();
+        assert_eq!(outbox.len(), 1, "only the frame still waiting counts");
+        outbox
+            .push(frame(3, "message", t0 + MINUTE).0, true)
+            .unwrap();
+        *slot_a.lock() = Slot::Cancelled;
+        outbox.purge_withdrawn();
+        assert_eq!(what(outbox.next(true, None, t0)), "write 3");
+        assert_eq!(what(outbox.next(true, None, t0)), "empty");
+    }
+
+    #[test]
+    fn a_written_frame_whose_reply_deadline_is_beyond_the_clock_keeps_waiting_without_overflow() {
+        let t0 = Instant::now();
+        let sent = Slot::Sent { id: 1, at: t0 };
+        assert!(matches!(
+            waiting(sent, t0, Duration::MAX, t0),
+            Waiting::Until(t) if t > t0
+        ));
+    }
+
+    #[test]
+    fn after_a_session_ended_only_frames_that_may_wait_for_the_next_one_are_accepted() {
+        let t0 = Instant::now();
+        let mut outbox = Outbox::new(10);
+        outbox
+            .push(frame(1, "message", t0 + MINUTE).0, true)
+            .unwrap();
+        assert_eq!(
+            outbox.close().len(),
+            1,
+            "the ended session's frames are failed"
+        );
+        assert!(matches!(
+            outbox.push(frame(2, "message", t0 + MINUTE).0, true),
+            Err(Error::SendWhileDisconnected)
+        ));
+        outbox
+            .push(frame(3, "message", t0 + MINUTE).0, false)
+            .unwrap();
+        outbox.open();
+        outbox
+            .push(frame(4, "message", t0 + MINUTE).0, true)
+            .unwrap();
+        assert_eq!(what(outbox.next(true, None, t0)), "write 3");
+        assert_eq!(what(outbox.next(true, None, t0)), "write 4");
     }
 
     #[test]
     fn a_full_queue_refuses_more() {
         let t0 = Instant::now();
         let mut outbox = Outbox::new(1);
-        outbox.push(frame(1, "message", t0).0).unwrap();
+        outbox.push(frame(1, "message", t0).0, true).unwrap();
         assert!(matches!(
-            outbox.push(frame(2, "message", t0).0),
+            outbox.push(frame(2, "message", t0).0, true),
             Err(Error::QueueFull { capacity: 1 })
         ));
     }

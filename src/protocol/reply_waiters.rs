@@ -1,6 +1,7 @@
 //! [`ReplyWaiters`]: the senders blocked until the reply whose `reply_to` matches their id.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crossbeam_channel::{Receiver, Sender};
 use parking_lot::Mutex;
@@ -21,6 +22,9 @@ struct Waiter {
 #[derive(Default)]
 pub(crate) struct ReplyWaiters {
     map: Mutex<HashMap<u64, Waiter>>,
+    /// Waiters failed by [`fail_before`](ReplyWaiters::fail_before): each is a send that
+    /// ended without a reply (part of `Stats::sends_failed`).
+    failed: AtomicU64,
 }
 
 /// A one-shot channel for one [`Outcome`].
@@ -48,9 +52,11 @@ impl ReplyWaiters {
         }
     }
 
-    /// Forgets `id` (its sender stopped waiting).
-    pub(crate) fn cancel(&self, id: u64) {
-        self.map.lock().remove(&id);
+    /// Forgets `id` (its sender stopped waiting). True if it was still registered: then
+    /// nobody else will decide its outcome; false when a reply or a failure already took
+    /// it (its outcome is in, or about to be in, the sender's channel).
+    pub(crate) fn cancel(&self, id: u64) -> bool {
+        self.map.lock().remove(&id).is_some()
     }
 
     /// Fails every waiter whose frame was written on a connection older than `generation`.
@@ -67,6 +73,8 @@ impl ReplyWaiters {
                 .collect()
         };
         let n = failed.len();
+        self.failed
+            .fetch_add(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed);
         for (id, w) in failed {
             let _ = w.tx.try_send(Err(Error::NoReplyReceived { id, cause }));
         }
@@ -81,6 +89,11 @@ impl ReplyWaiters {
     /// How many sends wait for a reply.
     pub(crate) fn len(&self) -> usize {
         self.map.lock().len()
+    }
+
+    /// How many waiters were failed so far (connection lost, session ended).
+    pub(crate) fn failed(&self) -> u64 {
+        self.failed.load(Ordering::Relaxed)
     }
 }
 
@@ -131,6 +144,9 @@ mod tests {
         ));
         assert!(r2.try_recv().is_err());
         assert_eq!(w.len(), 1);
+        assert_eq!(w.failed(), 1, "the failed waiter is counted once");
+        w.fail_all(NoReplyCause::Disconnected);
+        assert_eq!(w.failed(), 2);
     }
 
     #[test]
@@ -138,7 +154,11 @@ mod tests {
         let w = ReplyWaiters::default();
         let (t, _r) = oneshot();
         w.register(5, 0, t);
-        w.cancel(5);
+        assert!(w.cancel(5), "the first cancel removes the waiter");
+        assert!(
+            !w.cancel(5),
+            "a second finds nothing: someone else owns the outcome"
+        );
         assert!(!w.resolve(5, Ok(None)));
         assert_eq!(w.len(), 0);
     }

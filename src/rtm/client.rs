@@ -1,7 +1,6 @@
 //! [`RtmClient`]: the cloneable handle — start, send, receive, disconnect.
 
 use std::fmt;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -244,7 +243,8 @@ impl RtmClient {
     /// one that was already running keeps trying.
     pub fn start(&self) -> Result<Arc<ConnectInfo>> {
         let shared = &self.inner.shared;
-        let deadline = Instant::now() + shared.config.start_timeout;
+        let deadline =
+            crate::protocol::deadline::after(Instant::now(), shared.config.start_timeout);
         let (number, spawned) = {
             let mut session = self.inner.session.lock();
             let running = session
@@ -293,6 +293,7 @@ impl RtmClient {
                 }
             }
         };
+        self.inner.shared.open_outbox();
         self.inner.engine.spawn(events)
     }
 
@@ -357,8 +358,9 @@ impl RtmClient {
     ///
     /// The frame goes through the outgoing queue: while the client is connecting or
     /// reconnecting it waits there for `hello`, and a burst is paced by the rate limit,
-    /// both within `queue_timeout`. Once the frame is written, the reply is awaited for
-    /// `reply_timeout`. So the call returns within `queue_timeout + reply_timeout`.
+    /// both within `queue_timeout`. Writing it may take up to `write_timeout` (a peer that
+    /// stops reading); once it is written, the reply is awaited for `reply_timeout`. So the
+    /// call returns within `queue_timeout + write_timeout + reply_timeout`.
     ///
     /// ```no_run
     /// # fn demo(client: &slack_rtm::RtmClient) {
@@ -396,18 +398,21 @@ impl RtmClient {
 
     fn send_and_wait(&self, kind: &str, body: Map<String, Value>) -> Result<Reply> {
         let shared = &self.inner.shared;
-        let result = shared
+        shared
             .submit(kind, body, true, Before::Session)
             .and_then(|ticket| {
                 let outcome = ticket.wait(shared, None, Error::Timeout(TimeoutKind::Queue));
                 ticket.release(shared);
                 outcome
             })
-            .and_then(|reply| reply.ok_or_else(|| Error::Protocol("an empty reply".into())));
-        if matches!(&result, Err(e) if !matches!(e, Error::Platform(_))) {
-            shared.counters.sends_failed.fetch_add(1, Ordering::Relaxed);
-        }
-        result
+            .and_then(|reply| {
+                reply.ok_or_else(|| {
+                    // Every other failure is counted where it is decided (the sender, the
+                    // reply waiters, the wait); this one is decided here.
+                    shared.count_failed();
+                    Error::Protocol("an empty reply".into())
+                })
+            })
     }
 
     /// Sends a frame of any type without waiting for a reply; returns its id once the
@@ -428,16 +433,12 @@ impl RtmClient {
     /// ([`NoReplyCause::WriteUnfinished`](crate::NoReplyCause::WriteUnfinished)).
     pub fn send(&self, kind: &str, body: Value) -> Result<u64> {
         let shared = &self.inner.shared;
-        let result = shared
+        shared
             .submit(kind, to_map(body)?, false, Before::Session)
             .and_then(|ticket| {
                 let outcome = ticket.wait(shared, None, Error::Timeout(TimeoutKind::Queue));
                 outcome.map(|_| ticket.id)
-            });
-        if result.is_err() {
-            shared.counters.sends_failed.fetch_add(1, Ordering::Relaxed);
-        }
-        result
+            })
     }
 
     /// Queues a frame of any type, even before [`start`](Self::start), and returns at once
@@ -629,12 +630,14 @@ impl RtmClient {
     pub fn stats(&self) -> Stats {
         let shared = &self.inner.shared;
         let events_waiting = self.inner.channel.lock().rx.len();
-        shared.counters.snapshot(
+        let mut stats = shared.counters.snapshot(
             shared.state(),
             shared.waiters.len(),
             shared.outbox_len(),
             events_waiting,
-        )
+        );
+        stats.sends_failed = shared.sends_failed();
+        stats
     }
 
     /// The event stream of the current session, for your own loop; between sessions (before

@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 use crate::config::MAX_FRAME_BYTES;
 use crate::error::{Error, NoReplyCause, Result, TimeoutKind};
 use crate::events::event::Reply;
+use crate::protocol::deadline::after;
 use crate::protocol::lifecycle::State;
 use crate::protocol::outbox::{
     self, after_failed_write, waiting, FailedWrite, Next, Outbox, Queued, Slot, Waiting,
@@ -82,26 +83,33 @@ impl Shared {
         if before == Before::Session
             && matches!(self.state(), State::Disconnected | State::Disconnecting)
         {
+            self.count_failed();
             return Err(Error::SendWhileDisconnected);
         }
         let id = self.next_id();
+        // A frame refused for what it holds is the caller's argument error, not a failed
+        // send: not counted.
         let text = encode_frame(id, kind, body)?;
-        let now = Instant::now();
-        let queue_deadline = now
-            .checked_add(self.config.queue_timeout)
-            .unwrap_or(now + Duration::from_secs(365 * 24 * 3600));
+        let queue_deadline = after(Instant::now(), self.config.queue_timeout);
         let (tx, rx) = oneshot();
         let slot = Arc::new(Mutex::new(Slot::Queued));
-        self.outgoing.outbox.lock().push(Queued {
-            id,
-            kind: kind.into(),
-            text,
-            rate_limited: outbox::rate_limited(kind),
-            await_reply,
-            deadline: queue_deadline,
-            tx,
-            slot: slot.clone(),
-        })?;
+        let pushed = self.outgoing.outbox.lock().push(
+            Queued {
+                id,
+                kind: kind.into(),
+                text,
+                rate_limited: outbox::rate_limited(kind),
+                await_reply,
+                deadline: queue_deadline,
+                tx,
+                slot: slot.clone(),
+            },
+            before == Before::Session,
+        );
+        if let Err(e) = pushed {
+            self.count_failed();
+            return Err(e);
+        }
         self.write_queue(Some(&slot));
         Ok(Ticket {
             id,
@@ -145,7 +153,7 @@ impl Shared {
                 }
                 Next::Expired(item) => {
                     log::debug!("frame {} waited longer than queue_timeout", item.id);
-                    finish(&item, Err(Error::Timeout(TimeoutKind::Queue)));
+                    self.finish(&item, Err(Error::Timeout(TimeoutKind::Queue)));
                 }
                 Next::WaitUntil(at) => break (Some(at), false),
                 Next::NotReady => break (None, false),
@@ -183,7 +191,7 @@ impl Shared {
             self.waiters
                 .register(item.id, conn.generation, item.tx.clone());
         }
-        let write_deadline = Instant::now() + self.config.reply_timeout;
+        let write_deadline = after(Instant::now(), self.config.write_timeout);
         match conn.send_frame(item.text.clone(), write_deadline) {
             Ok(()) => {
                 log::trace!("sent {} frame {}", item.kind, item.id);
@@ -198,7 +206,7 @@ impl Shared {
                 true
             }
             Err(failure) => {
-                self.waiters.cancel(item.id);
+                let _ = self.waiters.cancel(item.id);
                 // End this connection whatever happened, so that what is still buffered
                 // for it can never go out later (the reader reconnects).
                 log::debug!("frame {} could not be written: {}", item.id, failure.error);
@@ -212,10 +220,12 @@ impl Shared {
                     }
                     FailedWrite::NothingSent => {
                         *slot = Slot::Cancelled;
+                        self.count_failed();
                         let _ = item.tx.try_send(Err(Error::Timeout(TimeoutKind::Queue)));
                     }
                     FailedWrite::MayHaveBeenSent => {
                         *slot = Slot::Cancelled;
+                        self.count_failed();
                         let _ = item.tx.try_send(Err(Error::NoReplyReceived {
                             id: item.id,
                             cause: NoReplyCause::WriteUnfinished,
@@ -235,23 +245,45 @@ impl Shared {
     /// Fails every queued frame: the session ended, nothing of them was sent. (`_cause` is
     /// in the `disconnected` event; a queued send says only that it was not sent.)
     pub(crate) fn fail_outbox(&self, _cause: &Error) {
-        let items = self.outgoing.outbox.lock().drain();
+        let items = self.outgoing.outbox.lock().close();
         for item in items {
-            finish(&item, Err(Error::SendWhileDisconnected));
+            self.finish(&item, Err(Error::SendWhileDisconnected));
         }
     }
 
+    /// A session starts: sends that need one are accepted again (see `Outbox::close`).
+    pub(crate) fn open_outbox(&self) {
+        self.outgoing.outbox.lock().open();
+    }
+
+    /// Frames waiting to be written (withdrawn ones are purged as they are withdrawn).
     pub(crate) fn outbox_len(&self) -> usize {
         self.outgoing.outbox.lock().len()
     }
-}
 
-/// Ends an unwritten frame with `outcome`, unless its caller already gave up.
-fn finish(item: &Queued, outcome: Outcome) {
-    let mut slot = item.slot.lock();
-    if matches!(*slot, Slot::Queued | Slot::Detached) {
-        *slot = Slot::Cancelled;
-        let _ = item.tx.try_send(outcome);
+    /// Ends an unwritten frame with the failure `outcome`, unless its caller already gave
+    /// up; counts it in `sends_failed` whether or not anyone still waits for it.
+    fn finish(&self, item: &Queued, outcome: Outcome) {
+        let mut slot = item.slot.lock();
+        if matches!(*slot, Slot::Queued | Slot::Detached) {
+            *slot = Slot::Cancelled;
+            self.count_failed();
+            let _ = item.tx.try_send(outcome);
+        }
+    }
+
+    /// Counts one send that ended in a failure (every failure is counted once, where it
+    /// is decided: here, in the sender, by a caller's withdrawal, or by the reply waiters).
+    pub(crate) fn count_failed(&self) {
+        self.counters.sends_failed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// `Stats::sends_failed`: the failures counted here plus the reply waiters' own.
+    pub(crate) fn sends_failed(&self) -> u64 {
+        self.counters
+            .sends_failed
+            .load(Ordering::Relaxed)
+            .saturating_add(self.waiters.failed())
     }
 }
 
@@ -284,9 +316,20 @@ impl Ticket {
                     }
                 }
                 Waiting::Withdraw => {
-                    let mut slot = self.slot.lock();
-                    if *slot == Slot::Queued {
-                        *slot = Slot::Cancelled;
+                    let withdrawn = {
+                        let mut slot = self.slot.lock();
+                        let queued = *slot == Slot::Queued;
+                        if queued {
+                            *slot = Slot::Cancelled;
+                        }
+                        queued
+                    };
+                    if withdrawn {
+                        // Out of the queue now, so that it neither counts as waiting nor
+                        // holds its text until it would have reached the head. (The slot
+                        // lock is released first: the queue locks slots under its lock.)
+                        shared.outgoing.outbox.lock().purge_withdrawn();
+                        shared.count_failed();
                         return Err(match give_up {
                             Some(end) if now >= end => on_give_up,
                             _ => Error::Timeout(TimeoutKind::Queue),
@@ -294,15 +337,28 @@ impl Ticket {
                     }
                 }
                 Waiting::Unanswered(id) => {
-                    shared.waiters.cancel(id);
-                    // The reply may have been delivered between the timeout and the cancel.
-                    return self.rx.try_recv().unwrap_or(Err(Error::NoReplyReceived {
-                        id,
-                        cause: NoReplyCause::TimedOut,
-                    }));
+                    if shared.waiters.cancel(id) {
+                        shared.count_failed();
+                        return Err(Error::NoReplyReceived {
+                            id,
+                            cause: NoReplyCause::TimedOut,
+                        });
+                    }
+                    // A reply or a failure took the waiter first (and counted itself):
+                    // its outcome is in the channel or about to be (the one second only
+                    // bounds a broken promise; the send follows the removal at once).
+                    return self.rx.recv_timeout(Duration::from_secs(1)).unwrap_or(Err(
+                        Error::NoReplyReceived {
+                            id,
+                            cause: NoReplyCause::TimedOut,
+                        },
+                    ));
                 }
                 Waiting::Finished => {
-                    return self.rx.try_recv().unwrap_or(Err(Error::Shutdown));
+                    return self.rx.try_recv().unwrap_or_else(|_| {
+                        shared.count_failed();
+                        Err(Error::Shutdown)
+                    });
                 }
             }
         }
@@ -319,7 +375,9 @@ impl Ticket {
         let mut slot = self.slot.lock();
         match *slot {
             Slot::Queued => *slot = Slot::Detached,
-            Slot::Sent { id, .. } => shared.waiters.cancel(id),
+            Slot::Sent { id, .. } => {
+                shared.waiters.cancel(id);
+            }
             Slot::Cancelled | Slot::Detached => {}
         }
     }

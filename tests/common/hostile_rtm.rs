@@ -27,6 +27,9 @@ pub enum Behaviour {
     Goodbye,
     /// Nothing: a healthy, quiet link.
     Quiet,
+    /// Never reads after the upgrade, with a small receive buffer (SO_RCVBUF 4 KB, which
+    /// also stops the kernel growing it): the client's writes soon block for good.
+    StopReading,
 }
 
 /// The server; stops accepting when dropped.
@@ -41,6 +44,10 @@ impl HostileRtm {
     pub fn start(behaviour: Behaviour) -> HostileRtm {
         let api = TcpListener::bind("127.0.0.1:0").expect("bind");
         let ws = TcpListener::bind("127.0.0.1:0").expect("bind");
+        if behaviour == Behaviour::StopReading {
+            // Inherited by the accepted sockets.
+            rustix::net::sockopt::set_socket_recv_buffer_size(&ws, 4096).expect("SO_RCVBUF");
+        }
         let api_port = api.local_addr().unwrap().port();
         let ws_port = ws.local_addr().unwrap().port();
         let connects = Arc::new(Mutex::new(Vec::new()));
@@ -198,6 +205,13 @@ fn serve_ws(conn: TcpStream, behaviour: Behaviour, frames_sent: &AtomicU64, stop
             let _ = ws.send(Message::text(r#"{"type":"goodbye"}"#));
         }
         Behaviour::Quiet => {}
+        Behaviour::StopReading => {
+            let until = Instant::now() + Duration::from_secs(60);
+            while !stop.load(Ordering::Relaxed) && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            return;
+        }
     }
     // Answer pings and read until the client goes.
     let _ = ws.get_mut().set_read_timeout(Some(Duration::from_secs(60)));
