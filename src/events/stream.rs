@@ -1,4 +1,7 @@
-//! [`Events`]: the receiving side of one session, for the caller's own loop.
+//! [`EventStream`]: the receiving side of one session, for the caller's own loop — one
+//! type for every client: [`Events`] (RTM's [`Event`]s) and
+//! [`SocketEvents`](crate::socket_mode::SocketEvents) (Socket Mode's
+//! [`SocketEvent`](crate::socket_mode::SocketEvent)s) are this stream over their item.
 
 use std::fmt;
 use std::time::Duration;
@@ -11,33 +14,65 @@ use crate::runtime::backlog::Backlog;
 
 use crate::events::event::Event;
 
-/// The stream of [`Event`]s of one session (from `start` to the final `disconnected`).
+/// The stream of one session's events (from `start` to the final `disconnected`), for
+/// any client: `T` is what the client delivers. Use it by its names, [`Events`] for
+/// [`RtmClient`](crate::RtmClient) and
+/// [`SocketEvents`](crate::socket_mode::SocketEvents) for
+/// [`SocketModeClient`](crate::socket_mode::SocketModeClient).
 ///
 /// Its methods never block past the session's end: once the client is disconnected (by
-/// [`RtmClient::disconnect`](crate::RtmClient::disconnect), a fatal error, or dropping every client handle) the
-/// remaining events are delivered, then `recv` returns `None` and iteration ends.
+/// `disconnect`, a fatal error, or dropping every client handle) the remaining events are
+/// delivered, then `recv` returns `None` and iteration ends. Receiving makes room in the
+/// client's bounded queue (a backpressured reader is woken).
 ///
 /// Clones share one queue: each event goes to exactly one receiver.
 ///
 /// ```no_run
 /// # fn main() -> Result<(), slack_rtm::Error> {
-/// use slack_rtm::{Event, RtmClient};
+/// use slack_rtm::{Event, EventStream, RtmClient};
 /// let client = RtmClient::builder(std::env::var("SLACK_BOT_TOKEN").unwrap()).build()?;
 /// client.start()?;
-/// for event in client.events() {
+/// let events: EventStream<Event> = client.events(); // = slack_rtm::Events
+/// for event in events {
 ///     if let Event::Slack(e) = &event {
 ///         println!("{}: {}", e.kind(), e.raw());
 ///     }
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
-pub struct Events {
-    rx: Receiver<Event>,
+pub struct EventStream<T = Event> {
+    rx: Receiver<T>,
     backlog: Arc<Backlog>,
 }
 
-/// Why [`Events::recv_timeout`] returned no event.
+/// The stream of RTM [`Event`]s of one session: [`RtmClient::events`](crate::RtmClient::events).
+///
+/// ```no_run
+/// # fn main() -> Result<(), slack_rtm::Error> {
+/// use slack_rtm::{Event, Events, RtmClient};
+/// let client = RtmClient::builder(std::env::var("SLACK_BOT_TOKEN").unwrap()).build()?;
+/// client.start()?;
+/// let events: Events = client.events();
+/// for event in &events {
+///     if let Event::Slack(e) = &event {
+///         println!("{}: {}", e.kind(), e.raw());
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+pub type Events = EventStream<Event>;
+
+// Not derived: a derive would ask `T: Clone`, which the items need not be.
+impl<T> Clone for EventStream<T> {
+    fn clone(&self) -> Self {
+        Self {
+            rx: self.rx.clone(),
+            backlog: self.backlog.clone(),
+        }
+    }
+}
+
+/// Why [`EventStream::recv_timeout`] returned no event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecvTimeoutError {
     /// Nothing arrived within the timeout.
@@ -46,7 +81,7 @@ pub enum RecvTimeoutError {
     Ended,
 }
 
-/// Why [`Events::try_recv`] returned no event.
+/// Why [`EventStream::try_recv`] returned no event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TryRecvError {
     /// Nothing is waiting right now.
@@ -76,12 +111,12 @@ impl fmt::Display for TryRecvError {
 impl std::error::Error for RecvTimeoutError {}
 impl std::error::Error for TryRecvError {}
 
-impl Events {
-    pub(crate) fn new(rx: Receiver<Event>, backlog: Arc<Backlog>) -> Self {
+impl<T> EventStream<T> {
+    pub(crate) fn new(rx: Receiver<T>, backlog: Arc<Backlog>) -> Self {
         Self { rx, backlog }
     }
 
-    fn took(&self, event: Event) -> Event {
+    fn took(&self, event: T) -> T {
         self.backlog.consumed(self.rx.len());
         event
     }
@@ -99,7 +134,7 @@ impl Events {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn recv(&self) -> Option<Event> {
+    pub fn recv(&self) -> Option<T> {
         self.rx.recv().ok().map(|e| self.took(e))
     }
 
@@ -116,7 +151,7 @@ impl Events {
     /// # Errors
     /// [`RecvTimeoutError::Timeout`] when nothing came, [`RecvTimeoutError::Ended`] after
     /// the last event of the session.
-    pub fn recv_timeout(&self, timeout: Duration) -> Result<Event, RecvTimeoutError> {
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<T, RecvTimeoutError> {
         self.rx
             .recv_timeout(timeout)
             .map(|e| self.took(e))
@@ -137,7 +172,7 @@ impl Events {
     /// # Errors
     /// [`TryRecvError::Empty`] when none is waiting, [`TryRecvError::Ended`] after the last
     /// event of the session.
-    pub fn try_recv(&self) -> Result<Event, TryRecvError> {
+    pub fn try_recv(&self) -> Result<T, TryRecvError> {
         self.rx
             .try_recv()
             .map(|e| self.took(e))
@@ -181,57 +216,88 @@ impl Events {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn iter(&self) -> Iter<'_> {
+    pub fn iter(&self) -> Iter<'_, T> {
         Iter { events: self }
     }
 }
 
-impl fmt::Debug for Events {
+impl<T> fmt::Debug for EventStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Events")
+        f.debug_struct("EventStream")
             .field("waiting", &self.rx.len())
             .finish()
     }
 }
 
-/// Iterator over [`Events`]; see [`Events::iter`].
-#[derive(Debug)]
-pub struct Iter<'a> {
-    events: &'a Events,
+/// Iterator over an [`EventStream`]; see [`EventStream::iter`].
+///
+/// ```no_run
+/// # fn demo(client: &slack_rtm::RtmClient) {
+/// let events = client.events();
+/// let iter: slack_rtm::Iter<'_> = events.iter();
+/// for event in iter {
+///     println!("{}", event.name());
+/// }
+/// # }
+/// ```
+pub struct Iter<'a, T = Event> {
+    events: &'a EventStream<T>,
 }
 
-impl Iterator for Iter<'_> {
-    type Item = Event;
-    fn next(&mut self) -> Option<Event> {
+impl<T> fmt::Debug for Iter<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Iter").field("events", self.events).finish()
+    }
+}
+
+impl<T> Iterator for Iter<'_, T> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
         self.events.recv()
     }
 }
 
-/// Owning iterator over [`Events`].
-#[derive(Debug)]
-pub struct IntoIter {
-    events: Events,
+/// Owning iterator over an [`EventStream`] (`for event in client.events()`).
+///
+/// ```no_run
+/// # fn demo(client: &slack_rtm::RtmClient) {
+/// let iter: slack_rtm::IntoIter = client.events().into_iter();
+/// for event in iter {
+///     println!("{}", event.name());
+/// }
+/// # }
+/// ```
+pub struct IntoIter<T = Event> {
+    events: EventStream<T>,
 }
 
-impl Iterator for IntoIter {
-    type Item = Event;
-    fn next(&mut self) -> Option<Event> {
+impl<T> fmt::Debug for IntoIter<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IntoIter")
+            .field("events", &self.events)
+            .finish()
+    }
+}
+
+impl<T> Iterator for IntoIter<T> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
         self.events.recv()
     }
 }
 
-impl IntoIterator for Events {
-    type Item = Event;
-    type IntoIter = IntoIter;
-    fn into_iter(self) -> IntoIter {
+impl<T> IntoIterator for EventStream<T> {
+    type Item = T;
+    type IntoIter = IntoIter<T>;
+    fn into_iter(self) -> IntoIter<T> {
         IntoIter { events: self }
     }
 }
 
-impl<'a> IntoIterator for &'a Events {
-    type Item = Event;
-    type IntoIter = Iter<'a>;
-    fn into_iter(self) -> Iter<'a> {
+impl<'a, T> IntoIterator for &'a EventStream<T> {
+    type Item = T;
+    type IntoIter = Iter<'a, T>;
+    fn into_iter(self) -> Iter<'a, T> {
         self.iter()
     }
 }
