@@ -9,7 +9,31 @@ use crate::config::RetryPolicy;
 pub(crate) struct Backoff {
     policy: RetryPolicy,
     failures: u32,
+    jitter: Jitter,
+}
+
+/// The crate's source of jitter: uniform numbers in [0, 1) from a seed (xorshift64*;
+/// jitter needs no more). Every randomised delay (reconnect backoff, Socket Mode's
+/// `too_many_websockets` pause) draws from one of these.
+#[derive(Debug, Clone)]
+pub(crate) struct Jitter {
     rng: u64,
+}
+
+impl Jitter {
+    pub(crate) fn new(seed: u64) -> Self {
+        Self { rng: seed | 1 }
+    }
+
+    /// The next uniform number in [0, 1).
+    pub(crate) fn unit(&mut self) -> f64 {
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
 }
 
 impl Backoff {
@@ -17,7 +41,7 @@ impl Backoff {
         Self {
             policy,
             failures: 0,
-            rng: seed | 1,
+            jitter: Jitter::new(seed),
         }
     }
 
@@ -36,7 +60,7 @@ impl Backoff {
             .powi(self.failures.saturating_sub(1).min(64) as i32);
         let base = self.policy.initial_backoff.as_secs_f64() * exp;
         let capped = base.min(self.policy.max_backoff.as_secs_f64());
-        let jittered = capped * (1.0 - self.policy.jitter * self.next_unit());
+        let jittered = capped * (1.0 - self.policy.jitter * self.jitter.unit());
         // A setting that makes the arithmetic overflow falls back to the cap, never panics.
         let delay =
             Duration::try_from_secs_f64(jittered.max(0.0)).unwrap_or(self.policy.max_backoff);
@@ -52,16 +76,6 @@ impl Backoff {
     #[cfg(test)]
     pub(crate) fn failures(&self) -> u32 {
         self.failures
-    }
-
-    /// A uniform number in [0, 1) (xorshift64*; jitter needs no more).
-    fn next_unit(&mut self) -> f64 {
-        let mut x = self.rng;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.rng = x;
-        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
@@ -138,6 +152,18 @@ mod tests {
         assert_eq!(b.failures(), 0);
         let d = b.after_failure(None).unwrap();
         assert!(d <= Duration::from_secs(1), "{d:?}");
+    }
+
+    #[test]
+    fn jitter_is_uniform_in_the_unit_interval_and_differs_by_seed() {
+        let mut a = Jitter::new(1);
+        let mut b = Jitter::new(2);
+        let xs: Vec<f64> = (0..1000).map(|_| a.unit()).collect();
+        assert!(xs.iter().all(|x| (0.0..1.0).contains(x)));
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        assert!((0.4..0.6).contains(&mean), "{mean}");
+        assert_ne!(Jitter::new(1).unit(), b.unit());
+        assert_eq!(Jitter::new(0).unit(), Jitter::new(1).unit(), "seed 0 is usable");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::control::DisconnectReason;
 use crate::error::Error;
+use crate::protocol::backoff::Jitter;
 
 /// The default first pause after `too_many_websockets`.
 pub(crate) const DEFAULT_TOO_MANY_BACKOFF: Duration = Duration::from_secs(120);
@@ -34,7 +35,7 @@ pub(crate) struct DisconnectPolicy {
     too_many_backoff: Duration,
     strikes: u32,
     last_strike: Option<Instant>,
-    rng: u64,
+    jitter: Jitter,
 }
 
 impl DisconnectPolicy {
@@ -43,7 +44,7 @@ impl DisconnectPolicy {
             too_many_backoff,
             strikes: 0,
             last_strike: None,
-            rng: seed | 1,
+            jitter: Jitter::new(seed),
         }
     }
 
@@ -61,23 +62,13 @@ impl DisconnectPolicy {
                 self.last_strike = Some(now);
                 let factor = 2f64.powi(self.strikes.saturating_sub(1).min(3) as i32);
                 let secs =
-                    self.too_many_backoff.as_secs_f64() * factor * (1.0 + 0.5 * self.next_unit());
+                    self.too_many_backoff.as_secs_f64() * factor * (1.0 + 0.5 * self.jitter.unit());
                 Decision::BackOff(Duration::from_secs_f64(secs))
             }
             DisconnectReason::Warning
             | DisconnectReason::RefreshRequested
             | DisconnectReason::Other(_) => Decision::Refresh,
         }
-    }
-
-    /// A uniform number in [0, 1) (xorshift64*).
-    fn next_unit(&mut self) -> f64 {
-        let mut x = self.rng;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.rng = x;
-        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
