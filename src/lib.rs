@@ -134,9 +134,7 @@ pub use error::{
 };
 pub use events::event::{ConnectInfo, Event, Reply, SlackEvent};
 pub use events::handlers::{HandlerError, HandlerOutcome, HandlerResult};
-pub use events::stream::{
-    EventStream, Events, IntoIter, Iter, RecvTimeoutError, TryRecvError,
-};
+pub use events::stream::{EventStream, Events, IntoIter, Iter, RecvTimeoutError, TryRecvError};
 pub use protocol::admission::SlowConsumerPolicy;
 pub use protocol::lifecycle::State;
 pub use protocol::rate_limit::RateLimit;

@@ -16,19 +16,13 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use openssl::asn1::Asn1Time;
-use openssl::bn::BigNum;
-use openssl::hash::MessageDigest;
-use openssl::pkey::{PKey, Private};
-use openssl::rsa::Rsa;
-use openssl::x509::extension::{BasicConstraints, KeyUsage, SubjectAlternativeName};
-use openssl::x509::{X509Name, X509};
 use slack_rtm::fake::FakeSlack;
 use slack_rtm::{ClientIdentity, Error, ErrorCode, Proxy, RtmClient, TlsOptions};
 
 const PROXY_SOURCE: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 3));
 
 // Every test in this file also checks that no secret was logged.
+use common::certs::{pki, Pki};
 use common::logs::{assert_never_logged, capture as capture_logs};
 
 // ---- a real tinyproxy ----------------------------------------------------------------
@@ -107,98 +101,7 @@ impl Drop for Tinyproxy {
     }
 }
 
-// ---- a PKI made for the test -----------------------------------------------------------
-
-struct Pki {
-    ca_pem: Vec<u8>,
-    server_cert_pem: Vec<u8>,
-    server_key_pem: Vec<u8>,
-    client_p12: Vec<u8>,
-}
-
-fn key() -> PKey<Private> {
-    PKey::from_rsa(Rsa::generate(2048).expect("rsa")).expect("pkey")
-}
-
-fn name(cn: &str) -> X509Name {
-    let mut n = X509Name::builder().expect("name");
-    n.append_entry_by_text("CN", cn).expect("cn");
-    n.build()
-}
-
-fn cert(
-    subject: &str,
-    key: &PKey<Private>,
-    issuer: Option<(&X509, &PKey<Private>)>,
-    serial: u32,
-) -> X509 {
-    let mut b = X509::builder().expect("builder");
-    b.set_version(2).expect("v3");
-    b.set_serial_number(
-        &BigNum::from_u32(serial)
-            .expect("bn")
-            .to_asn1_integer()
-            .expect("serial"),
-    )
-    .expect("serial");
-    b.set_subject_name(&name(subject)).expect("subject");
-    b.set_pubkey(key).expect("pubkey");
-    b.set_not_before(&Asn1Time::days_from_now(0).expect("t"))
-        .expect("nb");
-    b.set_not_after(&Asn1Time::days_from_now(2).expect("t"))
-        .expect("na");
-    match issuer {
-        None => {
-            b.set_issuer_name(&name(subject)).expect("issuer");
-            b.append_extension(BasicConstraints::new().critical().ca().build().expect("bc"))
-                .expect("ext");
-            b.append_extension(
-                KeyUsage::new()
-                    .critical()
-                    .key_cert_sign()
-                    .crl_sign()
-                    .build()
-                    .expect("ku"),
-            )
-            .expect("ext");
-            b.sign(key, MessageDigest::sha256()).expect("sign");
-        }
-        Some((ca, ca_key)) => {
-            b.set_issuer_name(ca.subject_name()).expect("issuer");
-            let san = SubjectAlternativeName::new()
-                .ip("127.0.0.1")
-                .dns("localhost")
-                .build(&b.x509v3_context(Some(ca), None))
-                .expect("san");
-            b.append_extension(san).expect("ext");
-            b.sign(ca_key, MessageDigest::sha256()).expect("sign");
-        }
-    }
-    b.build()
-}
-
-fn pki() -> Pki {
-    let ca_key = key();
-    let ca = cert("slack-rtm test CA", &ca_key, None, 1);
-    let server_key = key();
-    let server = cert("127.0.0.1", &server_key, Some((&ca, &ca_key)), 2);
-    let client_key = key();
-    let client = cert("bot client", &client_key, Some((&ca, &ca_key)), 3);
-    let client_p12 = openssl::pkcs12::Pkcs12::builder()
-        .name("bot")
-        .pkey(&client_key)
-        .cert(&client)
-        .build2("p12-pass")
-        .expect("pkcs12")
-        .to_der()
-        .expect("der");
-    Pki {
-        ca_pem: ca.to_pem().expect("pem"),
-        server_cert_pem: server.to_pem().expect("pem"),
-        server_key_pem: server_key.private_key_to_pem_pkcs8().expect("pem"),
-        client_p12,
-    }
-}
+// ---- a PKI made for the test: tests/common/certs.rs ------------------------------------
 
 fn tls_fake(pki: &Pki) -> FakeSlack {
     let identity =

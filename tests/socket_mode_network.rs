@@ -12,14 +12,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::certs::pki;
 use common::logs::{assert_never_logged, capture as capture_logs, lines};
-use openssl::asn1::Asn1Time;
-use openssl::bn::BigNum;
-use openssl::hash::MessageDigest;
-use openssl::pkey::{PKey, Private};
-use openssl::rsa::Rsa;
-use openssl::x509::extension::{BasicConstraints, SubjectAlternativeName};
-use openssl::x509::{X509Name, X509};
 use serde_json::json;
 use slack_rtm::fake::FakeSlack;
 use slack_rtm::socket_mode::{SocketModeBuilder, SocketModeClient};
@@ -63,69 +57,13 @@ fn slash_round_trip(slack: &FakeSlack, client: &SocketModeClient) {
     client.disconnect();
 }
 
-// ---- a PKI made for the test ----------------------------------------------------------
-
-fn key() -> PKey<Private> {
-    PKey::from_rsa(Rsa::generate(2048).expect("rsa")).expect("pkey")
-}
-
-fn name(cn: &str) -> X509Name {
-    let mut n = X509Name::builder().expect("name");
-    n.append_entry_by_text("CN", cn).expect("cn");
-    n.build()
-}
-
-/// (CA PEM, server certificate PEM, server key PEM) for 127.0.0.1.
-fn pki() -> (Vec<u8>, Vec<u8>, Vec<u8>) {
-    let build = |subject: &str,
-                 key: &PKey<Private>,
-                 issuer: Option<(&X509, &PKey<Private>)>,
-                 serial| {
-        let mut b = X509::builder().expect("builder");
-        b.set_version(2).expect("v3");
-        let serial = BigNum::from_u32(serial)
-            .and_then(|n| n.to_asn1_integer())
-            .expect("serial");
-        b.set_serial_number(&serial).expect("serial");
-        b.set_subject_name(&name(subject)).expect("subject");
-        b.set_pubkey(key).expect("pubkey");
-        b.set_not_before(&Asn1Time::days_from_now(0).expect("t"))
-            .expect("nb");
-        b.set_not_after(&Asn1Time::days_from_now(2).expect("t"))
-            .expect("na");
-        match issuer {
-            None => {
-                b.set_issuer_name(&name(subject)).expect("issuer");
-                b.append_extension(BasicConstraints::new().critical().ca().build().expect("bc"))
-                    .expect("ext");
-                b.sign(key, MessageDigest::sha256()).expect("sign");
-            }
-            Some((ca, ca_key)) => {
-                b.set_issuer_name(ca.subject_name()).expect("issuer");
-                let san = SubjectAlternativeName::new()
-                    .ip("127.0.0.1")
-                    .build(&b.x509v3_context(Some(ca), None))
-                    .expect("san");
-                b.append_extension(san).expect("ext");
-                b.sign(ca_key, MessageDigest::sha256()).expect("sign");
-            }
-        }
-        b.build()
-    };
-    let ca_key = key();
-    let ca = build("socket mode test CA", &ca_key, None, 1);
-    let server_key = key();
-    let server = build("127.0.0.1", &server_key, Some((&ca, &ca_key)), 2);
-    (
-        ca.to_pem().expect("pem"),
-        server.to_pem().expect("pem"),
-        server_key.private_key_to_pem_pkcs8().expect("pem"),
-    )
-}
+// ---- a PKI made for the test: tests/common/certs.rs ------------------------------------
 
 fn tls_fake() -> (FakeSlack, Vec<u8>) {
-    let (ca, cert, key) = pki();
-    let identity = native_tls::Identity::from_pkcs8(&cert, &key).expect("identity");
+    let pki = pki();
+    let ca = pki.ca_pem;
+    let identity = native_tls::Identity::from_pkcs8(&pki.server_cert_pem, &pki.server_key_pem)
+        .expect("identity");
     (
         FakeSlack::builder()
             .tls(identity)

@@ -163,7 +163,11 @@ mod tests {
         let mean = xs.iter().sum::<f64>() / xs.len() as f64;
         assert!((0.4..0.6).contains(&mean), "{mean}");
         assert_ne!(Jitter::new(1).unit(), b.unit());
-        assert_eq!(Jitter::new(0).unit(), Jitter::new(1).unit(), "seed 0 is usable");
+        assert_eq!(
+            Jitter::new(0).unit(),
+            Jitter::new(1).unit(),
+            "seed 0 is usable"
+        );
     }
 
     #[test]

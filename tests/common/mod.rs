@@ -2,6 +2,7 @@
 //! with short timeouts through the public config.
 #![allow(dead_code)]
 
+pub mod certs;
 pub mod logs;
 
 use std::time::{Duration, Instant};
