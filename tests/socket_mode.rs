@@ -647,3 +647,33 @@ fn a_pool_holds_several_sockets_and_slack_spreads_envelopes_over_them() {
     assert_eq!(client.stats().ghost_warnings, 0);
     client.disconnect();
 }
+
+#[test]
+fn after_disconnect_events_is_the_next_sessions_stream_and_a_restart_delivers_on_it() {
+    let slack = fake();
+    let (client, first) = started(builder(&slack));
+    client.disconnect();
+    // The old stream ends with this session.
+    wait_for(&first, "the end of the first session", |e| {
+        matches!(e, SocketEvent::Disconnected(None))
+    });
+    assert_eq!(
+        first.recv_timeout(SOON).unwrap_err(),
+        RecvTimeoutError::Ended
+    );
+    let next = client.events();
+    client.start().expect("started again");
+    wait_for(&next, "the second session's ready", |e| {
+        matches!(e, SocketEvent::Ready)
+    });
+    let id = slack.socket_mode().push_event(json!({"type": "message"}));
+    wait_for(&next, "the event on the new stream", |e| {
+        e.as_request().is_some_and(|r| r.envelope_id() == id)
+    });
+    assert_eq!(client.reconnect().map_err(|e| e.code()), Ok(()));
+    client.disconnect();
+    assert!(matches!(
+        client.reconnect(),
+        Err(Error::SendWhileDisconnected)
+    ));
+}

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Sender;
 use parking_lot::Mutex;
 use serde_json::{Map, Value};
 
@@ -19,6 +19,7 @@ use crate::rtm::protocol::RtmProtocol;
 use crate::runtime::engine::Engine;
 use crate::runtime::sender::{Before, Ticket};
 use crate::runtime::session::SessionHandle;
+use crate::runtime::session_slot::SessionSlot;
 use crate::runtime::shared::Shared;
 use crate::runtime::transport::Transport;
 use crate::stats::Stats;
@@ -62,26 +63,12 @@ pub struct RtmClient {
 }
 
 struct Inner {
+    /// The session and the event channel (runtime/session_slot.rs); first, so that
+    /// dropping the last handle stops the session before anything else.
+    slot: SessionSlot<Event>,
     shared: Arc<Shared>,
     engine: Engine<RtmProtocol>,
-    session: Mutex<Option<SessionHandle>>,
-    channel: Mutex<EventChannel>,
     handlers: Mutex<Handlers>,
-}
-
-/// The event channel of the next or current session.
-struct EventChannel {
-    /// Handed to the reader thread by `start`; the stream ends when the reader drops it.
-    tx: Option<Sender<Event>>,
-    rx: Receiver<Event>,
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        if let Some(session) = self.session.get_mut().take() {
-            session.stop_and_join(None);
-        }
-    }
 }
 
 /// A frame queued by [`RtmClient::add_outgoing_event`]; wait on it for the outcome.
@@ -195,13 +182,11 @@ impl RtmClient {
             counters: shared.counters.clone(),
             backlog: shared.backlog.clone(),
         };
-        let (tx, rx) = crossbeam_channel::unbounded();
         Ok(Self {
             inner: Arc::new(Inner {
+                slot: SessionSlot::new(),
                 shared,
                 engine,
-                session: Mutex::new(None),
-                channel: Mutex::new(EventChannel { tx: Some(tx), rx }),
                 handlers: Mutex::new(Handlers::default()),
             }),
         })
@@ -245,25 +230,7 @@ impl RtmClient {
         let shared = &self.inner.shared;
         let deadline =
             crate::protocol::deadline::after(Instant::now(), shared.config.start_timeout);
-        let (number, spawned) = {
-            let mut session = self.inner.session.lock();
-            let running = session
-                .as_ref()
-                .filter(|s| !s.is_finished())
-                .map(|s| s.number);
-            match running {
-                Some(n) => (n, false),
-                None => {
-                    if let Some(old) = session.take() {
-                        old.stop_and_join(None);
-                    }
-                    let new = self.spawn_session()?;
-                    let n = new.number;
-                    *session = Some(new);
-                    (n, true)
-                }
-            }
-        };
+        let (number, spawned) = self.inner.slot.start(|tx| self.spawn_session(tx))?;
         match shared
             .life
             .wait_ready(number, deadline)
@@ -281,18 +248,7 @@ impl RtmClient {
         }
     }
 
-    fn spawn_session(&self) -> Result<SessionHandle> {
-        let events = {
-            let mut ch = self.inner.channel.lock();
-            match ch.tx.take() {
-                Some(tx) => tx,
-                None => {
-                    let (tx, rx) = crossbeam_channel::unbounded();
-                    ch.rx = rx;
-                    tx
-                }
-            }
-        };
+    fn spawn_session(&self, events: Sender<Event>) -> Result<SessionHandle> {
         self.inner.shared.open_outbox();
         self.inner.engine.spawn(events)
     }
@@ -315,13 +271,7 @@ impl RtmClient {
 
     /// Stops the session, if any, with `reason` as its final error.
     fn stop_session(&self, reason: Option<Error>) {
-        let session = self.inner.session.lock().take();
-        if let Some(session) = session {
-            session.stop_and_join(reason);
-            // Streams taken from now on belong to the next session (ones taken before
-            // still receive the end of this one).
-            self.renew_channel(true);
-        }
+        self.inner.slot.stop(reason);
     }
 
     /// Drops the current connection and connects again now, keeping handlers, the event
@@ -343,12 +293,7 @@ impl RtmClient {
     /// # Errors
     /// [`Error::SendWhileDisconnected`] when the client is not started.
     pub fn reconnect(&self) -> Result<()> {
-        let session = self.inner.session.lock();
-        match session.as_ref().filter(|s| !s.is_finished()) {
-            Some(session) => session.reconnect(),
-            None => return Err(Error::SendWhileDisconnected),
-        }
-        Ok(())
+        self.inner.slot.reconnect()
     }
 
     /// Sends `text` to the conversation `channel` (an ID such as `C123`) and blocks until
@@ -629,7 +574,7 @@ impl RtmClient {
     /// ```
     pub fn stats(&self) -> Stats {
         let shared = &self.inner.shared;
-        let events_waiting = self.inner.channel.lock().rx.len();
+        let events_waiting = self.inner.slot.waiting();
         let mut stats = shared.counters.snapshot(
             shared.state(),
             shared.waiters.len(),
@@ -652,13 +597,10 @@ impl RtmClient {
     /// assert!(events.recv_timeout(Duration::from_millis(1)).is_err());
     /// ```
     pub fn events(&self) -> Events {
-        if !self.session_running() {
-            // Between sessions: the next session's stream, once the last one's events
-            // have all been received.
-            self.renew_channel(false);
-        }
+        // Between sessions: the next session's stream, once the last one's events have
+        // all been received.
         Events::new(
-            self.inner.channel.lock().rx.clone(),
+            self.inner.slot.receiver(),
             self.inner.shared.backlog.clone(),
         )
     }
@@ -821,25 +763,6 @@ impl RtmClient {
         match last.flatten() {
             None => Ok(()),
             Some(e) => Err(e),
-        }
-    }
-
-    /// Whether a session's threads are running.
-    fn session_running(&self) -> bool {
-        self.inner
-            .session
-            .lock()
-            .as_ref()
-            .is_some_and(|s| !s.is_finished())
-    }
-
-    /// Makes the event channel the next session's, if the current one is spent.
-    fn renew_channel(&self, force: bool) {
-        let mut ch = self.inner.channel.lock();
-        if ch.tx.is_none() && (force || ch.rx.is_empty()) {
-            let (tx, rx) = crossbeam_channel::unbounded();
-            ch.tx = Some(tx);
-            ch.rx = rx;
         }
     }
 }

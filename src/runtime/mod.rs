@@ -18,6 +18,7 @@
 //! | `reader.rs` | the reader loop: attempt, read every link, apply actions, reconnect per `ReconnectPolicy` |
 //! | `keepalive.rs` | the keepalive loop: `Liveness` verdicts, probes, killing dead links |
 //! | `links.rs` | the open links (`LinkId`), their rx stamps, writes addressed to a link |
+//! | `session_slot.rs` | what a client handle keeps between sessions (the session, the event channel) and its start / stop / reconnect |
 //! | `status.rs` | the lifecycle state and the condvar `start` waits on |
 //! | `delivery.rs` | the one way items reach the app: `Admission` bound + error coalescing |
 //! | `transport.rs` | dial settings and the lazily built TLS connector |
@@ -42,6 +43,7 @@ pub(crate) mod reader;
 pub(crate) mod seam;
 pub(crate) mod sender;
 pub(crate) mod session;
+pub(crate) mod session_slot;
 pub(crate) mod shared;
 pub(crate) mod status;
 #[cfg(test)]

@@ -6,7 +6,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crossbeam_channel::{Receiver, Sender};
 use parking_lot::Mutex;
 use serde_json::Value;
 
@@ -14,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::runtime::backlog::Backlog;
 use crate::runtime::engine::Engine;
 use crate::runtime::links::Links;
-use crate::runtime::session::SessionHandle;
+use crate::runtime::session_slot::SessionSlot;
 use crate::runtime::status::Status;
 use crate::runtime::transport::Transport;
 use crate::socket_mode::config::{SocketModeBuilder, SocketModeSettings};
@@ -67,27 +66,13 @@ pub struct SocketModeClient {
 }
 
 struct Inner {
+    /// First, so that dropping the last handle stops the session before anything else.
+    slot: SessionSlot<SocketEvent>,
     protocol: Arc<SocketModeProtocol>,
     engine: Engine<SocketModeProtocol>,
-    session: Mutex<Option<SessionHandle>>,
-    channel: Mutex<Channel>,
     handlers: Mutex<Handlers>,
     web: Option<WebClient>,
     settings: Arc<SocketModeSettings>,
-}
-
-/// The event channel of the next or current session.
-struct Channel {
-    tx: Option<Sender<SocketEvent>>,
-    rx: Receiver<SocketEvent>,
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        if let Some(session) = self.session.get_mut().take() {
-            session.stop_and_join(None);
-        }
-    }
 }
 
 impl fmt::Debug for SocketModeClient {
@@ -133,13 +118,11 @@ impl SocketModeClient {
             counters: Arc::new(Counters::default()),
             backlog,
         };
-        let (tx, rx) = crossbeam_channel::unbounded();
         Ok(Self {
             inner: Arc::new(Inner {
+                slot: SessionSlot::new(),
                 protocol,
                 engine,
-                session: Mutex::new(None),
-                channel: Mutex::new(Channel { tx: Some(tx), rx }),
                 handlers: Mutex::new(Handlers::default()),
                 web,
                 settings,
@@ -166,25 +149,7 @@ impl SocketModeClient {
     /// started is stopped on failure.
     pub fn start(&self) -> Result<()> {
         let deadline = Instant::now() + self.inner.settings.transport.start_timeout;
-        let (number, spawned) = {
-            let mut session = self.inner.session.lock();
-            match session
-                .as_ref()
-                .filter(|s| !s.is_finished())
-                .map(|s| s.number)
-            {
-                Some(n) => (n, false),
-                None => {
-                    if let Some(old) = session.take() {
-                        old.stop_and_join(None);
-                    }
-                    let new = self.spawn_session()?;
-                    let n = new.number;
-                    *session = Some(new);
-                    (n, true)
-                }
-            }
-        };
+        let (number, spawned) = self.inner.slot.start(|tx| self.inner.engine.spawn(tx))?;
         match self.inner.engine.status.wait_ready(number, deadline) {
             Ok(()) => Ok(()),
             Err(e) if spawned || !matches!(e, Error::StartTimeout { .. }) => {
@@ -195,26 +160,8 @@ impl SocketModeClient {
         }
     }
 
-    fn spawn_session(&self) -> Result<SessionHandle> {
-        let tx = {
-            let mut ch = self.inner.channel.lock();
-            match ch.tx.take() {
-                Some(tx) => tx,
-                None => {
-                    let (tx, rx) = crossbeam_channel::unbounded();
-                    ch.rx = rx;
-                    tx
-                }
-            }
-        };
-        self.inner.engine.spawn(tx)
-    }
-
     fn stop_session(&self, reason: Option<Error>) {
-        let session = self.inner.session.lock().take();
-        if let Some(session) = session {
-            session.stop_and_join(reason);
-        }
+        self.inner.slot.stop(reason);
     }
 
     /// Ends the session: every socket is closed, `Disconnecting` then `Disconnected`
@@ -243,19 +190,7 @@ impl SocketModeClient {
     /// # Ok(()) }
     /// ```
     pub fn reconnect(&self) -> Result<()> {
-        match self
-            .inner
-            .session
-            .lock()
-            .as_ref()
-            .filter(|s| !s.is_finished())
-        {
-            Some(s) => {
-                s.reconnect();
-                Ok(())
-            }
-            None => Err(Error::SendWhileDisconnected),
-        }
+        self.inner.slot.reconnect()
     }
 
     /// The lifecycle state.
@@ -269,7 +204,10 @@ impl SocketModeClient {
         self.inner.engine.status.state()
     }
 
-    /// The stream of events of the current (or next) session, for your own loop.
+    /// The stream of events of the current session, for your own loop; between sessions
+    /// (before [`start`](Self::start), or after [`disconnect`](Self::disconnect)), the
+    /// stream of the next one. Take it before `start()` to see every event of the
+    /// session, from `Connecting` on.
     ///
     /// ```no_run
     /// # fn demo(client: &slack_rtm::socket_mode::SocketModeClient) -> Result<(), slack_rtm::Error> {
@@ -289,7 +227,7 @@ impl SocketModeClient {
     /// ```
     pub fn events(&self) -> SocketEvents {
         SocketEvents::new(
-            self.inner.channel.lock().rx.clone(),
+            self.inner.slot.receiver(),
             self.inner.engine.backlog.clone(),
         )
     }
@@ -429,7 +367,7 @@ impl SocketModeClient {
             get(&e.counters.reconnects),
             get(&e.counters.events_dropped),
             self.inner.protocol.acker.awaiting(),
-            self.inner.channel.lock().rx.len(),
+            self.inner.slot.waiting(),
             &self.inner.protocol.counters,
         )
     }
