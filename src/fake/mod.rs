@@ -169,6 +169,7 @@ mod script;
 mod shared;
 pub mod socket_mode;
 mod ts;
+mod upgrade;
 mod user;
 mod ws;
 

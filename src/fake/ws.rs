@@ -22,6 +22,7 @@ use super::posting;
 use super::rtm::{self, Action, FrameChecker};
 use super::script::{AckPolicy, AckQueue};
 use super::shared::{SessionHandle, Shared, TicketCheck};
+use super::upgrade::refusal;
 use crate::net::poll::{wait, Interest, Readiness};
 use crate::net::stream::Stream;
 use crate::net::waker::Waker;
@@ -29,8 +30,6 @@ use crate::net::waker::Waker;
 /// The largest client frame (payload bytes) the server accepts; anything longer closes
 /// the connection ("longer than 16 kilobytes").
 pub(crate) const MAX_CLIENT_FRAME: usize = 16 * 1024;
-/// How long the TLS and websocket handshakes may take.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// After the server sends a close frame, how long it waits for the client's.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -60,22 +59,8 @@ pub(crate) enum Command {
 
 /// Serves one connection to the websocket listener: upgrade, then the session.
 pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream) {
-    if let Err(e) = tcp
-        .set_read_timeout(Some(HANDSHAKE_TIMEOUT))
-        .and_then(|()| tcp.set_write_timeout(Some(HANDSHAKE_TIMEOUT)))
-    {
-        log::debug!("fake slack: ws socket setup failed: {e}");
+    let Some(stream) = super::upgrade::handshake_stream(shared, tcp, "ws") else {
         return;
-    }
-    let stream = match &shared.settings.tls {
-        None => Stream::Plain(tcp),
-        Some(acceptor) => match acceptor.accept(tcp) {
-            Ok(tls) => Stream::Tls(Box::new(tls)),
-            Err(e) => {
-                log::debug!("fake slack: wss handshake failed: {e}");
-                return;
-            }
-        },
     };
     let mut check = TicketCheck::Unknown;
     let callback = UpgradeCheck {
@@ -93,13 +78,7 @@ pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream) {
             return;
         }
     };
-    let tcp = ws.get_ref().tcp();
-    if let Err(e) = tcp
-        .set_read_timeout(None)
-        .and_then(|()| tcp.set_write_timeout(None))
-        .and_then(|()| tcp.set_nonblocking(true))
-    {
-        log::debug!("fake slack: ws socket setup failed: {e}");
+    if !super::upgrade::session_mode(ws.get_ref().tcp(), "ws") {
         return;
     }
     match check {
@@ -138,20 +117,6 @@ impl Callback for UpgradeCheck<'_> {
             }
         }
     }
-}
-
-/// An HTTP error response with an empty body (500 if `status` is not a valid code).
-fn refusal(status: u16) -> ErrorResponse {
-    let build = |status: u16| {
-        tungstenite::http::Response::builder()
-            .status(status)
-            .header("Content-Length", "0")
-            .header("Connection", "close")
-            .body(None)
-    };
-    build(status)
-        .or_else(|_| build(500))
-        .unwrap_or_else(|_| ErrorResponse::new(None))
 }
 
 /// A reused or expired URL: the upgrade succeeded, so say why in an error event and close.

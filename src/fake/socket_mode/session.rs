@@ -19,11 +19,10 @@ use super::blast::BlastJob;
 use super::frame_tap::FrameTap;
 use super::server::{Command, Server, SessionEntry, TicketCheck, MAX_SOCKETS};
 use crate::fake::shared::Shared;
+use crate::fake::upgrade::{handshake_stream, refusal, session_mode};
 use crate::net::poll::{wait, wait_any, Interest};
-use crate::net::stream::Stream;
 use crate::net::waker::Waker;
 
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// After the server sends a close frame, how long it waits for the client's.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long after `too_many_websockets` the server closes the socket itself.
@@ -36,22 +35,8 @@ pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream) {
     let Some(server) = shared.socket_mode.get().cloned() else {
         return;
     };
-    if let Err(e) = tcp
-        .set_read_timeout(Some(HANDSHAKE_TIMEOUT))
-        .and_then(|()| tcp.set_write_timeout(Some(HANDSHAKE_TIMEOUT)))
-    {
-        log::debug!("fake slack: socket mode socket setup failed: {e}");
+    let Some(stream) = handshake_stream(shared, tcp, "socket mode") else {
         return;
-    }
-    let stream = match &shared.settings.tls {
-        None => Stream::Plain(tcp),
-        Some(acceptor) => match acceptor.accept(tcp) {
-            Ok(tls) => Stream::Tls(Box::new(tls)),
-            Err(e) => {
-                log::debug!("fake slack: socket mode TLS handshake failed: {e}");
-                return;
-            }
-        },
     };
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_CLIENT_MESSAGE))
@@ -73,13 +58,7 @@ pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream) {
         return;
     }
     ws.get_mut().start_counting();
-    let tcp = ws.get_ref().tcp();
-    if let Err(e) = tcp
-        .set_read_timeout(None)
-        .and_then(|()| tcp.set_write_timeout(None))
-        .and_then(|()| tcp.set_nonblocking(true))
-    {
-        log::debug!("fake slack: socket mode socket setup failed: {e}");
+    if !session_mode(ws.get_ref().tcp(), "socket mode") {
         return;
     }
     let (tx, rx) = crossbeam_channel::unbounded();
@@ -191,19 +170,6 @@ impl Callback for UpgradeCheck<'_> {
             None | Some(TicketCheck::Unknown) => Err(refusal(404)),
         }
     }
-}
-
-fn refusal(status: u16) -> ErrorResponse {
-    let build = |status: u16| {
-        tungstenite::http::Response::builder()
-            .status(status)
-            .header("Content-Length", "0")
-            .header("Connection", "close")
-            .body(None)
-    };
-    build(status)
-        .or_else(|_| build(500))
-        .unwrap_or_else(|_| ErrorResponse::new(None))
 }
 
 struct Session {
