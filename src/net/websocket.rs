@@ -28,6 +28,10 @@ pub(crate) enum Drain {
     More,
 }
 
+/// Bytes of queued frames ([`Connection::queue_text`]) tungstenite holds before it starts
+/// writing them out without waiting for the flush.
+const QUEUE_BYTES: usize = 64 * 1024;
+
 /// An open websocket.
 pub(crate) struct Connection {
     ws: Mutex<WebSocket<Stream<Socket>>>,
@@ -57,6 +61,13 @@ impl Connection {
         generation: u64,
     ) -> Result<Connection> {
         socket.set_nonblocking(true).map_err(io_err)?;
+        let mut ws = ws;
+        // Frames queued with `queue_text` stay in tungstenite's buffer until `flush` (or
+        // until this much piles up); `send_*` still writes and flushes each frame at once.
+        ws.set_config(|c| {
+            c.write_buffer_size = QUEUE_BYTES;
+            c.max_write_buffer_size = c.max_write_buffer_size.max(QUEUE_BYTES * 2);
+        });
         Ok(Connection {
             ws: Mutex::new(ws),
             socket,
@@ -113,6 +124,34 @@ impl Connection {
             .map_err(|f| f.error)
     }
 
+    /// Hands one text frame to the websocket without writing it out: it leaves with the
+    /// next [`flush`](Self::flush) (or any send on this connection). For a burst of small
+    /// frames (acks) that one write syscall carries. The frame is whole and unfragmented.
+    ///
+    /// # Errors
+    /// [`Error::Websocket`] if the connection is broken or closing (nothing was queued).
+    pub(crate) fn queue_text(&self, text: String) -> Result<()> {
+        let mut ws = self.ws.lock();
+        self.appended.fetch_add(1, Ordering::SeqCst);
+        match ws.write(Message::text(text)) {
+            Ok(()) => Ok(()),
+            // Over QUEUE_BYTES, tungstenite started writing and the socket is full: the
+            // frame is buffered all the same and leaves with the flush.
+            Err(tungstenite::Error::Io(e)) if e.kind() == ErrorKind::WouldBlock => Ok(()),
+            Err(e) => Err(self.death_or(map_ws_error(e, "sending failed"))),
+        }
+    }
+
+    /// Writes out every frame queued with [`queue_text`](Self::queue_text), waiting for
+    /// room in the socket until `deadline`.
+    ///
+    /// # Errors
+    /// As [`send_text`](Self::send_text).
+    pub(crate) fn flush(&self, deadline: Instant) -> Result<()> {
+        let ws = self.ws.lock();
+        self.finish_write(ws, deadline, |error| error)
+    }
+
     fn send_message(
         &self,
         message: Message,
@@ -124,7 +163,24 @@ impl Connection {
             error,
             later_frames: self.appended.load(Ordering::SeqCst) != seq,
         };
-        match ws.send(message) {
+        if let Err(e) = ws.write(message) {
+            match e {
+                tungstenite::Error::Io(e) if e.kind() == ErrorKind::WouldBlock => {}
+                e => return Err(fail(self.death_or(map_ws_error(e, "sending failed")))),
+            }
+        }
+        self.finish_write(ws, deadline, fail)
+    }
+
+    /// Flushes what the websocket holds, waiting for room until `deadline`; `fail` turns
+    /// an error into the caller's failure.
+    fn finish_write<F>(
+        &self,
+        mut ws: MutexGuard<'_, WebSocket<Stream<Socket>>>,
+        deadline: Instant,
+        fail: impl Fn(Error) -> F,
+    ) -> std::result::Result<(), F> {
+        match ws.flush() {
             Ok(()) => return Ok(()),
             Err(tungstenite::Error::Io(e)) if e.kind() == ErrorKind::WouldBlock => {}
             Err(e) => return Err(fail(self.death_or(map_ws_error(e, "sending failed")))),

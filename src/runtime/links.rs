@@ -85,6 +85,18 @@ impl Link {
         self.conn.send_frame(text, deadline)
     }
 
+    /// Queues one text frame to leave with the next [`flush`](Self::flush) (see
+    /// [`Protocol::end_of_batch`](crate::runtime::seam::Protocol::end_of_batch): the
+    /// reader calls it after every batch, so nothing queued waits longer than that).
+    pub(crate) fn queue_text(&self, text: String) -> Result<()> {
+        self.conn.queue_text(text)
+    }
+
+    /// Writes out the frames queued with [`queue_text`](Self::queue_text) within `deadline`.
+    pub(crate) fn flush(&self, deadline: Instant) -> Result<()> {
+        self.conn.flush(deadline)
+    }
+
     /// Writes one websocket Ping within `deadline`.
     pub(crate) fn send_ping(&self, payload: Vec<u8>, deadline: Instant) -> Result<()> {
         self.conn.send_ping(payload, deadline)

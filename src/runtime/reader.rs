@@ -37,6 +37,17 @@ use crate::stats::Counters;
 /// Most messages read from one link under one hold of its lock.
 const BATCH: usize = 256;
 
+/// Puts `fd` at `fds[*len]` (dropped past the end: the poll covers at most
+/// [`poll::MAX_FDS`]) and returns its index.
+fn push<'a>(fds: &mut [BorrowedFd<'a>], len: &mut usize, fd: BorrowedFd<'a>) -> usize {
+    let at = *len;
+    if let Some(slot) = fds.get_mut(at) {
+        *slot = fd;
+        *len += 1;
+    }
+    at
+}
+
 /// Why a link ended.
 enum End {
     /// The app asked to disconnect (or the session was stopped).
@@ -378,27 +389,26 @@ impl<P: Protocol> Reader<P> {
             };
             let protocol = self.protocol.clone();
             let dial_done = self.dial.as_ref().map(|d| d.done.clone());
-            let mut fds: Vec<BorrowedFd<'_>> = Vec::with_capacity(3 + self.live.len());
-            fds.push(self.signals.stop.as_fd());
-            let waker_at = protocol.waker().map(|fd| {
-                fds.push(fd);
-                fds.len() - 1
-            });
-            let dial_at = dial_done.as_ref().map(|w| {
-                fds.push(w.as_fd());
-                fds.len() - 1
-            });
-            fds.extend(self.live.iter().map(|l| l.link.as_fd()));
-            match poll::wait_readable(&fds, deadline) {
+            // On the stack: this runs once per wait, so no allocation here.
+            let stop = self.signals.stop.as_fd();
+            let mut fds: [BorrowedFd<'_>; poll::MAX_FDS] = [stop; poll::MAX_FDS];
+            let mut len = 1;
+            let waker_at = protocol.waker().map(|fd| push(&mut fds, &mut len, fd));
+            let dial_at = dial_done
+                .as_ref()
+                .map(|w| push(&mut fds, &mut len, w.as_fd()));
+            for l in &self.live {
+                push(&mut fds, &mut len, l.link.as_fd());
+            }
+            let fds = &fds[..len];
+            match poll::wait_readable(fds, deadline) {
                 Ok(Some(0)) => return (0, End::Stopped),
                 Ok(Some(i)) if Some(i) == waker_at => {
-                    drop(fds);
                     if let Some(end) = self.timer(Instant::now()) {
                         return end;
                     }
                 }
                 Ok(Some(i)) if Some(i) == dial_at => {
-                    drop(fds);
                     if let Err(end) = self.finish_dial() {
                         return (0, end);
                     }
@@ -428,6 +438,7 @@ impl<P: Protocol> Reader<P> {
             }
         }
         self.actions = actions;
+        self.protocol.end_of_batch(now);
         end.map(|e| (0, e))
     }
 
@@ -444,6 +455,7 @@ impl<P: Protocol> Reader<P> {
         }
         let end = self.process(i, &link, &mut batch, now);
         self.batch = batch;
+        self.protocol.end_of_batch(now);
         if let Some(end) = end {
             return Err(end);
         }
@@ -585,6 +597,8 @@ impl<P: Protocol> Reader<P> {
 
     /// Waits until the consumer has made room, without reading. False when stopping.
     fn wait_for_room(&mut self) -> bool {
+        // What this batch queued (acks of what was delivered) must not wait for the app.
+        self.protocol.end_of_batch(Instant::now());
         let backlog = self.delivery.backlog.clone();
         log::debug!(
             "the consumer is {} events behind: pausing reads",

@@ -170,6 +170,15 @@ pub(crate) trait Protocol: Send + Sync + 'static {
         let _ = error;
     }
 
+    /// The reader has routed everything it read in one go (a drained batch, or a
+    /// timer's actions) and is about to read again, wait, or block on a slow consumer:
+    /// write out the frames [`on_text`](Self::on_text) queued on links
+    /// ([`Link::queue_text`]), so that a burst of acks costs one write each batch and no
+    /// ack waits longer than the batch that caused it.
+    fn end_of_batch(&self, now: Instant) {
+        let _ = now;
+    }
+
     /// The protocol's next timer, folded into the reader's wait.
     fn next_deadline(&self) -> Option<Instant> {
         None

@@ -27,12 +27,16 @@ use crate::stats::Counters;
 const SOON: Duration = Duration::from_secs(10);
 
 /// Frames: `hello` (ready), `refresh`, `goodbye`, `panic`; anything else is delivered as
-/// `"<link>:<text>"`. Lifecycle changes are delivered as their Debug text.
+/// `"<link>:<text>"`, and a frame starting `ack-me` is also answered with `ack:<text>`,
+/// queued on its link (or, if that one is closing, the newest ready one) and written at
+/// the end of the batch. Lifecycle changes are delivered as their Debug text.
 struct TestProtocol {
     url: String,
     refuse: AtomicBool,
     opened: AtomicUsize,
     panic_in_probe: AtomicBool,
+    links: Arc<Links>,
+    queued: parking_lot::Mutex<Vec<Arc<Link>>>,
 }
 
 impl Protocol for TestProtocol {
@@ -61,6 +65,18 @@ impl Protocol for TestProtocol {
             "refresh" => out.push(Action::Replace(Replace::Refresh)),
             "goodbye" => out.push(Action::Replace(Replace::Reconnect)),
             "panic" => panic!("a bug in the protocol"),
+            t if t.starts_with("ack-me") => {
+                let target = if link.is_writable() {
+                    Some(link.clone())
+                } else {
+                    self.links.newest_ready()
+                };
+                if let Some(target) = target {
+                    if target.queue_text(format!("ack:{t}")).is_ok() {
+                        self.queued.lock().push(target);
+                    }
+                }
+            }
             _ => {}
         }
         out.push(Action::Deliver(format!("{}:{}", link.id(), text.as_str())));
@@ -87,6 +103,12 @@ impl Protocol for TestProtocol {
     fn waker(&self) -> Option<BorrowedFd<'_>> {
         None
     }
+
+    fn end_of_batch(&self, _now: Instant) {
+        for link in self.queued.lock().drain(..) {
+            let _ = link.flush(Instant::now() + SOON);
+        }
+    }
 }
 
 /// A websocket server: each accepted connection is driven through its command channel.
@@ -95,10 +117,14 @@ struct Server {
     conns: Receiver<Conn>,
 }
 
-/// One server-side connection.
+/// One server-side connection: `send` writes a text frame (`close` closes; `late:<text>`
+/// makes the server answer the client's close with that text frame first, as a server
+/// that wrote it just as the client closed; `burst:<n>` writes `ack-me 0..n` in one
+/// write); `received` has the client's text frames.
 struct Conn {
     tx: Sender<String>,
     closed: Arc<AtomicBool>,
+    received: Receiver<String>,
 }
 
 impl Conn {
@@ -127,6 +153,7 @@ impl Server {
                     continue;
                 };
                 let (tx, rx) = crossbeam_channel::unbounded::<String>();
+                let (got, received) = crossbeam_channel::unbounded::<String>();
                 let closed = Arc::new(AtomicBool::new(false));
                 if auto_hello {
                     let _ = ws.send(Message::text("hello"));
@@ -135,6 +162,7 @@ impl Server {
                     .send(Conn {
                         tx,
                         closed: closed.clone(),
+                        received,
                     })
                     .is_err()
                 {
@@ -144,8 +172,21 @@ impl Server {
                     ws.get_mut()
                         .set_read_timeout(Some(Duration::from_millis(5)))
                         .unwrap();
+                    let mut late: Option<String> = None;
                     loop {
                         while let Ok(text) = rx.try_recv() {
+                            if let Some(t) = text.strip_prefix("late:") {
+                                late = Some(t.to_owned());
+                                continue;
+                            }
+                            if let Some(n) = text.strip_prefix("burst:") {
+                                // One write for all: the client reads them in one batch.
+                                for i in 0..n.parse::<usize>().unwrap() {
+                                    let _ = ws.write(Message::text(format!("ack-me {i}")));
+                                }
+                                let _ = ws.flush();
+                                continue;
+                            }
                             if text == "close" {
                                 let _ = ws.close(None);
                                 let _ = ws.flush();
@@ -158,9 +199,27 @@ impl Server {
                             }
                         }
                         match ws.read() {
-                            Ok(Message::Close(_)) | Err(tungstenite::Error::ConnectionClosed) => {
+                            Ok(Message::Close(_)) => {
+                                if let Some(text) = late.take() {
+                                    // A data frame after the client's close, before the
+                                    // answer to it (tungstenite would refuse to send it).
+                                    use std::io::Write;
+                                    let len = u8::try_from(text.len()).unwrap();
+                                    assert!(len < 126);
+                                    let mut frame = vec![0x81, len];
+                                    frame.extend_from_slice(text.as_bytes());
+                                    ws.get_mut().write_all(&frame).unwrap();
+                                }
+                                let _ = ws.flush();
                                 closed.store(true, Ordering::SeqCst);
                                 return;
+                            }
+                            Err(tungstenite::Error::ConnectionClosed) => {
+                                closed.store(true, Ordering::SeqCst);
+                                return;
+                            }
+                            Ok(Message::Text(t)) => {
+                                let _ = got.send(t.to_string());
                             }
                             Ok(_) => {}
                             Err(tungstenite::Error::Io(e))
@@ -197,12 +256,15 @@ fn engine(server: &Server, connections: usize) -> Engine<TestProtocol> {
         max_backoff: Duration::from_millis(200),
         ..RetryPolicy::default()
     };
+    let links = Arc::new(Links::default());
     Engine {
         protocol: Arc::new(TestProtocol {
             url: server.url.clone(),
             refuse: AtomicBool::new(false),
             opened: AtomicUsize::new(0),
             panic_in_probe: AtomicBool::new(false),
+            links: links.clone(),
+            queued: parking_lot::Mutex::new(Vec::new()),
         }),
         settings: Arc::new(EngineSettings {
             name: "test-engine",
@@ -220,7 +282,7 @@ fn engine(server: &Server, connections: usize) -> Engine<TestProtocol> {
         }),
         transport: Arc::new(Transport::new(config).unwrap()),
         status: Arc::new(Status::default()),
-        links: Arc::new(Links::default()),
+        links,
         counters: Arc::new(Counters::default()),
         backlog: Arc::new(Backlog::new(1000).unwrap()),
     }
@@ -373,4 +435,73 @@ fn a_session_stopped_with_a_reason_ends_with_it() {
     session.stop_and_join(Some(Error::KeepAliveTimeout));
     let last = items.iter().last().unwrap();
     assert_eq!(last, format!("disconnected: {}", Error::KeepAliveTimeout));
+}
+
+/// Receives from the server side of `conn` until `want`, bounded.
+fn received(conn: &Conn, want: &str) {
+    let deadline = Instant::now() + SOON;
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match conn.received.recv_timeout(left) {
+            Ok(text) if text == want => return,
+            Ok(text) => seen.push(text),
+            Err(_) => panic!("the server never got {want:?}; got {seen:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_frame_the_server_sends_as_the_client_closes_a_replaced_link_is_delivered_and_answered_on_the_new_one(
+) {
+    let server = Server::start(false);
+    let engine = engine(&server, 1);
+    let (tx, items) = crossbeam_channel::unbounded();
+    let session = engine.spawn(tx).unwrap();
+    let old = server.next();
+    old.send("hello");
+    until(&items, "ready 1");
+    old.send("late:ack-me late");
+    old.send("refresh");
+    let new = server.next();
+    new.send("hello");
+    until(&items, "ready 2");
+    // The old link's server answers the close only after one more frame: read, not lost.
+    until(&items, "1:ack-me late");
+    received(&new, "ack:ack-me late");
+    old.wait_closed();
+    eventually("one link left", || engine.links.len() == 1);
+    session.stop_and_join(None);
+}
+
+#[test]
+fn what_a_batch_queued_is_written_before_the_reader_waits_for_a_slow_consumer() {
+    let server = Server::start(true);
+    let mut engine = engine(&server, 1);
+    let mut settings = (*engine.settings).clone();
+    settings.slow_consumer = SlowConsumerPolicy::Backpressure;
+    engine.settings = Arc::new(settings);
+    engine.backlog = Arc::new(Backlog::new(10).unwrap());
+    let (tx, items) = crossbeam_channel::unbounded();
+    let session = engine.spawn(tx).unwrap();
+    let conn = server.next();
+    conn.send("burst:20");
+    // Nobody consumes: the reader stops at the bound and waits for room.
+    eventually("the reader waits for room", || {
+        engine.backlog.reader_waiting.load(Ordering::SeqCst)
+    });
+    // (Taking items straight from the channel does not wake it.)
+    let delivered: Vec<String> = items
+        .try_iter()
+        .filter_map(|i| i.strip_prefix("1:").map(str::to_owned))
+        .filter(|t| t.starts_with("ack-me"))
+        .collect();
+    assert!(
+        !delivered.is_empty() && delivered.len() < 20,
+        "{delivered:?}"
+    );
+    for text in &delivered {
+        received(&conn, &format!("ack:{text}"));
+    }
+    session.stop_and_join(None);
 }

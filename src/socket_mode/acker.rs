@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 
 use crate::error::{Error, Result};
-use crate::runtime::links::Links;
+use crate::runtime::links::{Link, LinkId, Links};
 use crate::socket_mode::protocol::ack::encode_ack;
 use crate::socket_mode::protocol::ack_deadlines::{AckDeadlines, Overdue};
 use crate::socket_mode::requests::request::AckSink;
@@ -21,6 +21,20 @@ pub(crate) struct Acker {
     pub(crate) deadlines: Mutex<AckDeadlines>,
     pub(crate) counters: Arc<SmCounters>,
     write_timeout: Duration,
+    /// Acks the reader queued during the batch it is routing (written at its end).
+    queued: Mutex<Queued>,
+}
+
+/// Acks queued on links and not yet written out, without an allocation per ack in the
+/// steady state: the envelope ids share one buffer.
+#[derive(Default)]
+struct Queued {
+    /// The links holding queued frames (one, nearly always).
+    links: Vec<Arc<Link>>,
+    /// Each ack: its link, where its envelope id is in `ids`, and whether it counts as
+    /// an ack sent (a duplicate's ack does not).
+    acks: Vec<(LinkId, std::ops::Range<usize>, bool)>,
+    ids: String,
 }
 
 impl Acker {
@@ -35,7 +49,99 @@ impl Acker {
             deadlines: Mutex::new(deadlines),
             counters,
             write_timeout,
+            queued: Mutex::new(Queued::default()),
         }
+    }
+
+    /// Queues the bare ack of `envelope_id` on `link` (on the newest ready link when
+    /// `link` is being closed), to be written by [`flush`](Self::flush) at the end of the
+    /// reader's batch; `counted` says whether it counts as an ack sent.
+    ///
+    /// # Errors
+    /// When no link can take it (nothing was queued).
+    pub(crate) fn queue(&self, link: &Arc<Link>, envelope_id: &str, counted: bool) -> Result<()> {
+        let text = encode_ack(envelope_id, None, false)?;
+        let target = if link.is_writable() {
+            link.clone()
+        } else {
+            self.links
+                .newest_ready()
+                .ok_or(Error::SendWhileDisconnected)?
+        };
+        let mut q = self.queued.lock();
+        if let Err(e) = target.queue_text(text) {
+            drop(q);
+            // That link just died: write it on another one now.
+            log::debug!(
+                "cannot queue the ack of {envelope_id} on socket {}: {e}",
+                target.id()
+            );
+            let text = encode_ack(envelope_id, None, false)?;
+            self.links.write_any(text, self.deadline())?;
+            if counted {
+                SmCounters::bump(&self.counters.acks_sent);
+            }
+            return Ok(());
+        }
+        let start = q.ids.len();
+        q.ids.push_str(envelope_id);
+        let end = q.ids.len();
+        q.acks.push((target.id(), start..end, counted));
+        if !q.links.iter().any(|l| l.id() == target.id()) {
+            q.links.push(target);
+        }
+        Ok(())
+    }
+
+    /// Writes out every ack [`queue`](Self::queue)d since the last call, one write per
+    /// link. An ack whose link failed is written again on another ready link.
+    pub(crate) fn flush(&self) {
+        let mut q = self.queued.lock();
+        if q.acks.is_empty() {
+            q.links.clear();
+            return;
+        }
+        let deadline = self.deadline();
+        let mut failed: Vec<(LinkId, Error)> = Vec::new();
+        for link in q.links.drain(..) {
+            if let Err(e) = link.flush(deadline) {
+                failed.push((link.id(), e));
+            }
+        }
+        let Queued { acks, ids, .. } = &mut *q;
+        for (link, span, counted) in acks.drain(..) {
+            let id = &ids[span];
+            match failed.iter().find(|(l, _)| *l == link) {
+                None => {
+                    if counted {
+                        SmCounters::bump(&self.counters.acks_sent);
+                    }
+                    log::trace!("ack {id}");
+                }
+                Some((_, e)) => {
+                    // The frame may or may not have left with the link: Slack ignores
+                    // a second ack of an envelope, so it goes again on a live link.
+                    log::debug!(
+                        "the ack of {id} on socket {link} may be lost ({e}): writing it again"
+                    );
+                    let again = encode_ack(id, None, false)
+                        .and_then(|text| self.links.write_any(text, deadline));
+                    match again {
+                        Ok(_) if counted => SmCounters::bump(&self.counters.acks_sent),
+                        Ok(_) => {}
+                        Err(e) => {
+                            SmCounters::bump(&self.counters.acks_failed);
+                            log::warn!("the ack of request {id} could not be written: {e}");
+                        }
+                    }
+                }
+            }
+        }
+        ids.clear();
+    }
+
+    fn deadline(&self) -> Instant {
+        crate::protocol::deadline::after(Instant::now(), self.write_timeout)
     }
 
     /// An envelope was handed out (its deadline starts).

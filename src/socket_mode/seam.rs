@@ -25,7 +25,6 @@ use crate::runtime::links::{Link, Links};
 use crate::runtime::seam::{Action, Change, Opened, Probe, Protocol, Replace};
 use crate::socket_mode::acker::Acker;
 use crate::socket_mode::config::{AckPolicy, SocketModeSettings};
-use crate::socket_mode::protocol::ack::encode_ack;
 use crate::socket_mode::protocol::ack_deadlines::AckDeadlines;
 use crate::socket_mode::protocol::connect_budget::{ConnectBudget, MISSING_RETRY_AFTER};
 use crate::socket_mode::protocol::dedup::DeliveryDedup;
@@ -148,13 +147,8 @@ impl SocketModeProtocol {
                 head.envelope_id,
                 head.retry_attempt
             );
-            match encode_ack(&head.envelope_id, None, false) {
-                Ok(ack) => {
-                    if let Err(e) = self.acker.write(link.id(), ack) {
-                        log::debug!("the ack of duplicate {} failed: {e}", head.envelope_id);
-                    }
-                }
-                Err(e) => log::debug!("cannot ack duplicate {}: {e}", head.envelope_id),
+            if let Err(e) = self.acker.queue(link, &head.envelope_id, false) {
+                log::debug!("the ack of duplicate {} failed: {e}", head.envelope_id);
             }
             return;
         }
@@ -164,12 +158,20 @@ impl SocketModeProtocol {
             // Acked right here otherwise: no deadline to watch.
             self.acker.delivered(&head.envelope_id, now);
         }
+        // An automatic ack is queued on the link and written at the end of this batch
+        // (Protocol::end_of_batch), one write for the whole batch's acks.
+        let acked = auto
+            && match self.acker.queue(link, &head.envelope_id, true) {
+                Ok(()) => true,
+                Err(e) => {
+                    out.push(Action::Malformed(format!("an automatic ack failed: {e}")));
+                    false
+                }
+            };
         let sink: Arc<dyn AckSink> = self.acker.clone();
         let request = Request::new(head, text, Some((sink, link.id())));
-        if auto {
-            if let Err(e) = request.ack() {
-                out.push(Action::Malformed(format!("an automatic ack failed: {e}")));
-            }
+        if acked {
+            request.set_acked();
         }
         out.push(Action::Deliver(SocketEvent::Request(request)));
     }
@@ -295,6 +297,10 @@ impl Protocol for SocketModeProtocol {
             Change::Error { error, .. } => SocketEvent::Error(error),
             Change::Dropped(n) => SocketEvent::EventsDropped(n),
         })
+    }
+
+    fn end_of_batch(&self, _now: Instant) {
+        self.acker.flush();
     }
 
     fn next_deadline(&self) -> Option<Instant> {

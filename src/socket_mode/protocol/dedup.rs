@@ -6,8 +6,9 @@
 //!
 //! Memory is bounded twice: by the time window and by a capacity (oldest first out).
 
+use std::collections::hash_map::{Entry, RandomState};
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::time::{Duration, Instant};
 
 /// The default window: longer than the +5 min retry, with margin (the protocol asks for
@@ -24,26 +25,105 @@ enum Space {
     Event,
 }
 
-/// The delivery ids seen within the window.
+/// Key texts up to this long are kept inline (Slack's envelope ids are 36-character
+/// UUIDs, event ids about 11 characters): remembering them allocates nothing.
+const INLINE: usize = 46;
+
+/// A remembered key's text.
 #[derive(Debug)]
-pub(crate) struct DeliveryDedup {
+enum Text {
+    Inline(u8, [u8; INLINE]),
+    Heap(Box<str>),
+}
+
+impl Text {
+    fn new(key: &str) -> Self {
+        match u8::try_from(key.len()) {
+            Ok(len) if key.len() <= INLINE => {
+                let mut bytes = [0; INLINE];
+                bytes[..key.len()].copy_from_slice(key.as_bytes());
+                Text::Inline(len, bytes)
+            }
+            _ => Text::Heap(Box::from(key)),
+        }
+    }
+
+    fn is(&self, key: &str) -> bool {
+        match self {
+            Text::Inline(len, bytes) => bytes.get(..usize::from(*len)) == Some(key.as_bytes()),
+            Text::Heap(text) => &**text == key,
+        }
+    }
+}
+
+/// The maps are keyed by the key's hash, already computed once with a random key: this
+/// hands it through instead of hashing it a second time.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are hashed here; fold anything else in all the same.
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type Seen = HashMap<u64, Text, BuildHasherDefault<Prehashed>>;
+
+/// The delivery ids seen within the window.
+///
+/// Each key is hashed once (SipHash with a random key) and remembered under that hash
+/// with its text. Two different keys that share a hash (about one chance in 10^10 per
+/// window at full capacity) are told apart by the text: the second is delivered and
+/// not remembered, so a collision can only let a copy through (at least once, as Slack
+/// promises anyway), never drop a request.
+#[derive(Debug)]
+pub(crate) struct DeliveryDedup<S = RandomState> {
     window: Duration,
     capacity: usize,
+    hasher: S,
     /// Envelope ids seen (each key is in `order` exactly once).
-    envelopes: HashMap<Arc<str>, ()>,
+    envelopes: Seen,
     /// Event ids seen.
-    events: HashMap<Arc<str>, ()>,
-    /// Insertion order, for expiry and eviction (the key text is shared with the map).
-    order: VecDeque<(Instant, Space, Arc<str>)>,
+    events: Seen,
+    /// Insertion order, for expiry and eviction.
+    order: VecDeque<(Instant, Space, u64)>,
 }
 
 impl DeliveryDedup {
     pub(crate) fn new(window: Duration, capacity: usize) -> Self {
+        DeliveryDedup::with_hasher(window, capacity, RandomState::new())
+    }
+}
+
+/// What looking a key up found.
+enum Found {
+    /// Remembered already: a duplicate.
+    Same,
+    /// Not remembered.
+    New(u64),
+    /// Another key has its hash: not a duplicate, and not remembered.
+    Collision,
+}
+
+impl<S: BuildHasher> DeliveryDedup<S> {
+    fn with_hasher(window: Duration, capacity: usize, hasher: S) -> Self {
         Self {
             window,
             capacity: capacity.max(2),
-            envelopes: HashMap::new(),
-            events: HashMap::new(),
+            hasher,
+            envelopes: Seen::default(),
+            events: Seen::default(),
             order: VecDeque::new(),
         }
     }
@@ -58,21 +138,19 @@ impl DeliveryDedup {
         now: Instant,
     ) -> bool {
         self.expire(now);
-        let by_envelope = self.contains(Space::Envelope, envelope_id);
-        let by_event = event_id.is_some_and(|e| !e.is_empty() && self.contains(Space::Event, e));
-        if by_envelope || by_event {
-            // Remember the other id too, so a later copy that shares only it is caught.
-            self.remember(Space::Envelope, envelope_id, now);
-            if let Some(e) = event_id.filter(|e| !e.is_empty()) {
-                self.remember(Space::Event, e, now);
-            }
-            return true;
+        let event_id = event_id.filter(|e| !e.is_empty());
+        let by_envelope = self.find(Space::Envelope, envelope_id);
+        let by_event = event_id.map(|e| self.find(Space::Event, e));
+        let duplicate = matches!(by_envelope, Found::Same) || matches!(by_event, Some(Found::Same));
+        // On a duplicate, the other id is remembered too, so that a later copy that
+        // shares only it is caught.
+        if let Found::New(hash) = by_envelope {
+            self.remember(Space::Envelope, hash, envelope_id, now);
         }
-        self.remember(Space::Envelope, envelope_id, now);
-        if let Some(e) = event_id.filter(|e| !e.is_empty()) {
-            self.remember(Space::Event, e, now);
+        if let (Some(Found::New(hash)), Some(e)) = (by_event, event_id) {
+            self.remember(Space::Event, hash, e, now);
         }
-        false
+        duplicate
     }
 
     /// Keys remembered now.
@@ -80,40 +158,40 @@ impl DeliveryDedup {
         self.envelopes.len() + self.events.len()
     }
 
-    fn map(&mut self, space: Space) -> &mut HashMap<Arc<str>, ()> {
+    fn map(&mut self, space: Space) -> &mut Seen {
         match space {
             Space::Envelope => &mut self.envelopes,
             Space::Event => &mut self.events,
         }
     }
 
-    fn contains(&self, space: Space, key: &str) -> bool {
-        match space {
-            Space::Envelope => self.envelopes.contains_key(key),
-            Space::Event => self.events.contains_key(key),
+    fn find(&mut self, space: Space, key: &str) -> Found {
+        let hash = self.hasher.hash_one(key);
+        match self.map(space).get(&hash) {
+            None => Found::New(hash),
+            Some(text) if text.is(key) => Found::Same,
+            Some(_) => Found::Collision,
         }
     }
 
-    fn remember(&mut self, space: Space, key: &str, now: Instant) {
-        if self.contains(space, key) {
-            return;
-        }
+    fn remember(&mut self, space: Space, hash: u64, key: &str, now: Instant) {
         while self.len() >= self.capacity {
             if !self.pop_oldest() {
                 break;
             }
         }
-        let key: Arc<str> = Arc::from(key);
-        self.map(space).insert(key.clone(), ());
-        self.order.push_back((now, space, key));
+        if let Entry::Vacant(slot) = self.map(space).entry(hash) {
+            slot.insert(Text::new(key));
+            self.order.push_back((now, space, hash));
+        }
     }
 
     /// Forgets the oldest key; false when there is none.
     fn pop_oldest(&mut self) -> bool {
-        let Some((_, space, key)) = self.order.pop_front() else {
+        let Some((_, space, hash)) = self.order.pop_front() else {
             return false;
         };
-        self.map(space).remove(&key);
+        self.map(space).remove(&hash);
         true
     }
 
@@ -186,6 +264,43 @@ mod tests {
         }
         assert!(d.is_duplicate("env99", None, t0));
         assert!(!d.is_duplicate("env0", None, t0));
+    }
+
+    /// Every key hashes alike: every lookup meets a collision.
+    #[derive(Default)]
+    struct Colliding;
+
+    impl BuildHasher for Colliding {
+        type Hasher = Prehashed;
+        fn build_hasher(&self) -> Prehashed {
+            Prehashed(7)
+        }
+    }
+
+    #[test]
+    fn a_key_that_shares_another_keys_hash_is_delivered_never_dropped() {
+        let t0 = Instant::now();
+        let mut d = DeliveryDedup::with_hasher(secs(600), 100, Colliding);
+        assert!(!d.is_duplicate("env1", Some("Ev1"), t0));
+        assert!(
+            !d.is_duplicate("env2", Some("Ev2"), t0),
+            "a collision is no copy"
+        );
+        assert!(
+            d.is_duplicate("env1", None, t0),
+            "the key remembered still matches"
+        );
+        assert!(d.is_duplicate("env3", Some("Ev1"), t0));
+    }
+
+    #[test]
+    fn long_keys_are_remembered_as_well_as_short_ones() {
+        let t0 = Instant::now();
+        let mut d = dedup();
+        let long = "e".repeat(300);
+        assert!(!d.is_duplicate(&long, None, t0));
+        assert!(d.is_duplicate(&long, None, t0));
+        assert!(!d.is_duplicate(&long[..299], None, t0));
     }
 
     #[test]

@@ -341,6 +341,11 @@ impl Request {
         self.ack_inner(Some(&payload))
     }
 
+    /// Marks the request acked: the client queued its ack itself (the automatic policy).
+    pub(crate) fn set_acked(&self) {
+        self.acked.store(true, Ordering::SeqCst);
+    }
+
     fn ack_inner(&self, payload: Option<&Value>) -> Result<()> {
         let Some((sink, conn)) = &self.ack else {
             return Err(Error::InvalidArgument(
