@@ -11,6 +11,19 @@ use crate::model::lenient;
 ///
 /// Not to be confused with an error *reply* to something you sent, which has no `type`
 /// and reaches you as [`Error::Platform`](crate::Error::Platform).
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"error","error":{"code":1,"msg":"Socket URL has expired"}}"#,
+/// )?;
+/// let TypedEvent::Error(e) = ev.typed() else { panic!("not Error") };
+/// assert_eq!(e.code, Some(1));
+/// assert_eq!(e.msg.as_deref(), Some("Socket URL has expired"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(from = "RtmErrorWire")]
 #[non_exhaustive]
@@ -46,6 +59,19 @@ impl From<RtmErrorWire> for RtmError {
 
 /// The `reconnect_url` event (experimental). Its `Debug` output hides the URL, as the
 /// client never shows websocket URLs.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"reconnect_url","url":"wss://example.invalid/websocket/secret"}"#,
+/// )?;
+/// let TypedEvent::ReconnectUrl(r) = ev.typed() else { panic!("not ReconnectUrl") };
+/// assert_eq!(r.url.as_deref(), Some("wss://example.invalid/websocket/secret"));
+/// assert!(!format!("{r:?}").contains("secret")); // Debug hides the URL
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Clone, PartialEq, Eq, Default, Deserialize)]
 #[non_exhaustive]
 pub struct ReconnectUrl {

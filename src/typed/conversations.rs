@@ -10,6 +10,20 @@ pub use crate::model::Conversation as Channel;
 pub use crate::model::Topic;
 
 /// `member_joined_channel` and `member_left_channel`.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"member_joined_channel","user":"W06GH7XHN","channel":"C0698JE0H","channel_type":"C"}"#,
+/// )?;
+/// let TypedEvent::MemberJoinedChannel(m) = ev.typed() else { panic!("not MemberJoinedChannel") };
+/// assert_eq!((m.user.as_str(), m.channel.as_str()), ("W06GH7XHN", "C0698JE0H"));
+/// assert_eq!(m.channel_type.as_deref(), Some("C"));
+/// assert_eq!(m.inviter, None);
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct ChannelMembership {
@@ -39,6 +53,19 @@ pub struct ChannelMembership {
 /// An event about one conversation named by its id: `channel_archive`, `channel_unarchive`,
 /// `channel_deleted`, `channel_left`, and the `group_*` and `im_*` events of that shape
 /// (`*_archive`, `*_unarchive`, `*_deleted`, `*_left`, `*_open`, `*_close`).
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"channel_archive","channel":"C024BE91L","user":"U024BE7LH"}"#,
+/// )?;
+/// let TypedEvent::ChannelArchive(c) = ev.typed() else { panic!("not ChannelArchive") };
+/// assert_eq!(c.channel, "C024BE91L");
+/// assert_eq!(c.user.as_deref(), Some("U024BE7LH"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct ConversationRef {
@@ -55,6 +82,19 @@ pub struct ConversationRef {
 
 /// An event that carries the whole conversation object: `channel_created`,
 /// `channel_rename`, `channel_joined`, `group_joined`, `group_rename`, `im_created`.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"channel_created","channel":{"id":"C024BE91L","name":"fun","creator":"U024BE7LH"}}"#,
+/// )?;
+/// let TypedEvent::ChannelCreated(c) = ev.typed() else { panic!("not ChannelCreated") };
+/// assert_eq!(c.channel.id, "C024BE91L");
+/// assert_eq!(c.channel.name.as_deref(), Some("fun"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct ConversationInfo {
@@ -69,6 +109,19 @@ pub struct ConversationInfo {
 }
 
 /// `channel_marked`, `group_marked`, `im_marked`: your read marker moved to `ts`.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"channel_marked","channel":"C024BE91L","ts":"1401383885.000061","unread_count":"2"}"#,
+/// )?;
+/// let TypedEvent::ChannelMarked(m) = ev.typed() else { panic!("not ChannelMarked") };
+/// assert_eq!(m.ts, "1401383885.000061");
+/// assert_eq!(m.unread_count, Some(2)); // the string form is accepted
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct ConversationMarked {
@@ -90,6 +143,19 @@ pub struct ConversationMarked {
 
 /// `channel_history_changed`, `group_history_changed`, `im_history_changed`: bulk
 /// changes to the history; reload it rather than patching.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"channel_history_changed","latest":"1358877455.000010","ts":"1361482916.000003"}"#,
+/// )?;
+/// let TypedEvent::ChannelHistoryChanged(h) = ev.typed() else { panic!("not ChannelHistoryChanged") };
+/// assert_eq!(h.latest.as_deref(), Some("1358877455.000010"));
+/// assert_eq!(h.channel, None); // the docs' example has none
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]

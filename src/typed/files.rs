@@ -6,6 +6,20 @@ use crate::model::lenient;
 
 /// A file, as far as events describe it. Since 2018 file events carry only the `id`:
 /// call `files.info` for the rest.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"file_shared","file_id":"F1","file":{"id":"F1","name":"a.png","size":"1024"}}"#,
+/// )?;
+/// let TypedEvent::FileShared(f) = ev.typed() else { panic!("not FileShared") };
+/// let file = f.file.expect("the file is given");
+/// assert_eq!(file.name.as_deref(), Some("a.png"));
+/// assert_eq!(file.size, Some(1024));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -42,6 +56,19 @@ pub struct File {
 }
 
 /// `file_created` and `file_shared`. Current payloads carry only ids: call `files.info`.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"file_created","file_id":"F2147483862","file":{"id":"F2147483862"},"user_id":"U1"}"#,
+/// )?;
+/// let TypedEvent::FileCreated(f) = ev.typed() else { panic!("not FileCreated") };
+/// assert_eq!(f.file_id.as_deref(), Some("F2147483862"));
+/// assert_eq!(f.user_id.as_deref(), Some("U1"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]

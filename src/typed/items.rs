@@ -7,6 +7,19 @@ use crate::model::lenient;
 
 /// What a reaction, pin or star applies to: a message (`channel`, `ts`), a file, a file
 /// comment, or a channel. The docs elide it for pins and stars, so every field is optional.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"star_added","user":"U1","item":{"type":"file","file":{"id":"F1"}}}"#,
+/// )?;
+/// let TypedEvent::StarAdded(s) = ev.typed() else { panic!("not StarAdded") };
+/// assert_eq!(s.item.kind.as_deref(), Some("file"));
+/// assert_eq!(s.item.file.as_deref(), Some("F1")); // the object's id
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -30,6 +43,19 @@ pub struct Item {
 }
 
 /// `reaction_added` and `reaction_removed`.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"reaction_added","user":"U024BE7LH","reaction":"thumbsup","item":{"type":"message","channel":"C0G9QF9GZ","ts":"1360782400.498405"}}"#,
+/// )?;
+/// let TypedEvent::ReactionAdded(r) = ev.typed() else { panic!("not ReactionAdded") };
+/// assert_eq!((r.user.as_str(), r.reaction.as_str()), ("U024BE7LH", "thumbsup"));
+/// assert_eq!(r.item.ts.as_deref(), Some("1360782400.498405"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ReactionChange {
@@ -50,6 +76,19 @@ pub struct ReactionChange {
 }
 
 /// `pin_added` and `pin_removed`. The channel is in `channel_id` here, not `channel`.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"pin_added","user":"U024BE7LH","channel_id":"C02ELGNBH","item":{}}"#,
+/// )?;
+/// let TypedEvent::PinAdded(p) = ev.typed() else { panic!("not PinAdded") };
+/// assert_eq!(p.channel_id, "C02ELGNBH");
+/// assert_eq!(p.item.kind, None); // elided in the docs
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PinChange {
@@ -71,6 +110,19 @@ pub struct PinChange {
 }
 
 /// `star_added` and `star_removed` (items saved for later).
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"star_removed","user":"U024BE7LH","item":{"type":"channel","channel":"C1"}}"#,
+/// )?;
+/// let TypedEvent::StarRemoved(s) = ev.typed() else { panic!("not StarRemoved") };
+/// assert_eq!(s.user, "U024BE7LH");
+/// assert_eq!(s.item.channel.as_deref(), Some("C1"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct StarChange {

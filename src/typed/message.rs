@@ -328,6 +328,19 @@ impl MessageKind {
 }
 
 /// A message's `edited` marker.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"message","channel":"C1","user":"U1","text":"fixed","ts":"1.2","edited":{"user":"U1","ts":"1.3"}}"#,
+/// )?;
+/// let TypedEvent::Message(m) = ev.typed() else { panic!("not Message") };
+/// let edited = m.edited.as_ref().expect("edited");
+/// assert_eq!(edited.ts.as_deref(), Some("1.3"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -339,6 +352,19 @@ pub struct Edited {
 }
 
 /// One entry of a thread parent's `replies`.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"message","channel":"C1","user":"U1","text":"root","ts":"1.1","replies":[{"user":"U2","ts":"1.2"}]}"#,
+/// )?;
+/// let TypedEvent::Message(m) = ev.typed() else { panic!("not Message") };
+/// assert_eq!(m.replies[0].user.as_deref(), Some("U2"));
+/// assert_eq!(m.replies[0].ts.as_deref(), Some("1.2"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -350,6 +376,20 @@ pub struct ThreadReply {
 }
 
 /// One emoji reaction on a message.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"message","channel":"C1","user":"U1","text":"hi","ts":"1.1","reactions":[{"name":"tada","count":2,"users":["U1","U2"]}]}"#,
+/// )?;
+/// let TypedEvent::Message(m) = ev.typed() else { panic!("not Message") };
+/// assert_eq!(m.reactions[0].name.as_deref(), Some("tada"));
+/// assert_eq!(m.reactions[0].count, Some(2));
+/// assert_eq!(m.reactions[0].users, ["U1", "U2"]);
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]

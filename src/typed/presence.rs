@@ -6,6 +6,18 @@ use serde::Deserialize;
 use crate::model::lenient;
 
 /// `user_typing`: `user` is typing in `channel` (sent at most every 3 s or so per user).
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"user_typing","channel":"C02ELGNBH","user":"U024BE7LH"}"#,
+/// )?;
+/// let TypedEvent::UserTyping(t) = ev.typed() else { panic!("not UserTyping") };
+/// assert_eq!((t.channel.as_str(), t.user.as_str()), ("C02ELGNBH", "U024BE7LH"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct UserTyping {
@@ -89,6 +101,18 @@ impl TryFrom<PresenceWire> for PresenceChange {
 }
 
 /// `manual_presence_change`: you set your presence yourself.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"manual_presence_change","presence":"away"}"#,
+/// )?;
+/// let TypedEvent::ManualPresenceChange(p) = ev.typed() else { panic!("not ManualPresenceChange") };
+/// assert_eq!(p.presence, "away");
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct ManualPresenceChange {
@@ -97,6 +121,19 @@ pub struct ManualPresenceChange {
 }
 
 /// `dnd_updated` (yours) and `dnd_updated_user` (a member's, without the snooze fields).
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"dnd_updated_user","user":"U1234","dnd_status":{"dnd_enabled":true,"next_dnd_start_ts":1450387800,"next_dnd_end_ts":1450423800}}"#,
+/// )?;
+/// let TypedEvent::DndUpdatedUser(d) = ev.typed() else { panic!("not DndUpdatedUser") };
+/// assert_eq!(d.user, "U1234");
+/// assert_eq!(d.dnd_status.dnd_enabled, Some(true));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct DndUpdate {
@@ -109,6 +146,19 @@ pub struct DndUpdate {
 }
 
 /// Do Not Disturb settings. Times are seconds since the epoch.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"dnd_updated","user":"U1","dnd_status":{"dnd_enabled":true,"snooze_enabled":true,"snooze_endtime":1450373897}}"#,
+/// )?;
+/// let TypedEvent::DndUpdated(d) = ev.typed() else { panic!("not DndUpdated") };
+/// assert_eq!(d.dnd_status.snooze_endtime, Some(1450373897));
+/// assert_eq!(d.dnd_status.next_dnd_start_ts, None);
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]

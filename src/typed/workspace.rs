@@ -8,6 +8,18 @@ use crate::model::lenient;
 pub use crate::model::{Bot, Profile, User};
 
 /// `team_join` and `user_change`: the member's user object.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"team_join","user":{"id":"U1","name":"ada"}}"#,
+/// )?;
+/// let TypedEvent::TeamJoin(j) = ev.typed() else { panic!("not TeamJoin") };
+/// assert_eq!((j.user.id.as_str(), j.user.name.as_str()), ("U1", "ada"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct UserUpdate {
@@ -22,6 +34,18 @@ pub struct UserUpdate {
 }
 
 /// `team_rename`.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"team_rename","name":"New Team Name Inc."}"#,
+/// )?;
+/// let TypedEvent::TeamRename(r) = ev.typed() else { panic!("not TeamRename") };
+/// assert_eq!(r.name, "New Team Name Inc.");
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct TeamRename {
@@ -30,6 +54,19 @@ pub struct TeamRename {
 }
 
 /// `team_domain_change`.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"team_domain_change","url":"https://my.slack.com","domain":"my"}"#,
+/// )?;
+/// let TypedEvent::TeamDomainChange(d) = ev.typed() else { panic!("not TeamDomainChange") };
+/// assert_eq!(d.domain, "my");
+/// assert_eq!(d.url.as_deref(), Some("https://my.slack.com"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct TeamDomainChange {
@@ -41,6 +78,18 @@ pub struct TeamDomainChange {
 }
 
 /// `email_domain_changed`.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"email_domain_changed","email_domain":"example.com","event_ts":"1360782804.083113"}"#,
+/// )?;
+/// let TypedEvent::EmailDomainChanged(e) = ev.typed() else { panic!("not EmailDomainChanged") };
+/// assert_eq!(e.email_domain, "example.com");
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct EmailDomainChanged {
@@ -52,6 +101,18 @@ pub struct EmailDomainChanged {
 }
 
 /// `bot_added` and `bot_changed`.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"bot_added","bot":{"id":"B024BE7LH","app_id":"A4H1JB4AZ","name":"hugbot"}}"#,
+/// )?;
+/// let TypedEvent::BotAdded(b) = ev.typed() else { panic!("not BotAdded") };
+/// assert_eq!((b.bot.id.as_str(), b.bot.name.as_str()), ("B024BE7LH", "hugbot"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BotUpdate {
@@ -62,6 +123,19 @@ pub struct BotUpdate {
 /// `emoji_changed`. The `subtype` says what changed: `add` (`name`, `value`), `remove`
 /// (`names`), `rename` (`old_name`, `new_name`, `value`). Without a subtype, or with an
 /// unknown one, reload the list with `emoji.list`.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"emoji_changed","subtype":"remove","names":["picard_facepalm"]}"#,
+/// )?;
+/// let TypedEvent::EmojiChanged(e) = ev.typed() else { panic!("not EmojiChanged") };
+/// assert_eq!(e.subtype.as_deref(), Some("remove"));
+/// assert_eq!(e.names, ["picard_facepalm"]);
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct EmojiChanged {
@@ -89,6 +163,19 @@ pub struct EmojiChanged {
 }
 
 /// `pref_change`: one of your preferences changed.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"pref_change","name":"messages_theme","value":"dense"}"#,
+/// )?;
+/// let TypedEvent::PrefChange(p) = ev.typed() else { panic!("not PrefChange") };
+/// assert_eq!(p.name, "messages_theme");
+/// assert_eq!(p.value, "dense"); // any JSON value
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PrefChange {
@@ -100,6 +187,18 @@ pub struct PrefChange {
 }
 
 /// `subteam_created` and `subteam_updated`: a user group.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"subteam_created","subteam":{"id":"S0615G0KT","name":"Marketing Team","handle":"marketing-team"}}"#,
+/// )?;
+/// let TypedEvent::SubteamCreated(s) = ev.typed() else { panic!("not SubteamCreated") };
+/// assert_eq!(s.subteam.handle.as_deref(), Some("marketing-team"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SubteamUpdate {
@@ -108,6 +207,19 @@ pub struct SubteamUpdate {
 }
 
 /// A user group.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"subteam_updated","subteam":{"id":"S1","is_usergroup":true,"users":["U1","U2"],"user_count":"2"}}"#,
+/// )?;
+/// let TypedEvent::SubteamUpdated(s) = ev.typed() else { panic!("not SubteamUpdated") };
+/// assert_eq!(s.subteam.users, ["U1", "U2"]);
+/// assert_eq!(s.subteam.user_count, Some(2));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -156,6 +268,18 @@ pub struct Subteam {
 }
 
 /// `commands_changed`: a slash command was added or changed.
+///
+/// ```
+/// use slack_rtm::typed::TypedEvent;
+/// use slack_rtm::SlackEvent;
+///
+/// let ev = SlackEvent::from_json(
+///     r#"{"type":"commands_changed","event_ts":"1361482916.000004"}"#,
+/// )?;
+/// let TypedEvent::CommandsChanged(c) = ev.typed() else { panic!("not CommandsChanged") };
+/// assert_eq!(c.event_ts.as_deref(), Some("1361482916.000004"));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
