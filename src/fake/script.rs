@@ -54,6 +54,22 @@ pub enum AckPolicy {
 
 impl AckPolicy {
     /// How long [`AckPolicy::Reorder`] holds a lone ack before releasing it.
+    ///
+    /// ```
+    /// use std::time::Instant;
+    /// use slack_rtm::fake::{AckPolicy, FakeSlack};
+    ///
+    /// let slack = FakeSlack::start()?;
+    /// slack.add_channel("C1", "one");
+    /// let client = slack.client()?;
+    /// client.start()?;
+    /// slack.set_ack_policy(AckPolicy::Reorder);
+    /// // Nothing to swap it with: the lone ack goes out after the hold.
+    /// let sent = Instant::now();
+    /// client.send_message("C1", "alone")?;
+    /// assert!(sent.elapsed() >= AckPolicy::REORDER_HOLD);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub const REORDER_HOLD: Duration = Duration::from_millis(250);
 }
 

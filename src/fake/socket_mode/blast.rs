@@ -22,6 +22,26 @@ const ACK_START: &str = "{\"envelope_id\":\"blast-";
 
 /// What a blast found, published when every envelope is acked, when the session ends,
 /// or when the test asks for it.
+///
+/// ```
+/// use std::time::Duration;
+/// use slack_rtm::fake::FakeSlack;
+/// use slack_rtm::socket_mode::SocketModeClient;
+///
+/// let slack = FakeSlack::start()?;
+/// let sm = slack.socket_mode();
+/// let client = SocketModeClient::builder(sm.app_token())
+///     .slack_api_url(slack.api_url())
+///     .no_proxy()
+///     .build()?;
+/// client.start()?; // acks every envelope by itself
+/// assert!(sm.wait_for_open_sessions(1, Duration::from_secs(10)));
+/// assert!(sm.blast_events(100));
+/// let report = sm.wait_for_blast(Duration::from_secs(10)).expect("a report");
+/// assert_eq!((report.written, report.acked, report.duplicate_acks), (100, 100, 0));
+/// assert_eq!(report.latencies.len(), 100);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BlastReport {
