@@ -18,9 +18,35 @@ pub use proxy::Proxy;
 pub use tls::{ClientIdentity, TlsOptions};
 
 /// The protocol's limit on one client frame: Slack disconnects a client that sends more.
+///
+/// ```
+/// use slack_rtm::fake::FakeSlack;
+/// use slack_rtm::{Error, LongTextPolicy, MAX_FRAME_BYTES};
+///
+/// let slack = FakeSlack::start()?;
+/// slack.add_channel("C1", "one");
+/// let client = slack.client_builder().long_text(LongTextPolicy::Allow).build()?;
+/// client.start()?;
+/// // Refused before it goes out: Slack would disconnect the client for it.
+/// let too_big = "x".repeat(MAX_FRAME_BYTES);
+/// let refused = client.send_message("C1", &too_big).unwrap_err();
+/// assert!(matches!(refused, Error::FrameTooLarge { limit: MAX_FRAME_BYTES, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 
 /// The protocol's advice on message text: at most 4,000 characters.
+///
+/// ```
+/// use slack_rtm::{Error, RtmClient, MAX_TEXT_CHARS};
+///
+/// let client = RtmClient::builder("xoxb-...").build()?;
+/// // Refused locally under the default LongTextPolicy::Reject, even before start().
+/// let long = "é".repeat(MAX_TEXT_CHARS + 1);
+/// let refused = client.send_message("C1", &long).unwrap_err();
+/// assert!(matches!(refused, Error::TextTooLong { chars, .. } if chars == MAX_TEXT_CHARS + 1));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 pub const MAX_TEXT_CHARS: usize = 4000;
 
 /// What [`send_message`](crate::RtmClient::send_message) does with text over
@@ -236,6 +262,20 @@ impl StartOptions {
 /// Every setting of an [`RtmClient`](crate::RtmClient), with its default.
 ///
 /// Built with [`Builder`]; read back with [`RtmClient::config`](crate::RtmClient::config).
+///
+/// ```
+/// use std::time::Duration;
+/// use slack_rtm::RtmClient;
+///
+/// let client = RtmClient::builder("xoxb-...")
+///     .reply_timeout(Duration::from_secs(3))
+///     .build()?;
+/// let config: &slack_rtm::Config = client.config();
+/// assert_eq!(config.reply_timeout, Duration::from_secs(3));
+/// assert!(config.auto_reconnect); // a default
+/// assert!(!format!("{config:?}").contains("xoxb")); // the token is redacted
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Config {

@@ -44,6 +44,11 @@ use crate::SlackEvent;
 /// The capacity of [`Deduplicator::default`]: 4096 keys, under half a megabyte. Copies of one
 /// message arrive within moments of each other, so this covers thousands of messages of
 /// lag between the connections.
+///
+/// ```
+/// use slack_rtm::dedup::{Deduplicator, DEFAULT_CAPACITY};
+/// assert_eq!(Deduplicator::default().capacity(), DEFAULT_CAPACITY);
+/// ```
 pub const DEFAULT_CAPACITY: usize = 4096;
 
 /// How many slots [`Deduplicator::new`] reserves up front at most; the rest grow on use.
@@ -65,6 +70,22 @@ const PREALLOCATE: usize = 1024;
 ///
 /// Not thread-safe by itself (`&mut self`); see [`SharedDeduplicator`] for several
 /// threads.
+///
+/// ```
+/// use slack_rtm::dedup::Deduplicator;
+/// use slack_rtm::SlackEvent;
+///
+/// // The same message, delivered on two connections.
+/// const MSG: &str = r#"{"type":"message","channel":"C1","text":"hi","ts":"1.000001"}"#;
+/// let mut dedup = Deduplicator::new(2);
+/// assert!(!dedup.is_duplicate(&SlackEvent::from_json(MSG)?));
+/// assert!(dedup.is_duplicate(&SlackEvent::from_json(MSG)?));
+/// // Bounded: two newer messages evict it.
+/// assert!(!dedup.is_duplicate_key("C1", "2.000001"));
+/// assert!(!dedup.is_duplicate_key("C1", "3.000001"));
+/// assert!(!dedup.is_duplicate(&SlackEvent::from_json(MSG)?));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 pub struct Deduplicator {
     capacity: usize,
     seen: HashSet<Arc<str>>,

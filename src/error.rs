@@ -8,6 +8,15 @@ use std::time::Duration;
 use serde_json::Value;
 
 /// A `Result` whose error is this crate's [`Error`].
+///
+/// ```
+/// fn greet(client: &slack_rtm::RtmClient) -> slack_rtm::Result<u64> {
+///     Ok(client.send_message("C1", "hello")?.reply_to)
+/// }
+/// let client = slack_rtm::RtmClient::builder("xoxb-...").build()?;
+/// assert!(greet(&client).is_err()); // not started
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong, with *when* it happens.
@@ -196,6 +205,21 @@ pub enum Error {
 }
 
 /// Why [`Error::NoReplyReceived`] happened.
+///
+/// ```
+/// use std::time::Duration;
+/// use slack_rtm::fake::{AckPolicy, FakeSlack};
+/// use slack_rtm::{Error, NoReplyCause};
+///
+/// let slack = FakeSlack::start()?;
+/// slack.add_channel("C1", "one");
+/// let client = slack.client_builder().reply_timeout(Duration::from_millis(200)).build()?;
+/// client.start()?;
+/// slack.set_ack_policy(AckPolicy::Drop); // the server never answers
+/// let err = client.send_message("C1", "lost?").unwrap_err();
+/// assert!(matches!(err, Error::NoReplyReceived { cause: NoReplyCause::TimedOut, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NoReplyCause {
@@ -214,6 +238,18 @@ pub enum NoReplyCause {
 }
 
 /// Which deadline an [`Error::Timeout`] hit.
+///
+/// ```
+/// use std::time::Duration;
+/// use slack_rtm::{Error, RtmClient, TimeoutKind};
+///
+/// let client = RtmClient::builder("xoxb-...").build()?;
+/// // Not started: the frame waits in the queue, and the caller's own wait ends first.
+/// let pending = client.add_outgoing_event(false, "typing", serde_json::json!({"channel": "C1"}))?;
+/// let err = pending.wait(Duration::from_millis(10)).unwrap_err();
+/// assert!(matches!(err, Error::Timeout(TimeoutKind::Wait)));
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TimeoutKind {
@@ -232,6 +268,19 @@ pub enum TimeoutKind {
 }
 
 /// The reply data of a rejected send (Node: `RTMPlatformError.data`).
+///
+/// ```
+/// use slack_rtm::fake::FakeSlack;
+/// use slack_rtm::Error;
+///
+/// let slack = FakeSlack::start()?;
+/// let client = slack.client()?;
+/// client.start()?;
+/// let Err(Error::Platform(refused)) = client.send_message("C0NOWHERE", "hi") else { panic!("not refused") };
+/// assert_eq!(refused.msg.as_deref(), Some("channel_not_found"));
+/// assert_eq!(refused.data["reply_to"], refused.reply_to);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct PlatformError {
     /// The id of the frame Slack rejected.
@@ -245,6 +294,31 @@ pub struct PlatformError {
 }
 
 /// A websocket failure, without the URL.
+///
+/// ```
+/// use std::time::Duration;
+/// use slack_rtm::fake::FakeSlack;
+/// use slack_rtm::{Error, Event, RetryPolicy};
+///
+/// let slack = FakeSlack::start()?;
+/// slack.fail_upgrades(1, 503);
+/// let client = slack
+///     .client_builder()
+///     .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
+///     .build()?;
+/// let events = client.events();
+/// client.start()?; // the second attempt gets through
+/// let refused = events
+///     .iter()
+///     .find_map(|e| match e {
+///         Event::UnableToStart(Error::Websocket(w)) => Some(w),
+///         _ => None,
+///     })
+///     .expect("the first attempt's error");
+/// assert_eq!(refused.status, Some(503));
+/// assert!(!format!("{refused:?}").contains("/websocket/")); // never the URL
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct WebsocketError {
     /// What failed.

@@ -29,6 +29,22 @@ impl fmt::Debug for TlsOptions {
 }
 
 /// A client certificate and its private key.
+///
+/// ```no_run
+/// use slack_rtm::{ClientIdentity, RtmClient, TlsOptions};
+///
+/// // The certificate and key files of a proxy or gateway that wants a client certificate.
+/// let tls = TlsOptions {
+///     identity: Some(ClientIdentity::Pem {
+///         cert: std::fs::read("bot.crt")?,
+///         key: std::fs::read("bot.key")?,
+///     }),
+///     ..TlsOptions::default()
+/// };
+/// let client = RtmClient::builder("xoxb-...").tls(tls).build()?; // checks the pair
+/// # let _ = client;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub enum ClientIdentity {
     /// A PKCS#12 archive and its passphrase (Node: `pfx` + `passphrase`).

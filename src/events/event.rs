@@ -16,6 +16,26 @@ use crate::error::Error;
 ///
 /// [`Event::name`] gives the name a handler is registered under with
 /// [`RtmClient::on`](crate::RtmClient::on).
+///
+/// ```
+/// use slack_rtm::fake::FakeSlack;
+/// use slack_rtm::Event;
+///
+/// let slack = FakeSlack::start()?;
+/// let client = slack.client()?;
+/// let events = client.events(); // before start(), so nothing is missed
+/// client.start()?;
+/// let mut seen = Vec::new();
+/// for event in events.iter() {
+///     seen.push(event.name().to_string());
+///     if let Event::Ready = event {
+///         break;
+///     }
+/// }
+/// assert_eq!(seen.first().map(String::as_str), Some("connecting"));
+/// assert!(seen.iter().any(|n| n == "authenticated"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Event {

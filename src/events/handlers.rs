@@ -22,6 +22,20 @@ use crate::typed::{Message, TypedEvent};
 pub type HandlerResult = Result<(), HandlerError>;
 
 /// The error a handler returned (any error type converts into it with `?`).
+///
+/// ```
+/// use slack_rtm::{HandlerError, HandlerResult};
+///
+/// fn parse_count(text: &str) -> HandlerResult {
+///     let n: u32 = text.trim().parse()?; // a ParseIntError becomes a HandlerError
+///     println!("{n}");
+///     Ok(())
+/// }
+/// let err: HandlerError = parse_count("many").unwrap_err();
+/// assert!(err.is::<std::num::ParseIntError>());
+/// let own: HandlerError = "a reason of my own".into();
+/// assert_eq!(own.to_string(), "a reason of my own");
+/// ```
 pub type HandlerError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// The return types a handler may have: `()` and [`HandlerResult`] (or any `Result<(), E>`

@@ -73,6 +73,16 @@ impl<T> Clone for EventStream<T> {
 }
 
 /// Why [`EventStream::recv_timeout`] returned no event.
+///
+/// ```
+/// use std::time::Duration;
+/// use slack_rtm::{RecvTimeoutError, RtmClient};
+///
+/// let client = RtmClient::builder("xoxb-...").build()?;
+/// let events = client.events();
+/// assert_eq!(events.recv_timeout(Duration::from_millis(10)).unwrap_err(), RecvTimeoutError::Timeout);
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecvTimeoutError {
     /// Nothing arrived within the timeout.
@@ -82,6 +92,15 @@ pub enum RecvTimeoutError {
 }
 
 /// Why [`EventStream::try_recv`] returned no event.
+///
+/// ```
+/// use slack_rtm::{RtmClient, TryRecvError};
+///
+/// let client = RtmClient::builder("xoxb-...").build()?;
+/// let events = client.events();
+/// assert_eq!(events.try_recv().unwrap_err(), TryRecvError::Empty); // not started: nothing yet
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TryRecvError {
     /// Nothing is waiting right now.

@@ -7,6 +7,23 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 
 /// What `chat.postMessage` or `chat.update` answered.
+///
+/// ```
+/// use slack_rtm::fake::FakeSlack;
+/// use slack_rtm::web::WebClient;
+///
+/// let slack = FakeSlack::start()?;
+/// let web = WebClient::builder(slack.token())
+///     .slack_api_url(slack.api_url())
+///     .no_proxy()
+///     .build()?;
+/// slack.add_channel("C1", "one");
+/// let posted = web.chat_post_message(&slack_rtm::web::PostMessage::new("C1", "hello"))?;
+/// assert_eq!(posted.channel, "C1");
+/// assert!(!posted.ts.is_empty());
+/// assert_eq!(posted.message["text"], "hello");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostedMessage {
@@ -39,6 +56,21 @@ impl PostedMessage {
 }
 
 /// Who a token belongs to: the answer of `auth.test`.
+///
+/// ```
+/// use slack_rtm::fake::FakeSlack;
+/// use slack_rtm::web::WebClient;
+///
+/// let slack = FakeSlack::start()?;
+/// let web = WebClient::builder(slack.token())
+///     .slack_api_url(slack.api_url())
+///     .no_proxy()
+///     .build()?;
+/// let me = web.auth_test()?;
+/// assert_eq!(me.user_id, "U0FAKEBOT");
+/// assert!(me.url.starts_with("https://"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AuthTest {
@@ -67,6 +99,24 @@ pub struct AuthTest {
 }
 
 /// A user's presence: the answer of `users.getPresence`.
+///
+/// ```
+/// use slack_rtm::fake::FakeSlack;
+/// use slack_rtm::web::WebClient;
+///
+/// let slack = FakeSlack::start()?;
+/// let web = WebClient::builder(slack.token())
+///     .slack_api_url(slack.api_url())
+///     .no_proxy()
+///     .build()?;
+/// slack.add_user("U0BOB", "bob");
+/// slack.set_presence("U0BOB", "away");
+/// let bob = web.users_get_presence("U0BOB")?;
+/// assert_eq!(bob.presence, "away");
+/// assert!(!bob.is_active());
+/// assert_eq!(bob.online, None); // only for one's own user
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Presence {

@@ -11,6 +11,18 @@ use crate::net::http::WebApi;
 /// Builds a standalone [`WebClient`]; made by [`WebClient::builder`]. Setters are named
 /// after the [`Config`](crate::Config) fields they share with the RTM client, and are
 /// checked the same way.
+///
+/// ```
+/// use std::time::Duration;
+/// use slack_rtm::web::WebClient;
+///
+/// let web = WebClient::builder("xoxb-...")
+///     .http_timeout(Duration::from_secs(5))
+///     .no_proxy()
+///     .build()?; // no I/O yet
+/// assert_eq!(web.max_retries(), 3);
+/// # Ok::<(), slack_rtm::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until build() is called"]
 pub struct WebClientBuilder {
