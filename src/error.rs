@@ -152,8 +152,17 @@ pub enum Error {
     /// ```
     Internal(String),
 
-    /// A frame to send is larger than the protocol's 16 KB limit (Slack would disconnect
-    /// the client). Nothing was sent; the connection stays up.
+    /// A frame to send is too large for the protocol: over RTM's 16 KB per frame (Slack
+    /// would disconnect the client), or a Socket Mode ack of
+    /// [`MAX_ACK_BYTES`](crate::socket_mode::MAX_ACK_BYTES) (20 000) bytes or more (Slack
+    /// would ignore it: the request stays unacked, and can still be acked with a smaller
+    /// answer). Nothing was sent; the connection stays up.
+    ///
+    /// ```
+    /// let e = slack_rtm::Error::FrameTooLarge { size: 20_480, limit: 20_000 };
+    /// assert_eq!(e.code(), slack_rtm::ErrorCode::FrameTooLarge);
+    /// assert!(e.to_string().contains("20480 bytes"));
+    /// ```
     FrameTooLarge {
         /// The serialized size in bytes.
         size: usize,
@@ -602,7 +611,7 @@ impl fmt::Display for Error {
             }
             Error::FrameTooLarge { size, limit } => write!(
                 f,
-                "frame of {size} bytes exceeds the RTM limit of {limit} bytes; nothing was sent"
+                "frame of {size} bytes is too large for the protocol (limit {limit} bytes); nothing was sent"
             ),
             Error::Protocol(m) => write!(f, "protocol error: {m}"),
             Error::TextTooLong { chars, limit } => write!(

@@ -677,3 +677,24 @@ fn after_disconnect_events_is_the_next_sessions_stream_and_a_restart_delivers_on
         Err(Error::SendWhileDisconnected)
     ));
 }
+
+#[test]
+fn build_refuses_settings_no_client_could_run_with() {
+    let slack = fake();
+    let refused = |b: SocketModeBuilder| match b.build() {
+        Err(e) => assert!(e.is_fatal() && e.code() == slack_rtm::ErrorCode::ConfigError),
+        Ok(_) => panic!("accepted"),
+    };
+    refused(builder(&slack).pool_size(0));
+    refused(builder(&slack).pool_size(10));
+    refused(builder(&slack).dedup_capacity(1));
+    refused(builder(&slack).dedup_capacity((1 << 24) + 1));
+    refused(builder(&slack).ping_interval(Duration::ZERO));
+    refused(SocketModeClient::builder("xoxb-a-bot-token"));
+    refused(builder(&slack).bot_token("xapp-1-not-a-bot-token"));
+    assert!(builder(&slack)
+        .dedup_capacity(2)
+        .pool_size(9)
+        .build()
+        .is_ok());
+}

@@ -286,3 +286,65 @@ fn tokens_and_socket_tickets_never_reach_the_logs() {
         "the refresh was logged"
     );
 }
+
+/// Waits (bounded) until the crate logged a WARN line containing every one of `parts`.
+fn wait_for_warning(parts: &[&str]) -> String {
+    let deadline = std::time::Instant::now() + SOON;
+    loop {
+        if let Some((_, l)) = lines()
+            .into_iter()
+            .find(|(level, l)| *level == log::Level::Warn && parts.iter().all(|p| l.contains(p)))
+        {
+            return l;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no WARN line with {parts:?}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn ghost_registrations_slack_reports_in_hello_are_warned_about_and_counted() {
+    capture_logs();
+    let slack = FakeSlack::start().unwrap();
+    let sm = slack.socket_mode();
+    sm.set_ghost_registrations(2);
+    let client = builder(&slack).build().unwrap();
+    client.start().unwrap();
+    let stats = client.stats();
+    assert_eq!(stats.connections, 1);
+    assert_eq!(stats.num_connections_reported, Some(3));
+    assert_eq!(stats.ghost_warnings, 1);
+    wait_for_warning(&["2 more socket(s)", "(1)"]);
+    client.disconnect();
+}
+
+#[test]
+fn a_request_held_past_the_warning_threshold_is_logged_at_warn_and_counted() {
+    capture_logs();
+    let slack = FakeSlack::start().unwrap();
+    let sm = slack.socket_mode();
+    let client = builder(&slack)
+        .ack_policy(slack_rtm::socket_mode::AckPolicy::Manual)
+        .ack_warn_after(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    let id = sm.push_slash_command("/slow", "");
+    let req = loop {
+        match events.recv_timeout(SOON).expect("an event") {
+            slack_rtm::socket_mode::SocketEvent::Request(r) => break r,
+            _ => continue,
+        }
+    };
+    wait_for_warning(&[id.as_str(), "still unacked"]);
+    assert_eq!(client.stats().held_past_warning, 1);
+    assert_eq!(client.stats().awaiting_ack, 1);
+    req.ack().unwrap();
+    assert!(sm.wait_for_ack(&id, SOON).is_some());
+    assert_eq!(client.stats().awaiting_ack, 0);
+    client.disconnect();
+}

@@ -153,7 +153,16 @@ impl Acker {
     pub(crate) fn write(&self, link: u64, text: String) -> Result<u64> {
         let deadline = Instant::now() + self.write_timeout;
         match self.links.get(link) {
-            Some(l) => l.send_text(text, deadline).map(|()| link),
+            // The delivering socket while it is open; if it dies between get() and the
+            // write, any ready one (Slack ignores a second ack of an envelope, should
+            // the first have left after all).
+            Some(l) => match l.send_text(text.clone(), deadline) {
+                Ok(()) => Ok(link),
+                Err(e) => {
+                    log::debug!("an ack on socket {link} failed ({e}): writing it on another");
+                    self.links.write_any(text, deadline)
+                }
+            },
             None => self.links.write_any(text, deadline),
         }
     }

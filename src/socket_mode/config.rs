@@ -123,6 +123,9 @@ macro_rules! network_setters {
     };
 }
 
+/// The largest `dedup_capacity` accepted (~1.6 GB of ids at most).
+const MAX_DEDUP_CAPACITY: usize = 1 << 24;
+
 macro_rules! setters {
     ($($(#[$doc:meta])* $name:ident: $ty:ty),* $(,)?) => {
         $(
@@ -285,6 +288,13 @@ impl SocketModeBuilder {
         /// How long delivery ids are remembered. Default 15 minutes (Slack retries up to
         /// about 5 minutes after the deadline).
         dedup_window: Duration,
+        /// The most delivery ids remembered (an `events_api` delivery takes two: its
+        /// envelope id and its event id); past it the oldest are forgotten before their
+        /// window ends. Default 32 768: the 15-minute window holds at up to ~18 events a
+        /// second sustained, and Slack's last retry (~6 minutes after the first delivery)
+        /// is still caught at up to ~44 a second. Raise it for a busier app (about 100
+        /// bytes per id); 2 to 16 777 216.
+        dedup_capacity: usize,
         /// When a request still unacked is logged and counted. Default 2.5 s (the
         /// deadline is 3 s).
         ack_warn_after: Duration,
@@ -337,7 +347,8 @@ impl SocketModeBuilder {
     ///
     /// # Errors
     /// [`Error::Config`] for an app token that is not an app-level token (`xapp-…`), a
-    /// bot token that is one, a pool size outside 1–9, a zero ping interval or pong
+    /// bot token that is one, a pool size outside 1–9, a `dedup_capacity` outside
+    /// 2–16 777 216, a zero ping interval or pong
     /// timeout, or any network setting the RTM client would refuse.
     pub fn build(self) -> Result<super::SocketModeClient> {
         if !self.app_token.starts_with("xapp-") {
@@ -359,6 +370,11 @@ impl SocketModeBuilder {
             return Err(Error::Config(format!(
                 "pool_size must be 1 to {} (Slack allows 10 sockets per app, and a refresh needs one more)",
                 crate::socket_mode::MAX_POOL_SIZE
+            )));
+        }
+        if !(2..=MAX_DEDUP_CAPACITY).contains(&self.settings.dedup_capacity) {
+            return Err(Error::Config(format!(
+                "dedup_capacity must be 2 to {MAX_DEDUP_CAPACITY} (an event takes two ids)"
             )));
         }
         if self.settings.ping_interval.is_zero() || self.settings.pong_timeout.is_zero() {
