@@ -258,6 +258,88 @@ mod tests {
         );
     }
 
+    /// Drives `l` as the keepalive thread does, against a server that answers every probe
+    /// `rtt` after it went out and sends nothing else: the verdict is asked at `t0` and then
+    /// only when the previous one said to (a `Wait` deadline), or at once after a probe.
+    /// Returns the moments the thread woke up (ended a wait) and the probes sent, up to `end`.
+    fn idle_schedule(
+        mut l: Liveness,
+        t0: Instant,
+        end: Instant,
+        rtt: Duration,
+    ) -> (Vec<Instant>, Vec<Instant>) {
+        let (mut wakes, mut probes) = (Vec::new(), Vec::new());
+        let mut last_rx = t0;
+        let mut now = t0;
+        while now <= end {
+            // The answer to the last probe arrives `rtt` after it (the reader notes it).
+            if let Some(&p) = probes.last() {
+                if p + rtt <= now {
+                    last_rx = last_rx.max(p + rtt);
+                }
+            }
+            match l.verdict(now, last_rx, false) {
+                Verdict::Wait(t) => {
+                    assert!(t > now, "a wait must end later than now");
+                    now = t;
+                    if now <= end {
+                        wakes.push(now);
+                    }
+                }
+                Verdict::Probe => {
+                    l.probed(now);
+                    probes.push(now);
+                }
+                Verdict::Dead(why) => panic!("an answered link died: {why:?}"),
+            }
+        }
+        (wakes, probes)
+    }
+
+    #[test]
+    fn an_idle_rtm_link_wakes_the_keepalive_twice_per_ping_interval() {
+        // Defaults: ping after 8 s of silence, answer within 4 s; the server answers in 1 ms.
+        let t0 = Instant::now();
+        let rtt = Duration::from_millis(1);
+        let (wakes, probes) = idle_schedule(rtm(), t0, t0 + 80 * S, rtt);
+        // One probe per interval (each counted from the last answer), and two wake-ups for
+        // it: one to send the probe, one at its answer's deadline (the thread cannot learn
+        // of the answer any sooner without being woken for it). Nothing in between.
+        assert_eq!(probes.len(), 9, "{probes:?}");
+        assert_eq!(wakes.len(), 2 * probes.len(), "{wakes:?}");
+        for pair in probes.windows(2) {
+            assert_eq!(pair[1] - pair[0], 8 * S + rtt);
+        }
+        for (i, probe) in probes.iter().enumerate() {
+            assert_eq!(wakes[2 * i], *probe, "woken to probe");
+            assert_eq!(
+                wakes[2 * i + 1],
+                *probe + 4 * S,
+                "woken at the answer's deadline"
+            );
+        }
+    }
+
+    #[test]
+    fn an_idle_socket_mode_link_wakes_the_keepalive_no_more_often_than_rtm() {
+        let t0 = Instant::now();
+        let rtt = Duration::from_millis(1);
+        let end = t0 + 80 * S;
+        // Socket Mode's defaults: probe every 8 s, answer within 3 s, two misses, a 40 s
+        // silence watchdog.
+        let socket_mode = Liveness::new(LivenessPolicy {
+            probe_every: 8 * S,
+            answer_within: 3 * S,
+            misses_allowed: 2,
+            silence_limit: Some(40 * S),
+        });
+        let (sm_wakes, sm_probes) = idle_schedule(socket_mode, t0, end, rtt);
+        let (rtm_wakes, _) = idle_schedule(rtm(), t0, end, rtt);
+        assert_eq!(sm_probes.len(), 9, "{sm_probes:?}");
+        assert_eq!(sm_wakes.len(), 2 * sm_probes.len(), "{sm_wakes:?}");
+        assert!(sm_wakes.len() <= rtm_wakes.len());
+    }
+
     #[test]
     fn huge_intervals_never_overflow() {
         let t0 = Instant::now();
