@@ -18,11 +18,17 @@
 //! directory, same profile as this example), runs it as its child against the fake Slack
 //! it serves in its own process, and measures the child from outside, in `/proc/<pid>`:
 //!
-//! - `VmRSS` from `status`; `Pss`, private and shared pages from `smaps_rollup`;
-//! - where the private pages are: `smaps`, summed per file and permission (a library's
-//!   `r--p` private-dirty pages are its relocations, made read-only after loading; its
-//!   `r-xp` pages are shared with every other process using it) and per anonymous mapping
-//!   (the heap, glibc's per-thread malloc arenas, thread stacks);
+//! - `VmRSS` from `status`; `Pss`, private, anonymous and shared pages from
+//!   `smaps_rollup`. Two kinds of private pages: *anonymous* ones (heap, stacks, and the
+//!   pages of libraries and of the binary that relocations wrote to) are what this process
+//!   alone costs; the others are page-cache pages of files no other process maps — the
+//!   bot binary's own code and read-only data, shared as soon as a second process runs
+//!   the same binary and dropped under memory pressure. (Clean/dirty says nothing here:
+//!   a binary just built is dirty in the page cache until written back.)
+//! - where they are: `smaps`, summed per file and permission (a library's `r--p`
+//!   anonymous pages are its relocations, made read-only after loading; its `r-xp` pages
+//!   are shared with every other process using it) and per anonymous mapping (the heap,
+//!   glibc's per-thread malloc arenas — 132 kB mappings —, 2 MB thread stacks);
 //! - wake-ups: the voluntary context switches of the client's threads (`slack-rtm-*`,
 //!   `slack-sm-*` in `task/*/status`: each is a wait that ended), in a window with no ping
 //!   due and, with `--pings`, over two ping intervals (the fake answers pings at once);
@@ -38,7 +44,34 @@
 //! with the test certificate in `src/fake/testdata/`, which the child is given as its CA),
 //! and Socket Mode over `ws://`. The targets (issue 9) are for RTM over `ws://` with
 //! default settings: RSS ≤ 5 MB, private ≤ 1 MB; they are a bench, not a test: this
-//! example reports and never fails on a figure.
+//! example reports and never fails on a figure. Run it with `--release`: a debug build
+//! measures a debug bot.
+//!
+//! # What the pages are (release build, 2026-12-02; re-run for today's figures)
+//!
+//! RTM over `ws://`: VmRSS ~5.4 MB, private ~2.5 MB of which ~760 kB anonymous.
+//! - Anonymous: libcrypto's relocations ~392 kB and libssl's ~56 kB, paid when the
+//!   dynamic loader maps them, whatever the client does (OpenSSL itself is never
+//!   initialised over `ws://`: the TLS connector is built on the first `wss://` dial, and
+//!   ureq's on the first `https://` call — so a bot talking to real Slack, over
+//!   `https://` and `wss://`, pays the `wss://` figures below); the binary's own
+//!   relocations ~64 kB; libc and the loader ~40 kB; the heap of the whole process
+//!   ~90 kB, most of it in the reader's malloc arena (by their sizes, the websocket's read
+//!   buffers and ureq's pooled connection, 16 + 16 KB each; not traced); the
+//!   stacks' touched pages ~60 kB (main 20, reader 32, keepalive 8 — a smaller
+//!   `stack_size` shrinks only address space: measured with `RUST_MIN_STACK=131072`,
+//!   resident pages unchanged). `MALLOC_ARENA_MAX=1` saves ~8 kB (the arenas hold
+//!   little), so the crate does not call `mallopt`.
+//! - Not anonymous: the bot binary's code and read-only data (~1.8 MB resident of a
+//!   2.7 MB binary), private only because no other process maps that file. A smaller
+//!   binary is the user's release profile: `lto = "fat"`, `codegen-units = 1`,
+//!   `opt-level = "s"`, `panic = "abort"` made it 1.4 MB and the idle bot 4.5 MB RSS,
+//!   1.7 MB private (`IDLE_FOOTPRINT_CLIENT` measures such a build).
+//!
+//! RTM over `wss://` adds ~2.3 MB anonymous (OpenSSL's initialisation and its TLS
+//! contexts, on the reader's arena) with a CA given as `tls.ca_pem`, ~3.1 MB with the
+//! system's roots (each native-tls connector, ureq's for `https://` and the crate's for
+//! `wss://`, parses the system CA bundle, ~220 KB of PEM here, into its own store).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -84,45 +117,108 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let runs = [
-        (
-            "RTM over ws://",
-            "rtm",
-            &plain,
-            plain.token().to_string(),
-            None,
-        ),
-        (
-            "RTM over wss://",
-            "rtm",
-            &tls,
-            tls.token().to_string(),
-            Some(&ca),
-        ),
-        (
-            "Socket Mode over ws://",
-            "socket-mode",
-            &plain,
-            plain.socket_mode().app_token(),
-            None,
-        ),
+    // The system's roots plus the test certificate, for a wss:// client with default
+    // TLS settings: OpenSSL reads its default CA file from SSL_CERT_FILE.
+    let roots = system_roots_with(&ca);
+    let sm_token = plain.socket_mode().app_token();
+    let mut runs: Vec<Run> = vec![
+        Run {
+            title: "RTM over ws://",
+            kind: "rtm",
+            api_url: plain.api_url(),
+            token: plain.token(),
+            ca: None,
+            cert_file: None,
+        },
+        Run {
+            title: "RTM over wss://, the test CA as tls.ca_pem",
+            kind: "rtm",
+            api_url: tls.api_url(),
+            token: tls.token(),
+            ca: Some(&ca),
+            cert_file: None,
+        },
     ];
+    match &roots {
+        Ok(roots) => runs.push(Run {
+            title: "RTM over wss://, default TLS settings (the system's roots + the test CA)",
+            kind: "rtm",
+            api_url: tls.api_url(),
+            token: tls.token(),
+            ca: None,
+            cert_file: Some(roots),
+        }),
+        Err(e) => println!("(no run with the system's roots: {e})"),
+    }
+    runs.push(Run {
+        title: "Socket Mode over ws://",
+        kind: "socket-mode",
+        api_url: plain.api_url(),
+        token: &sm_token,
+        ca: None,
+        cert_file: None,
+    });
     println!(
         "idle connected client, default settings, in a process of its own ({})",
         child.display()
     );
-    for (title, kind, fake, token, ca) in runs {
+    if cfg!(debug_assertions) {
+        println!("(a debug build: run with --release for the figures that matter)");
+    }
+    let mut failed = false;
+    for run in &runs {
         let mut cmd = Command::new(&child);
-        cmd.args([kind, &fake.api_url(), &token]);
-        if let Some(ca) = ca {
+        cmd.args([run.kind, &run.api_url, run.token]);
+        if let Some(ca) = run.ca {
             cmd.arg(ca);
         }
-        if let Err(e) = measure(title, cmd, pings.then_some(ping_every * 2), maps) {
-            eprintln!("{title}: {e}");
-            return ExitCode::FAILURE;
+        if let Some(file) = run.cert_file {
+            cmd.env("SSL_CERT_FILE", file).env_remove("SSL_CERT_DIR");
+        }
+        if let Err(e) = measure(run.title, cmd, pings.then_some(ping_every * 2), maps) {
+            eprintln!("{}: {e}", run.title);
+            failed = true;
+            break;
         }
     }
+    if let Ok(roots) = &roots {
+        let _ = std::fs::remove_file(roots);
+    }
+    if failed {
+        return ExitCode::FAILURE;
+    }
     ExitCode::SUCCESS
+}
+
+/// One client to measure.
+struct Run<'a> {
+    title: &'a str,
+    kind: &'a str,
+    api_url: String,
+    token: &'a str,
+    /// Given to the client as `tls.ca_pem`.
+    ca: Option<&'a PathBuf>,
+    /// OpenSSL's default CA file for the client (`SSL_CERT_FILE`).
+    cert_file: Option<&'a PathBuf>,
+}
+
+/// A temporary copy of the system's CA bundle with `extra` appended.
+fn system_roots_with(extra: &Path) -> Result<PathBuf, String> {
+    let candidates = [
+        std::env::var_os("SSL_CERT_FILE").map(PathBuf::from),
+        Some("/etc/ssl/certs/ca-certificates.crt".into()),
+        Some("/etc/pki/tls/certs/ca-bundle.crt".into()),
+        Some("/etc/ssl/cert.pem".into()),
+    ];
+    let mut bundle = candidates
+        .into_iter()
+        .flatten()
+        .find_map(|p| std::fs::read(p).ok())
+        .ok_or("no system CA bundle found")?;
+    bundle.extend(std::fs::read(extra).map_err(|e| e.to_string())?);
+    let path = std::env::temp_dir().join(format!("idle_footprint-{}.pem", std::process::id()));
+    std::fs::write(&path, bundle).map_err(|e| e.to_string())?;
+    Ok(path)
 }
 
 /// Builds `footprint/` into this crate's target directory, in this example's profile, and
@@ -193,32 +289,27 @@ fn measure(
     let sum = |keys: &[&str]| keys.iter().map(|k| field(&rollup, k)).sum::<u64>();
     println!("\n{title}");
     println!(
-        "  VmRSS {rss} kB; private {} kB (clean {} + dirty {}); shared {} kB; Pss {} kB",
+        "  VmRSS {rss} kB; private {} kB, of which anonymous {} kB; shared {} kB; Pss {} kB",
         sum(&["Private_Clean:", "Private_Dirty:"]),
-        sum(&["Private_Clean:"]),
-        sum(&["Private_Dirty:"]),
+        sum(&["Anonymous:"]),
         sum(&["Shared_Clean:", "Shared_Dirty:"]),
         sum(&["Pss:"]),
     );
     let threads = thread_names(&proc_dir);
     println!("  threads: {} ({})", threads.len(), threads.join(", "));
     let regions = private_regions(&proc_dir.join("smaps"));
-    println!("  by mapping, most private first (kB): private = clean + dirty; resident");
+    println!("  by mapping, most private first (kB): private, of which anonymous; resident");
     let shown = if maps { regions.len() } else { 8 };
     for r in regions.iter().take(shown) {
         println!(
-            "    {:>5} = {:>4} + {:>4}; {:>5}  {}",
-            r.clean + r.dirty,
-            r.clean,
-            r.dirty,
-            r.rss,
-            r.name
+            "    {:>5}, {:>5}; {:>5}  {}",
+            r.private, r.anon, r.rss, r.name
         );
     }
     if regions.len() > shown {
-        let rest: u64 = regions[shown..].iter().map(|r| r.clean + r.dirty).sum();
+        let rest: u64 = regions[shown..].iter().map(|r| r.private).sum();
         println!(
-            "    {rest:>5}                      {} more mappings (--maps lists them)",
+            "    {rest:>5}                {} more mappings (--maps lists them)",
             regions.len() - shown
         );
     }
@@ -244,8 +335,8 @@ fn measure(
 struct Region {
     name: String,
     rss: u64,
-    clean: u64,
-    dirty: u64,
+    private: u64,
+    anon: u64,
 }
 
 /// The mappings holding resident pages, most private first: file-backed ones summed per file and
@@ -263,8 +354,8 @@ fn private_regions(smaps: &Path) -> Vec<Region> {
         match regions.iter_mut().find(|x| x.name == r.name) {
             Some(x) if !r.name.starts_with("anonymous") => {
                 x.rss += r.rss;
-                x.clean += r.clean;
-                x.dirty += r.dirty;
+                x.private += r.private;
+                x.anon += r.anon;
             }
             _ => regions.push(r),
         }
@@ -292,21 +383,21 @@ fn private_regions(smaps: &Path) -> Vec<Region> {
             current = Some(Region {
                 name,
                 rss: 0,
-                clean: 0,
-                dirty: 0,
+                private: 0,
+                anon: 0,
             });
         } else if let Some(r) = current.as_mut() {
             let kb = words.next().and_then(|v| v.parse().ok()).unwrap_or(0);
             match first {
-                "Private_Clean:" => r.clean += kb,
-                "Private_Dirty:" => r.dirty += kb,
+                "Private_Clean:" | "Private_Dirty:" => r.private += kb,
+                "Anonymous:" => r.anon += kb,
                 "Rss:" => r.rss += kb,
                 _ => {}
             }
         }
     }
     flush(current.take(), &mut regions);
-    regions.sort_by_key(|r| std::cmp::Reverse((r.clean + r.dirty, r.rss)));
+    regions.sort_by_key(|r| std::cmp::Reverse((r.private, r.rss)));
     regions
 }
 
