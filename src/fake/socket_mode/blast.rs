@@ -39,6 +39,7 @@ const ACK_START: &str = "{\"envelope_id\":\"blast-";
 /// assert!(sm.blast_events(100));
 /// let report = sm.wait_for_blast(Duration::from_secs(10)).expect("a report");
 /// assert_eq!((report.written, report.acked, report.duplicate_acks), (100, 100, 0));
+/// assert_eq!(report.refused_acks, 0); // every ack one frame under 20 KB
 /// assert_eq!(report.latencies.len(), 100);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -53,6 +54,9 @@ pub struct BlastReport {
     pub acked: usize,
     /// Acks for an envelope already acked.
     pub duplicate_acks: usize,
+    /// Acks Slack would ignore: fragmented (several websocket frames) or of 20 000 bytes
+    /// or more. Their envelopes are not counted as acked.
+    pub refused_acks: usize,
     /// From each envelope's write to its ack, for the acked ones, in sequence order.
     pub latencies: Vec<Duration>,
     /// From the first write to the last ack.
@@ -74,6 +78,7 @@ pub(crate) struct BlastJob {
     acked_at: Vec<Option<Instant>>,
     acked: usize,
     duplicate_acks: usize,
+    refused_acks: usize,
     started: Option<Instant>,
     last_ack: Option<Instant>,
 }
@@ -114,6 +119,7 @@ impl BlastJob {
             acked_at: vec![None; n],
             acked: 0,
             duplicate_acks: 0,
+            refused_acks: 0,
             started: None,
             last_ack: None,
         }
@@ -159,7 +165,7 @@ impl BlastJob {
     }
 
     /// Counts `text` if it acks a blasted envelope; false when it is something else.
-    pub(crate) fn take_ack(&mut self, text: &str) -> bool {
+    pub(crate) fn take_ack(&mut self, text: &str, frames: u32) -> bool {
         let Some(rest) = text.strip_prefix(ACK_START) else {
             return false;
         };
@@ -168,6 +174,11 @@ impl BlastJob {
         };
         if seq >= self.n {
             return false;
+        }
+        // Held to the rule every ack is held to: one frame, under 20 KB.
+        if frames != 1 || text.len() >= super::server::MAX_ACK_BYTES {
+            self.refused_acks += 1;
+            return true;
         }
         let now = Instant::now();
         match self.acked_at[seq] {
@@ -193,6 +204,7 @@ impl BlastJob {
             written: self.next.min(self.n),
             acked: self.acked,
             duplicate_acks: self.duplicate_acks,
+            refused_acks: self.refused_acks,
             latencies,
             elapsed: match (self.started, self.last_ack) {
                 (Some(s), Some(e)) => e.saturating_duration_since(s),
@@ -237,10 +249,12 @@ mod tests {
         );
         job.advance(bytes.len());
         assert!(job.written_all());
-        assert!(job.take_ack(r#"{"envelope_id":"blast-000000000001"}"#));
-        assert!(job.take_ack(r#"{"envelope_id":"blast-000000000001"}"#));
-        assert!(!job.take_ack(r#"{"envelope_id":"other"}"#));
+        assert!(job.take_ack(r#"{"envelope_id":"blast-000000000002"}"#, 2));
+        assert!(job.take_ack(r#"{"envelope_id":"blast-000000000001"}"#, 1));
+        assert!(job.take_ack(r#"{"envelope_id":"blast-000000000001"}"#, 1));
+        assert!(!job.take_ack(r#"{"envelope_id":"other"}"#, 1));
         let r = job.report();
         assert_eq!((r.acked, r.duplicate_acks, r.latencies.len()), (1, 1, 1));
+        assert_eq!(r.refused_acks, 1, "a fragmented ack is not an ack");
     }
 }

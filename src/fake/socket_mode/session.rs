@@ -371,10 +371,10 @@ impl Session {
             match self.ws.read() {
                 Ok(Message::Text(t)) => {
                     // Slack takes an ack only as one unfragmented text frame.
-                    let frames = self.ws.get_mut().frames.take_message();
-                    let blasted = self.blast.as_mut().is_some_and(|b| b.take_ack(&t));
+                    let frames = self.ws.get_mut().frames.take_message().unwrap_or(1);
+                    let blasted = self.blast.as_mut().is_some_and(|b| b.take_ack(&t, frames));
                     if !blasted {
-                        self.server.client_text(self.id, &t, frames.unwrap_or(1));
+                        self.server.client_text(self.id, &t, frames);
                     } else if self
                         .blast
                         .as_ref()
