@@ -698,3 +698,58 @@ fn build_refuses_settings_no_client_could_run_with() {
         .build()
         .is_ok());
 }
+
+#[test]
+fn every_ack_goes_on_the_socket_that_delivered_its_envelope_while_that_socket_is_open() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    let (client, events) = started(builder(&slack).pool_size(3).ack_policy(AckPolicy::Manual));
+    assert!(sm.wait_for_open_sessions(3, SOON));
+    let ids: Vec<String> = (0..12)
+        .map(|i| sm.push_slash_command("/pool", &i.to_string()))
+        .collect();
+    // Acked from the app's thread, after delivery: the client must remember the socket.
+    for _ in 0..ids.len() {
+        let req = wait_for(&events, "a command", |e| e.as_request().is_some());
+        req.as_request().expect("a request").ack().expect("acked");
+    }
+    for id in &ids {
+        let ack = sm.wait_for_ack(id, SOON).expect("acked");
+        assert_eq!(ack.session, ack.delivered_on, "{ack:?}");
+    }
+    let sockets: std::collections::HashSet<u64> = sm.acks().iter().map(|a| a.session).collect();
+    assert_eq!(sockets.len(), 3, "the acks used every socket");
+    client.disconnect();
+}
+
+#[test]
+fn an_ack_whose_delivering_socket_has_closed_goes_on_a_live_one() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    // Slack would close it 10 s after the disconnect: the client closes it first, once
+    // the replacement said hello.
+    let (client, events) = started(builder(&slack).ack_policy(AckPolicy::Manual));
+    let id = sm.push_slash_command("/late", "");
+    let req = wait_for(&events, "the command", |e| e.as_request().is_some());
+    let delivered_on = sm.deliveries()[0].session;
+    // The socket is refreshed; the app acks only once it is gone.
+    assert!(sm.send_disconnect_to(delivered_on, "refresh_requested"));
+    assert!(sm.wait_for_sessions_opened(2, SOON));
+    let deadline = Instant::now() + SOON;
+    while sm.session_ids().contains(&delivered_on) {
+        assert!(Instant::now() < deadline, "the old socket closes");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    wait_for(&events, "ready on the new socket", |e| {
+        matches!(e, SocketEvent::Ready)
+    });
+    req.as_request()
+        .expect("a request")
+        .ack()
+        .expect("acked on a live socket");
+    let ack = sm.wait_for_ack(&id, SOON).expect("acked");
+    assert_eq!(ack.delivered_on, delivered_on);
+    assert_ne!(ack.session, delivered_on, "{ack:?}");
+    assert!(ack.counts());
+    client.disconnect();
+}
