@@ -33,8 +33,10 @@
 //!   `slack-sm-*` in `task/*/status`: each is a wait that ended), in a window with no ping
 //!   due and, with `--pings`, over two ping intervals (the fake answers pings at once);
 //!   the involuntary ones (preemptions, which grow with the machine's load) are shown
-//!   apart. The keepalive should wake twice per interval (to probe, and at the answer's
-//!   deadline) and the reader once (the answer): 6 over two intervals.
+//!   apart. The keepalive wakes twice per interval (to probe, and at the answer's
+//!   deadline) and the reader once (the answer). The window runs from ~2.5 s to ~18.5 s
+//!   after connecting, so with 8 s intervals it sees the probes at 8 and 16 s and the
+//!   deadline at 12 s (not the one at 20 s): keepalive 3, reader 2.
 //!
 //! `IDLE_FOOTPRINT_CLIENT=/path/to/slack-rtm-footprint` measures a client binary built
 //! some other way instead (another release profile, say); the environment is passed to
