@@ -12,6 +12,7 @@ use openssl::x509::extension::{BasicConstraints, KeyUsage, SubjectAlternativeNam
 use openssl::x509::{X509Name, X509};
 
 /// The PEM/DER files of one test PKI.
+#[derive(Clone)]
 pub struct Pki {
     /// The CA certificate (trust this).
     pub ca_pem: Vec<u8>,
@@ -84,8 +85,16 @@ pub fn cert(
     b.build()
 }
 
-/// A fresh PKI.
+/// This test binary's PKI, made on first use: generating its three RSA keys takes about
+/// a second on a loaded 2-core box, and no test needs a PKI of its own (each trusts, or
+/// does not trust, the one CA).
 pub fn pki() -> Pki {
+    static PKI: std::sync::OnceLock<Pki> = std::sync::OnceLock::new();
+    PKI.get_or_init(fresh_pki).clone()
+}
+
+/// A fresh PKI.
+fn fresh_pki() -> Pki {
     let ca_key = key();
     let ca = cert("slack-rtm test CA", &ca_key, None, 1);
     let server_key = key();
