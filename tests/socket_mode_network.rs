@@ -340,7 +340,8 @@ fn a_request_held_past_the_warning_threshold_is_logged_at_warn_and_counted() {
             _ => continue,
         }
     };
-    wait_for_warning(&[id.as_str(), "still unacked"]);
+    let line = wait_for_warning(&[id.as_str(), "still unacked"]);
+    assert!(line.contains("50ms"), "the configured threshold: {line}");
     assert_eq!(client.stats().held_past_warning, 1);
     assert_eq!(client.stats().awaiting_ack, 1);
     req.ack().unwrap();

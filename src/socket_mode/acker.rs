@@ -170,18 +170,19 @@ impl Acker {
     /// Reports requests past the warning or the deadline; returns the next check time.
     pub(crate) fn check_deadlines(&self, now: Instant) -> Option<Instant> {
         let mut d = self.deadlines.lock();
+        let (warn_after, deadline) = d.limits();
         for overdue in d.due(now) {
             match overdue {
                 Overdue::Held(id) => {
                     SmCounters::bump(&self.counters.held_past_warning);
                     log::warn!(
-                        "request {id} is still unacked after 2.5 s (Slack's deadline is 3 s)"
+                        "request {id} is still unacked after {warn_after:?} (the ack deadline is {deadline:?})"
                     );
                 }
                 Overdue::Missed(id) => {
                     SmCounters::bump(&self.counters.deadlines_missed);
                     log::warn!(
-                        "request {id} missed its 3 s ack deadline: Slack retries events and shows an error for commands and interactions"
+                        "request {id} missed its {deadline:?} ack deadline: Slack retries events and shows an error for commands and interactions"
                     );
                 }
             }

@@ -24,7 +24,9 @@
 //! agent and may be used from any number of threads at once.
 //!
 //! When Slack answers HTTP 429 (or `ok: false` with `ratelimited`), the call **sleeps** for
-//! the `Retry-After` Slack gave (1 s when absent) and tries again, up to `max_retries`
+//! the `Retry-After` Slack gave (1 s when absent; Socket Mode's `apps.connections.open`,
+//! a Tier 1 call, assumes 30 s instead, and a `Retry-After: 1` Slack did send is 1 s
+//! everywhere) and tries again, up to `max_retries`
 //! times (default 3) and only while the sleeps add up to no more than `max_retry_wait`
 //! (default 60 s). A `Retry-After` that would go over that budget is not waited for: the
 //! call returns [`Error::RateLimited`](crate::Error::RateLimited) at once. So a call blocks for at most

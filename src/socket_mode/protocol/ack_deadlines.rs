@@ -55,6 +55,11 @@ pub(crate) struct AckDeadlines {
 }
 
 impl AckDeadlines {
+    /// The warning threshold and the deadline, as configured (for messages).
+    pub(crate) fn limits(&self) -> (Duration, Duration) {
+        (self.warn_after, self.deadline)
+    }
+
     pub(crate) fn new(warn_after: Duration, deadline: Duration) -> Self {
         Self {
             warn_after: warn_after.min(deadline),
