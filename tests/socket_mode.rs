@@ -1,6 +1,8 @@
 //! The Socket Mode client against the fake Slack's Socket Mode side, over real loopback
 //! sockets. Every wait is bounded; timeouts are shrunk through the public builder.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,34 +13,15 @@ use slack_rtm::socket_mode::{
     AckPolicy, DisconnectReason, SocketEvent, SocketEvents, SocketModeBuilder, SocketModeClient,
 };
 use slack_rtm::typed::TypedEvent;
-use slack_rtm::{Error, RecvTimeoutError, RetryPolicy, State};
+use slack_rtm::{Error, RecvTimeoutError, State};
+
+use common::socket_mode::builder;
 
 /// A generous bound for anything that should happen "soon" on loopback.
 const SOON: Duration = Duration::from_secs(10);
 
 fn fake() -> FakeSlack {
     FakeSlack::start().expect("the fake Slack starts")
-}
-
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy::default()
-        .first_retry(Duration::from_millis(10))
-        .initial_backoff(Duration::from_millis(50))
-        .max_backoff(Duration::from_millis(500))
-}
-
-/// A client for `slack` with test-friendly timeouts.
-fn builder(slack: &FakeSlack) -> SocketModeBuilder {
-    SocketModeClient::builder(slack.socket_mode().app_token())
-        .bot_token(slack.token())
-        .slack_api_url(slack.api_url())
-        .no_proxy()
-        .start_timeout(SOON)
-        .connect_timeout(Duration::from_secs(5))
-        .hello_timeout(Duration::from_secs(5))
-        .http_timeout(Duration::from_secs(5))
-        .retry(fast_retry())
-        .connect_budget(100, Duration::from_millis(100))
 }
 
 fn started(b: SocketModeBuilder) -> (SocketModeClient, SocketEvents) {

@@ -14,27 +14,13 @@ use std::time::Duration;
 
 use common::certs::pki;
 use common::logs::{assert_never_logged, capture as capture_logs, lines};
+use common::socket_mode::builder;
 use serde_json::json;
 use slack_rtm::fake::FakeSlack;
-use slack_rtm::socket_mode::{SocketModeBuilder, SocketModeClient};
-use slack_rtm::{Proxy, RetryPolicy, TlsOptions};
+use slack_rtm::socket_mode::SocketModeClient;
+use slack_rtm::{Proxy, TlsOptions};
 
 const SOON: Duration = Duration::from_secs(10);
-
-fn builder(slack: &FakeSlack) -> SocketModeBuilder {
-    SocketModeClient::builder(slack.socket_mode().app_token())
-        .bot_token(slack.token())
-        .slack_api_url(slack.api_url())
-        .no_proxy()
-        .start_timeout(SOON)
-        .retry(
-            RetryPolicy::default()
-                .first_retry(Duration::from_millis(10))
-                .initial_backoff(Duration::from_millis(50))
-                .max_backoff(Duration::from_millis(300)),
-        )
-        .connect_budget(100, Duration::from_millis(100))
-}
 
 /// A round trip that needs both legs: a slash command acked with a reply.
 fn slash_round_trip(slack: &FakeSlack, client: &SocketModeClient) {

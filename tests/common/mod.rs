@@ -4,6 +4,7 @@
 
 pub mod certs;
 pub mod logs;
+pub mod socket_mode;
 
 use std::time::{Duration, Instant};
 
