@@ -38,7 +38,10 @@ pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream) {
     let Some(stream) = handshake_stream(shared, tcp, "socket mode") else {
         return;
     };
+    // tungstenite zero-fills the free part of its read buffer on every read: 16 KiB (as
+    // the client's) instead of the default 128 KiB keeps reading one small ack cheap.
     let config = WebSocketConfig::default()
+        .read_buffer_size(16 * 1024)
         .max_message_size(Some(MAX_CLIENT_MESSAGE))
         .max_frame_size(Some(MAX_CLIENT_MESSAGE));
     let mut valid = false;
