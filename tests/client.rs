@@ -258,6 +258,9 @@ fn add_outgoing_event_queues_until_ready_then_delivers_in_order() {
     let reply = first.wait(SOON).unwrap().expect("a reply was awaited");
     assert_eq!(reply.text.as_deref(), Some("queued 1"));
     assert!(second.wait(SOON).unwrap().is_none());
+    // `wait` returns once the frame is written; the fake records it when it has read it.
+    fake.wait_for_sent(|f| f["type"] == "typing", SOON)
+        .expect("the fake read the typing frame");
     let kinds: Vec<String> = fake
         .sent()
         .iter()
