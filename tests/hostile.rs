@@ -10,7 +10,7 @@ mod hostile_rtm;
 use std::time::Duration;
 
 use hostile_rtm::{Behaviour, HostileRtm};
-use slack_rtm::{Error, Event, NoReplyCause, RetryPolicy, RtmClient};
+use slack_rtm::{Error, Event, NoReplyCause, RtmClient};
 
 use common::SOON;
 
@@ -30,12 +30,7 @@ fn client(server: &HostileRtm, capacity: usize) -> RtmClient {
         // Backoff all but off: the attempt budget alone must hold a flapping server to 5
         // attempts in 10 s (with the default backoff, 1 + 2 + 4 + 8 s of delays would
         // pass that test without it), and the tests wait on no backoff.
-        .retry(
-            RetryPolicy::default()
-                .first_retry(Duration::from_millis(10))
-                .initial_backoff(Duration::from_millis(10))
-                .max_backoff(Duration::from_millis(50)),
-        )
+        .retry(common::quick_retry())
         .build()
         .expect("valid config")
 }

@@ -5,10 +5,8 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{builder, fake, logs, wait_for};
-use slack_rtm::{Event, RetryPolicy};
+use common::{builder, fake, logs, quick_retry, wait_for};
+use slack_rtm::Event;
 
 /// One test only in this binary: the logger is process-wide.
 #[test]
@@ -17,12 +15,7 @@ fn each_level_emits_what_the_contract_says_and_never_a_secret() {
     let fake = fake();
     // Short backoff: the failures below cost no seconds of waiting.
     let client = builder(&fake)
-        .retry(
-            RetryPolicy::default()
-                .first_retry(Duration::from_millis(10))
-                .initial_backoff(Duration::from_millis(20))
-                .max_backoff(Duration::from_millis(200)),
-        )
+        .retry(quick_retry())
         .build()
         .expect("valid config");
     let events = client.events();

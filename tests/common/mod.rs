@@ -9,7 +9,7 @@ pub mod socket_mode;
 use std::time::{Duration, Instant};
 
 use slack_rtm::fake::FakeSlack;
-use slack_rtm::{Builder, Event, Events, RecvTimeoutError, RtmClient};
+use slack_rtm::{Builder, Event, Events, RecvTimeoutError, RetryPolicy, RtmClient};
 
 /// A generous bound for anything that should happen "soon" on loopback.
 pub const SOON: Duration = Duration::from_secs(10);
@@ -53,6 +53,14 @@ pub fn builder(fake: &FakeSlack) -> Builder {
         .http_timeout(Duration::from_secs(5))
         // Many tests send bursts; the rate limit has tests of its own.
         .rate_limit(None)
+}
+
+/// Retries that wait milliseconds, not seconds: for tests that are not about the backoff.
+pub fn quick_retry() -> RetryPolicy {
+    RetryPolicy::default()
+        .first_retry(Duration::from_millis(10))
+        .initial_backoff(Duration::from_millis(20))
+        .max_backoff(Duration::from_millis(200))
 }
 
 /// Started client plus its event stream (taken before start, so nothing is missed).
