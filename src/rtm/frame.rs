@@ -47,8 +47,12 @@ pub(crate) fn classify(text: Utf8Bytes) -> Frame {
     if text.trim_start().as_bytes().first() != Some(&b'{') {
         return classify_slow(text);
     }
-    // Only a frame of more than 2 × MAX_DEPTH bytes can nest that deep.
-    if text.len() > 2 * MAX_DEPTH && nesting_depth(text.as_bytes()) > MAX_DEPTH {
+    // Only a frame with more than MAX_DEPTH brackets can nest that deep: counting them is
+    // a vectorized pass, the exact walk below is byte by byte (most events have a few).
+    if text.len() > 2 * MAX_DEPTH
+        && openers(text.as_bytes()) > MAX_DEPTH
+        && nesting_depth(text.as_bytes()) > MAX_DEPTH
+    {
         return Frame::Malformed(format!(
             "JSON nested deeper than {MAX_DEPTH} levels ({} bytes)",
             text.len()
@@ -75,6 +79,11 @@ pub(crate) fn classify(text: Utf8Bytes) -> Frame {
             (None, None) => Frame::Malformed("a JSON object without a type".into()),
         },
     }
+}
+
+/// How many `{` and `[` bytes `json` holds, in strings or not: at least its depth.
+fn openers(json: &[u8]) -> usize {
+    json.iter().filter(|&&b| b == b'{' || b == b'[').count()
 }
 
 /// The deepest nesting of objects and arrays, outside strings.
