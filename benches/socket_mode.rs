@@ -8,7 +8,8 @@
 //! BENCH_ENVELOPES=500000 cargo bench --bench socket_mode
 //! ```
 //!
-//! Prints: envelopes/s delivered to the caller's loop and acked (client vs raw loop), the
+//! Prints: envelopes/s delivered to the caller's loop and acked (client vs raw loop, and a
+//! raw loop that batches its acks per drained read as the client does), the
 //! ack round trip p50/p99 one envelope at a time, the longest gap between consecutive
 //! acks of a steady stream across a `refresh_requested` and a `warning`, envelopes lost or
 //! delivered twice, and — in a child process holding only an idle client — its RSS and
@@ -40,16 +41,21 @@ fn main() {
     let slack = FakeSlack::start().expect("fake Slack");
     slack.socket_mode().set_ping_interval(None);
 
-    // BENCH_ONLY=auto (or raw, manual, rtt, refresh, idle, comma-separated) runs a part.
+    // BENCH_ONLY=auto (or raw, raw_batched, manual, rtt, refresh, idle, comma-separated)
+    // runs a part.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let run = |part: &str| only.is_empty() || only.split(',').any(|p| p == part);
     let runs = env_or("BENCH_RUNS", 3);
     let mut raw = Vec::new();
+    let mut raw_batched = Vec::new();
     let mut auto = Vec::new();
     let mut manual = Vec::new();
     for _ in 0..runs {
         if run("raw") {
             raw.push(raw_throughput(&slack, n));
+        }
+        if run("raw_batched") {
+            raw_batched.push(raw_batched_throughput(&slack, n));
         }
         if run("auto") {
             auto.push(client_throughput(&slack, n, AckPolicy::Auto));
@@ -70,6 +76,14 @@ fn main() {
         raw.push(f64::NAN);
     }
     println!("  raw tungstenite+serde loop      {}", fmt(&raw));
+    if !raw_batched.is_empty() {
+        // What the client does too: the acks of one drained read go out in one write.
+        println!(
+            "  raw loop, acks batched per read {}  ({:.2}x raw)",
+            fmt(&raw_batched),
+            best(&raw_batched) / best(&raw)
+        );
+    }
     println!(
         "  client, AckPolicy::Auto         {}  ({:.2}x raw)",
         fmt(&auto),
@@ -206,6 +220,69 @@ fn raw_throughput(slack: &FakeSlack, n: usize) -> f64 {
     check(&report, "raw");
     let _ = ws.close(None);
     let _ = ws.flush();
+    assert!(sm.wait_for_open_sessions(0, Duration::from_secs(10)));
+    n as f64 / elapsed.as_secs_f64()
+}
+
+/// The baseline with the client's write pattern: read until the socket is dry, acking
+/// each envelope into tungstenite's buffer, then one flush for the lot, then wait.
+fn raw_batched_throughput(slack: &FakeSlack, n: usize) -> f64 {
+    use std::io::ErrorKind::WouldBlock;
+    use std::os::fd::AsFd;
+    let sm = slack.socket_mode();
+    let mut ws = raw_connect(slack);
+    let socket = match ws.get_ref() {
+        MaybeTlsStream::Plain(s) => s.try_clone().expect("socket"),
+        _ => unreachable!("ws:// only"),
+    };
+    socket.set_nonblocking(true).expect("non-blocking");
+    let wait = |flags| {
+        let mut fds = [rustix::event::PollFd::from_borrowed_fd(
+            socket.as_fd(),
+            flags,
+        )];
+        rustix::event::poll(&mut fds, None).expect("poll");
+    };
+    let flush = |ws: &mut WebSocket<MaybeTlsStream<TcpStream>>| loop {
+        match ws.flush() {
+            Ok(()) => return,
+            Err(tungstenite::Error::Io(e)) if e.kind() == WouldBlock => {
+                wait(rustix::event::PollFlags::OUT)
+            }
+            Err(e) => panic!("flush: {e}"),
+        }
+    };
+    let start = Instant::now();
+    assert!(sm.blast_events(n));
+    let mut got = 0;
+    while got < n {
+        match ws.read() {
+            Ok(Message::Text(t)) => {
+                let env: Envelope<'_> = serde_json::from_str(&t).expect("json");
+                if let Some(id) = env.envelope_id {
+                    let ack = serde_json::to_string(&Ack { envelope_id: &id }).expect("ack");
+                    match ws.write(Message::text(ack)) {
+                        Ok(()) => {}
+                        Err(tungstenite::Error::Io(e)) if e.kind() == WouldBlock => {}
+                        Err(e) => panic!("ack: {e}"),
+                    }
+                    got += 1;
+                }
+            }
+            Ok(_) => {}
+            Err(tungstenite::Error::Io(e)) if e.kind() == WouldBlock => {
+                flush(&mut ws);
+                wait(rustix::event::PollFlags::IN);
+            }
+            Err(e) => panic!("read: {e}"),
+        }
+    }
+    flush(&mut ws);
+    let report = sm.wait_for_blast(Duration::from_secs(30)).expect("report");
+    let elapsed = start.elapsed();
+    check(&report, "raw batched");
+    let _ = ws.close(None);
+    flush(&mut ws);
     assert!(sm.wait_for_open_sessions(0, Duration::from_secs(10)));
     n as f64 / elapsed.as_secs_f64()
 }
