@@ -118,13 +118,20 @@ pub(crate) fn dial<'t>(
     // Open: from now on the reader drives the socket with poll(2).
     stream.inner_mut().set_limits(None);
 
+    const READ_BUFFER: usize = 16 * 1024;
     let ws_config = WebSocketConfig::default()
         .max_message_size(Some(config.max_inbound_message))
         .max_frame_size(Some(config.max_inbound_message))
-        .read_buffer_size(16 * 1024)
+        .read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
         .max_write_buffer_size(1 << 20);
-    let ws = WebSocket::from_partially_read(stream, leftover, Role::Client, Some(ws_config));
+    // tungstenite's read buffer remembers the capacity of the Vec it starts from and
+    // regrows to it while earlier frames are still held (they share its allocation);
+    // from the bare leftover (often empty) it regrew to one frame each time: one recv
+    // and one allocation per frame. Start it from a full-size Vec.
+    let mut first = Vec::with_capacity(READ_BUFFER.max(leftover.len()));
+    first.extend_from_slice(&leftover);
+    let ws = WebSocket::from_partially_read(stream, first, Role::Client, Some(ws_config));
     Connection::new(ws, handle, generation)
 }
 
