@@ -142,6 +142,10 @@ pub(crate) struct Links {
     open: Mutex<Vec<Arc<Link>>>,
     /// True while the reader waits for a slow consumer (the keepalive spares the links).
     backpressured: AtomicBool,
+    /// True while the reader is routing what it read: frames queued on a link now are
+    /// written by the reader's [`end_of_batch`](crate::runtime::seam::Protocol::end_of_batch)
+    /// within moments (it clears this, then flushes, before it waits for anything).
+    reader_busy: AtomicBool,
 }
 
 // The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
@@ -210,6 +214,17 @@ impl Links {
 
     pub(crate) fn set_backpressured(&self, on: bool) {
         self.backpressured.store(on, Ordering::SeqCst);
+    }
+
+    /// See `reader_busy`: set by the reader only.
+    pub(crate) fn set_reader_busy(&self, on: bool) {
+        self.reader_busy.store(on, Ordering::SeqCst);
+    }
+
+    /// Whether the reader will call `end_of_batch` again before it waits: a frame queued
+    /// now (and checked again after queueing) leaves with that flush.
+    pub(crate) fn reader_busy(&self) -> bool {
+        self.reader_busy.load(Ordering::SeqCst)
     }
 
     pub(crate) fn is_backpressured(&self) -> bool {

@@ -345,7 +345,21 @@ impl<P: Protocol> Reader<P> {
 
     /// Reads every live link until one ends: returns which and why.
     fn read(&mut self) -> (usize, End) {
+        let ended = self.read_until_end();
+        self.idle();
+        ended
+    }
+
+    /// The reader is about to wait (or leave the read loop): what senders queued for its
+    /// batch is written now, and from now on they write themselves.
+    fn idle(&self) {
+        self.links.set_reader_busy(false);
+        self.protocol.end_of_batch(Instant::now());
+    }
+
+    fn read_until_end(&mut self) -> (usize, End) {
         loop {
+            self.links.set_reader_busy(true);
             let mut more = false;
             for i in 0..self.live.len() {
                 match self.drain(i) {
@@ -401,6 +415,10 @@ impl<P: Protocol> Reader<P> {
                 push(&mut fds, &mut len, l.link.as_fd());
             }
             let fds = &fds[..len];
+            if !more {
+                self.links.set_reader_busy(false);
+                self.protocol.end_of_batch(now);
+            }
             match poll::wait_readable(fds, deadline) {
                 Ok(Some(0)) => return (0, End::Stopped),
                 Ok(Some(i)) if Some(i) == waker_at => {
@@ -598,7 +616,8 @@ impl<P: Protocol> Reader<P> {
     /// Waits until the consumer has made room, without reading. False when stopping.
     fn wait_for_room(&mut self) -> bool {
         // What this batch queued (acks of what was delivered) must not wait for the app.
-        self.protocol.end_of_batch(Instant::now());
+        let busy = self.links.reader_busy();
+        self.idle();
         let backlog = self.delivery.backlog.clone();
         log::debug!(
             "the consumer is {} events behind: pausing reads",
@@ -623,6 +642,7 @@ impl<P: Protocol> Reader<P> {
         };
         backlog.reader_waiting.store(false, Ordering::SeqCst);
         self.links.set_backpressured(false);
+        self.links.set_reader_busy(busy);
         let now = Instant::now();
         for live in &self.live {
             live.link.touch(now);

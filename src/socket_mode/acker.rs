@@ -31,10 +31,20 @@ pub(crate) struct Acker {
 struct Queued {
     /// The links holding queued frames (one, nearly always).
     links: Vec<Arc<Link>>,
-    /// Each ack: its link, where its envelope id is in `ids`, and whether it counts as
-    /// an ack sent (a duplicate's ack does not).
-    acks: Vec<(LinkId, std::ops::Range<usize>, bool)>,
+    /// Each ack: its link, where its envelope id is in `ids`, and whose it is.
+    acks: Vec<(LinkId, std::ops::Range<usize>, Kind)>,
     ids: String,
+}
+
+/// Whose ack a queued one is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// The automatic policy's (counted as sent).
+    Auto,
+    /// A duplicate's (not counted: the envelope was not delivered again).
+    Duplicate,
+    /// The app's `ack()` (counted, and its latency tracked).
+    App,
 }
 
 impl Acker {
@@ -55,12 +65,11 @@ impl Acker {
 
     /// Queues the bare ack of `envelope_id` on `link` (on the newest ready link when
     /// `link` is being closed), to be written by [`flush`](Self::flush) at the end of the
-    /// reader's batch; `counted` says whether it counts as an ack sent.
+    /// reader's batch.
     ///
     /// # Errors
     /// When no link can take it (nothing was queued).
-    pub(crate) fn queue(&self, link: &Arc<Link>, envelope_id: &str, counted: bool) -> Result<()> {
-        let text = encode_ack(envelope_id, None, false)?;
+    pub(crate) fn queue(&self, link: &Arc<Link>, envelope_id: &str, kind: Kind) -> Result<()> {
         let target = if link.is_writable() {
             link.clone()
         } else {
@@ -68,9 +77,12 @@ impl Acker {
                 .newest_ready()
                 .ok_or(Error::SendWhileDisconnected)?
         };
-        let mut q = self.queued.lock();
-        if let Err(e) = target.queue_text(text) {
-            drop(q);
+        if let Err(e) = self.enqueue(
+            &target,
+            envelope_id,
+            encode_ack(envelope_id, None, false)?,
+            kind,
+        ) {
             // That link just died: write it on another one now.
             log::debug!(
                 "cannot queue the ack of {envelope_id} on socket {}: {e}",
@@ -78,17 +90,23 @@ impl Acker {
             );
             let text = encode_ack(envelope_id, None, false)?;
             self.links.write_any(text, self.deadline())?;
-            if counted {
+            if kind != Kind::Duplicate {
                 SmCounters::bump(&self.counters.acks_sent);
             }
-            return Ok(());
         }
+        Ok(())
+    }
+
+    /// Hands `text` to `link`'s buffer and remembers it for [`flush`](Self::flush).
+    fn enqueue(&self, link: &Arc<Link>, envelope_id: &str, text: String, kind: Kind) -> Result<()> {
+        let mut q = self.queued.lock();
+        link.queue_text(text)?;
         let start = q.ids.len();
         q.ids.push_str(envelope_id);
         let end = q.ids.len();
-        q.acks.push((target.id(), start..end, counted));
-        if !q.links.iter().any(|l| l.id() == target.id()) {
-            q.links.push(target);
+        q.acks.push((link.id(), start..end, kind));
+        if !q.links.iter().any(|l| l.id() == link.id()) {
+            q.links.push(link.clone());
         }
         Ok(())
     }
@@ -109,9 +127,12 @@ impl Acker {
             }
         }
         let Queued { acks, ids, .. } = &mut *q;
-        for (link, span, counted) in acks.drain(..) {
+        let now = Instant::now();
+        for (link, span, kind) in acks.drain(..) {
             let id = &ids[span];
+            let counted = kind != Kind::Duplicate;
             match failed.iter().find(|(l, _)| *l == link) {
+                None if kind == Kind::App => self.record(id, now),
                 None => {
                     if counted {
                         SmCounters::bump(&self.counters.acks_sent);
@@ -127,6 +148,7 @@ impl Acker {
                     let again = encode_ack(id, None, false)
                         .and_then(|text| self.links.write_any(text, deadline));
                     match again {
+                        Ok(_) if kind == Kind::App => self.record(id, Instant::now()),
                         Ok(_) if counted => SmCounters::bump(&self.counters.acks_sent),
                         Ok(_) => {}
                         Err(e) => {
@@ -199,24 +221,45 @@ impl Acker {
     }
 }
 
+impl Acker {
+    /// An app's ack was written: counted, and its latency tracked.
+    fn record(&self, envelope_id: &str, now: Instant) {
+        SmCounters::bump(&self.counters.acks_sent);
+        let timing = self.deadlines.lock().acked(envelope_id, now);
+        if let Some(t) = timing {
+            let us = u64::try_from(t.latency.as_micros())
+                .unwrap_or(u64::MAX)
+                .max(1);
+            self.counters
+                .last_ack_latency_us
+                .store(us, Ordering::Relaxed);
+            if t.late {
+                SmCounters::bump(&self.counters.acks_late);
+                log::warn!("request {envelope_id} acked late, after {:?}", t.latency);
+            }
+        }
+    }
+}
+
 impl AckSink for Acker {
     fn send_ack(&self, conn: u64, envelope_id: &str, text: String) -> Result<()> {
+        // While the reader is routing a batch, the ack joins that batch's single write
+        // (the reader flushes before it waits for anything; checked again after queueing,
+        // so that an ack queued as the reader went idle is flushed here).
+        if self.links.reader_busy() {
+            if let Some(link) = self.links.get(conn).or_else(|| self.links.newest_ready()) {
+                let text = text.clone();
+                if self.enqueue(&link, envelope_id, text, Kind::App).is_ok() {
+                    if !self.links.reader_busy() {
+                        self.flush();
+                    }
+                    return Ok(());
+                }
+            }
+        }
         match self.write(conn, text) {
             Ok(on) => {
-                SmCounters::bump(&self.counters.acks_sent);
-                let timing = self.deadlines.lock().acked(envelope_id, Instant::now());
-                if let Some(t) = timing {
-                    let us = u64::try_from(t.latency.as_micros())
-                        .unwrap_or(u64::MAX)
-                        .max(1);
-                    self.counters
-                        .last_ack_latency_us
-                        .store(us, Ordering::Relaxed);
-                    if t.late {
-                        SmCounters::bump(&self.counters.acks_late);
-                        log::warn!("request {envelope_id} acked late, after {:?}", t.latency);
-                    }
-                }
+                self.record(envelope_id, Instant::now());
                 if on != conn {
                     log::debug!(
                         "request {envelope_id} acked on socket {on} (socket {conn} is gone)"

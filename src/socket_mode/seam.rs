@@ -23,7 +23,7 @@ use crate::protocol::liveness::LivenessPolicy;
 use crate::runtime::engine::EngineSettings;
 use crate::runtime::links::{Link, Links};
 use crate::runtime::seam::{Action, Change, Opened, Probe, Protocol, Replace};
-use crate::socket_mode::acker::Acker;
+use crate::socket_mode::acker::{Acker, Kind};
 use crate::socket_mode::config::{AckPolicy, SocketModeSettings};
 use crate::socket_mode::protocol::ack_deadlines::AckDeadlines;
 use crate::socket_mode::protocol::connect_budget::{ConnectBudget, MISSING_RETRY_AFTER};
@@ -147,7 +147,7 @@ impl SocketModeProtocol {
                 head.envelope_id,
                 head.retry_attempt
             );
-            if let Err(e) = self.acker.queue(link, &head.envelope_id, false) {
+            if let Err(e) = self.acker.queue(link, &head.envelope_id, Kind::Duplicate) {
                 log::debug!("the ack of duplicate {} failed: {e}", head.envelope_id);
             }
             return;
@@ -161,7 +161,7 @@ impl SocketModeProtocol {
         // An automatic ack is queued on the link and written at the end of this batch
         // (Protocol::end_of_batch), one write for the whole batch's acks.
         let acked = auto
-            && match self.acker.queue(link, &head.envelope_id, true) {
+            && match self.acker.queue(link, &head.envelope_id, Kind::Auto) {
                 Ok(()) => true,
                 Err(e) => {
                     out.push(Action::Malformed(format!("an automatic ack failed: {e}")));

@@ -332,6 +332,11 @@ impl Request {
     /// - [`Error::SendWhileDisconnected`]: no socket is open; nothing was sent.
     /// - [`Error::Websocket`]: the write failed; the ack may or may not have gone out.
     ///
+    /// While the client's reader is routing a batch of envelopes, the ack joins that
+    /// batch's single write, which leaves before the reader waits for anything; a write
+    /// failing then is retried on another socket and counted in the stats
+    /// (`acks_failed`), not returned here.
+    ///
     /// ```no_run
     /// # fn demo(req: slack_rtm::socket_mode::Request) -> Result<(), slack_rtm::Error> {
     /// req.ack_with(serde_json::json!({"response_type": "ephemeral", "text": "Deploying…"}))?;
