@@ -299,14 +299,19 @@ fn eventually(what: &str, cond: impl Fn() -> bool) {
 
 /// Receives until an item starting with `want`, returning everything seen before it.
 fn until(items: &Receiver<String>, want: &str) -> Vec<String> {
+    until_match(items, |i| i.starts_with(want), want)
+}
+
+/// Receives (bounded) until an item `found` accepts, returning everything before it.
+fn until_match(items: &Receiver<String>, found: impl Fn(&str) -> bool, what: &str) -> Vec<String> {
     let mut seen = Vec::new();
     let deadline = Instant::now() + SOON;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match items.recv_timeout(left) {
-            Ok(item) if item.starts_with(want) => return seen,
+            Ok(item) if found(&item) => return seen,
             Ok(item) => seen.push(item),
-            Err(_) => panic!("no {want:?}; saw {seen:?}"),
+            Err(_) => panic!("no {what:?}; saw {seen:?}"),
         }
     }
 }
@@ -439,16 +444,7 @@ fn a_session_stopped_with_a_reason_ends_with_it() {
 
 /// Receives from the server side of `conn` until `want`, bounded.
 fn received(conn: &Conn, want: &str) {
-    let deadline = Instant::now() + SOON;
-    let mut seen = Vec::new();
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match conn.received.recv_timeout(left) {
-            Ok(text) if text == want => return,
-            Ok(text) => seen.push(text),
-            Err(_) => panic!("the server never got {want:?}; got {seen:?}"),
-        }
-    }
+    until_match(&conn.received, |t| t == want, want);
 }
 
 #[test]
