@@ -323,6 +323,9 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// TLS settings for HTTPS and WSS (Node: `tls`).
     pub tls: TlsOptions,
+    /// The client's one TLS connector, built from `tls` on first use and shared by every
+    /// clone of this config (the Web API's and the websocket's connections).
+    pub(crate) tls_connector: crate::net::tls::SharedConnector,
     /// An HTTP CONNECT proxy for the Web API and the websocket (Node: `agent`). Default:
     /// [`Proxy::from_env`] at `build()` unless set explicitly or turned off with
     /// [`Builder::no_proxy`].
@@ -406,6 +409,7 @@ impl Config {
             start_options: StartOptions::default(),
             retry: RetryPolicy::default(),
             tls: TlsOptions::default(),
+            tls_connector: crate::net::tls::SharedConnector::default(),
             proxy: None,
             start_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
@@ -774,6 +778,9 @@ impl Builder {
             self.config.proxy = Proxy::from_env();
         }
         self.config.validate()?;
+        // Each built config (each client) gets its own TLS connector, even from a cloned
+        // builder whose `tls` may differ.
+        self.config.tls_connector = crate::net::tls::SharedConnector::default();
         Ok(self.config)
     }
 }

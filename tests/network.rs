@@ -303,6 +303,45 @@ fn an_untrusted_server_certificate_fails_with_a_clear_tls_error() {
 }
 
 #[test]
+fn an_untrusted_web_api_certificate_is_a_permanent_error() {
+    capture_logs();
+    let pki = pki();
+    let fake = tls_fake(&pki);
+    let err = common::builder(&fake).build().unwrap().start().unwrap_err();
+    assert!(
+        err.is_fatal(),
+        "retrying cannot make the certificate verify: {err:?}"
+    );
+    // With the test CA the same client reaches the fake over https:// and wss://.
+    let client = common::builder(&fake).tls(trusting(&pki)).build().unwrap();
+    client.start().unwrap();
+    assert_never_logged(fake.token());
+}
+
+#[test]
+fn a_web_api_tls_handshake_nobody_answers_ends_within_http_timeout() {
+    capture_logs();
+    let swallower = Swallower::start();
+    let client = RtmClient::builder("xoxb-1")
+        .slack_api_url(format!("https://127.0.0.1:{}/api/", swallower.port))
+        .no_proxy()
+        .auto_reconnect(false)
+        .http_timeout(Duration::from_millis(300))
+        .start_timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let began = Instant::now();
+    let err = client.start().unwrap_err();
+    // A generous bound that only a handshake ignoring the deadline breaks.
+    assert!(began.elapsed() < Duration::from_secs(10), "{err:?}");
+    assert!(
+        !err.is_fatal(),
+        "a silent server may answer next time: {err:?}"
+    );
+    assert_eq!(swallower.accepted(), 1);
+}
+
+#[test]
 fn client_identities_are_checked_when_the_client_is_built() {
     let pki = pki();
     let fake = tls_fake(&pki);

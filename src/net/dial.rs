@@ -138,19 +138,14 @@ pub(crate) fn dial<'t>(
 /// A failed TLS handshake, said truthfully: cancelled, out of time, or refused (a
 /// certificate that does not verify is permanent: retrying cannot fix it).
 fn tls_failure<S>(e: native_tls::HandshakeError<S>, limits: &Limits) -> Error {
-    if limits.cancel.as_ref().is_some_and(Cancel::is_cancelled) {
-        return DialError::Cancelled.into_error();
-    }
-    if limits.deadline.left(Instant::now()).is_none() {
-        return DialError::Timeout.into_error();
-    }
-    match e {
-        native_tls::HandshakeError::Failure(e) => {
+    match tls::handshake_failure(e, limits) {
+        tls::HandshakeFailure::Cancelled => DialError::Cancelled.into_error(),
+        tls::HandshakeFailure::TimedOut => DialError::Timeout.into_error(),
+        tls::HandshakeFailure::Failed(e) => {
             let permanent = tls::is_permanent(&e);
             let w = WebsocketError::with_source(format!("TLS handshake failed: {e}"), e);
             Error::Websocket(if permanent { w.permanent() } else { w })
         }
-        native_tls::HandshakeError::WouldBlock(_) => DialError::Timeout.into_error(),
     }
 }
 

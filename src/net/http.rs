@@ -34,7 +34,6 @@ pub(crate) struct WebApi {
 
 impl WebApi {
     pub(crate) fn new(config: &Config) -> Result<Self> {
-        let tls = tls::ureq_config(&config.tls)?;
         config
             .slack_api_url
             .parse::<tungstenite::http::Uri>()
@@ -56,12 +55,13 @@ impl WebApi {
             // more reads for a big rtm.start answer.
             .input_buffer_size(16 * 1024)
             .output_buffer_size(16 * 1024)
-            .tls_config(tls)
             .user_agent(concat!("slack-rtm/", env!("CARGO_PKG_VERSION")))
             .build();
         let route = Route {
             proxy: config.proxy.clone(),
             connector: config.connector.clone(),
+            tls: config.tls.clone(),
+            tls_connector: config.tls_connector.clone(),
         };
         Ok(Self {
             agent: route.agent(agent_config),

@@ -1,8 +1,9 @@
 //! ureq's transport, made of the crate's own sockets: every Web API connection is opened
 //! by [`tcp::open`](crate::net::tcp::open) (directly, through the user's connector, or
-//! through the proxy's CONNECT tunnel) and every read and write waits in `poll(2)` within
-//! ureq's timeouts (the whole call within `http_timeout`) and the caller's [`Cancel`], if
-//! the call runs under one ([`under`]).
+//! through the proxy's CONNECT tunnel), wrapped for `https://` in TLS by the client's one
+//! connector (the websocket's too: [`SharedConnector`]), and every handshake step, read
+//! and write waits in `poll(2)` within ureq's timeouts (the whole call within
+//! `http_timeout`) and the caller's [`Cancel`], if the call runs under one ([`under`]).
 
 use std::cell::RefCell;
 use std::io::{self, ErrorKind, Read, Write};
@@ -10,16 +11,17 @@ use std::time::{Duration, Instant};
 
 use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector as UreqConnector, LazyBuffers, NativeTlsConnector,
-    NextTimeout, Transport,
+    Buffers, ConnectionDetails, Connector as UreqConnector, LazyBuffers, NextTimeout, Transport,
 };
 
-use crate::config::Proxy;
+use crate::config::{Proxy, TlsOptions};
 use crate::net::cancel::Cancel;
 use crate::net::connector::ConnectorRef;
 use crate::net::deadline::Deadline;
 use crate::net::socket::{self, Limits, Socket};
+use crate::net::stream::Stream;
 use crate::net::tcp;
+use crate::net::tls::{self, HandshakeFailure, SharedConnector};
 
 thread_local! {
     /// The cancel and deadline of the Web API call running on this thread, if any.
@@ -68,14 +70,16 @@ pub(crate) struct Route {
     pub(crate) proxy: Option<Proxy>,
     /// The user's connector (never combined with an explicit proxy).
     pub(crate) connector: Option<ConnectorRef>,
+    /// The client's TLS settings and its one connector, for `https://`.
+    pub(crate) tls: TlsOptions,
+    pub(crate) tls_connector: SharedConnector,
 }
 
 impl Route {
-    /// A ureq agent whose connections are made by this route, with ureq's native-tls layer
-    /// on top (TLS verified against the host name of the URL).
+    /// A ureq agent whose connections are made by this route, TLS included (verified
+    /// against the host name of the URL).
     pub(crate) fn agent(self, config: ureq::config::Config) -> ureq::Agent {
-        let chain = ForUreq(self).chain(NativeTlsConnector::default());
-        ureq::Agent::with_parts(config, chain, NoResolve)
+        ureq::Agent::with_parts(config, ForUreq(self), NoResolve)
     }
 }
 
@@ -108,18 +112,38 @@ impl UreqConnector<()> for ForUreq {
         let limits = limits_for(&details.timeout);
         let socket = tcp::open(host, port, proxy, self.0.connector.as_ref(), &limits)
             .map_err(|e| io_to_ureq(e.into_io(), &details.timeout))?;
+        let stream = if details.needs_tls() {
+            let connector = self
+                .0
+                .tls_connector
+                .get(&self.0.tls)
+                .map_err(|e| ureq::Error::Other(Box::new(e)))?;
+            // The handshake runs on the socket's connect limits (see `Socket`).
+            match connector.connect(host, socket) {
+                Ok(tls) => Stream::Tls(Box::new(tls)),
+                Err(e) => {
+                    return Err(match tls::handshake_failure(e, &limits) {
+                        HandshakeFailure::Cancelled => ureq::Error::Io(socket::cancelled()),
+                        HandshakeFailure::TimedOut => ureq::Error::Timeout(details.timeout.reason),
+                        HandshakeFailure::Failed(e) => ureq::Error::NativeTls(e),
+                    })
+                }
+            }
+        } else {
+            Stream::Plain(socket)
+        };
         let buffers = LazyBuffers::new(
             details.config.input_buffer_size(),
             details.config.output_buffer_size(),
         );
-        Ok(Some(SocketTransport { socket, buffers }))
+        Ok(Some(SocketTransport { stream, buffers }))
     }
 }
 
-/// ureq's view of one of the crate's sockets.
+/// ureq's view of one of the crate's sockets, under TLS for `https://`.
 #[derive(Debug)]
 pub(crate) struct SocketTransport {
-    socket: Socket,
+    stream: Stream<Socket>,
     buffers: LazyBuffers,
 }
 
@@ -140,19 +164,23 @@ impl Transport for SocketTransport {
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
         let timeout = timeout.for_write();
-        self.socket.set_limits(Some(limits_for(&timeout)));
+        self.stream
+            .inner_mut()
+            .set_limits(Some(limits_for(&timeout)));
         let output = &self.buffers.output()[..amount];
-        self.socket
+        self.stream
             .write_all(output)
             .map_err(|e| io_to_ureq(e, &timeout))
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
         let timeout = timeout.for_read();
-        self.socket.set_limits(Some(limits_for(&timeout)));
+        self.stream
+            .inner_mut()
+            .set_limits(Some(limits_for(&timeout)));
         let input = self.buffers.input_append_buf();
         let amount = self
-            .socket
+            .stream
             .read(input)
             .map_err(|e| io_to_ureq(e, &timeout))?;
         self.buffers.input_appended(amount);
@@ -162,7 +190,11 @@ impl Transport for SocketTransport {
     fn is_open(&mut self) -> bool {
         // A pooled connection is reusable if nothing (no EOF, no stray bytes) is waiting.
         let mut probe = [0u8; 1];
-        matches!(self.socket.tcp().peek(&mut probe), Err(e) if e.kind() == ErrorKind::WouldBlock)
+        matches!(self.stream.tcp().peek(&mut probe), Err(e) if e.kind() == ErrorKind::WouldBlock)
+    }
+
+    fn is_tls(&self) -> bool {
+        matches!(self.stream, Stream::Tls(_))
     }
 }
 

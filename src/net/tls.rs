@@ -1,9 +1,17 @@
-//! TLS for HTTPS and WSS alike: the crate's one PEM reader, the native-tls connector
-//! (WSS) and ureq's settings (HTTPS) built from the same [`TlsOptions`], and telling a TLS
+//! TLS for HTTPS and WSS alike: the crate's one PEM reader, a client's one native-tls
+//! connector ([`SharedConnector`], for the Web API and the websocket), and telling a TLS
 //! failure that retrying cannot fix from one the network caused.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use parking_lot::Mutex;
 
 use crate::config::{ClientIdentity, TlsOptions};
 use crate::error::{Error, Result};
+use crate::net::cancel::Cancel;
+use crate::net::socket::Limits;
 
 /// How the message of a Web API TLS failure that retrying cannot fix begins (a
 /// certificate that does not verify, a handshake the server refuses); what
@@ -17,8 +25,7 @@ pub(crate) fn is_permanent(e: &native_tls::Error) -> bool {
     std::error::Error::source(e).is_some_and(|cause| cause.is::<openssl::error::ErrorStack>())
 }
 
-/// The crate's one PEM reader: the certificates in `pem`, as DER, in order. Used for the
-/// CA list and the client certificate chain, for native-tls (WSS) and ureq (HTTPS) alike.
+/// The crate's one PEM reader: the certificates in `pem`, as DER, in order (the CA list).
 ///
 /// # Errors
 /// [`Error::Config`] naming `what` when the PEM is malformed or holds no certificate.
@@ -35,34 +42,6 @@ pub(crate) fn certificates(pem: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
                 .map_err(|e| Error::Config(format!("{what}: a certificate cannot be encoded: {e}")))
         })
         .collect()
-}
-
-/// A client identity as a PEM certificate chain and a PKCS#8 PEM key (ureq's form; a
-/// PKCS#12 archive is opened with OpenSSL).
-fn identity_pem(identity: &ClientIdentity) -> Result<(Vec<u8>, Vec<u8>)> {
-    let bad =
-        |what: &str, e: &dyn std::fmt::Display| Error::Config(format!("tls.identity: {what}: {e}"));
-    match identity {
-        ClientIdentity::Pem { cert, key } => Ok((cert.clone(), key.clone())),
-        ClientIdentity::Pkcs12 { der, passphrase } => {
-            let parsed = openssl::pkcs12::Pkcs12::from_der(der)
-                .and_then(|p| p.parse2(passphrase))
-                .map_err(|e| bad("cannot open the PKCS#12 archive", &e))?;
-            let (Some(cert), Some(key)) = (parsed.cert, parsed.pkey) else {
-                return Err(Error::Config(
-                    "tls.identity: the PKCS#12 archive holds no certificate and key".into(),
-                ));
-            };
-            let mut chain = cert.to_pem().map_err(|e| bad("certificate", &e))?;
-            for extra in parsed.ca.into_iter().flatten() {
-                chain.extend(extra.to_pem().map_err(|e| bad("chain", &e))?);
-            }
-            let key = key
-                .private_key_to_pem_pkcs8()
-                .map_err(|e| bad("private key", &e))?;
-            Ok((chain, key))
-        }
-    }
 }
 
 /// The client identity in native-tls's form.
@@ -88,8 +67,55 @@ pub(crate) fn check(tls: &TlsOptions) -> Result<()> {
     Ok(())
 }
 
-/// The TLS connector for WSS: the system's roots unless a CA is given.
-pub(crate) fn native_connector(tls: &TlsOptions) -> Result<native_tls::TlsConnector> {
+/// A client's one TLS connector, for `https://` (the Web API, through ureq) and `wss://`
+/// alike: built from the client's [`TlsOptions`] on the first TLS connection, so a
+/// `ws://`-only client never initialises OpenSSL, and a client using both parses the CA
+/// bundle (the system's, ~0.8 MB once parsed, or `tls.ca_pem`) into ONE store. Every
+/// clone of a client's [`Config`](crate::Config) shares it.
+#[derive(Clone, Default)]
+pub(crate) struct SharedConnector(Arc<Lazy>);
+
+#[derive(Default)]
+struct Lazy {
+    connector: OnceLock<native_tls::TlsConnector>,
+    /// Held while building, so two first connections at once build one connector.
+    building: Mutex<()>,
+}
+
+impl SharedConnector {
+    /// The connector, built from `tls` on the first call (later calls reuse it: a client's
+    /// TLS options do not change once it is built).
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an unusable CA or identity (which `build()` already checked).
+    pub(crate) fn get(&self, tls: &TlsOptions) -> Result<&native_tls::TlsConnector> {
+        if let Some(c) = self.0.connector.get() {
+            return Ok(c);
+        }
+        let _building = self.0.building.lock();
+        if let Some(c) = self.0.connector.get() {
+            return Ok(c);
+        }
+        let built = native_connector(tls)?;
+        Ok(self.0.connector.get_or_init(|| built))
+    }
+}
+
+impl fmt::Debug for SharedConnector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedConnector")
+            .field("built", &self.0.connector.get().is_some())
+            .finish()
+    }
+}
+
+/// The TLS connector of [`TlsOptions`]: the system's roots, or only `tls.ca_pem`'s when
+/// it is given (it replaces them, as documented).
+///
+/// native-tls 0.2 loads the system bundle in every `TlsConnector::build()`, even with
+/// `disable_built_in_roots(true)` (the store is then replaced), and has no way to skip
+/// it: with a CA given, that parse is paid once per client and its memory freed.
+fn native_connector(tls: &TlsOptions) -> Result<native_tls::TlsConnector> {
     let mut builder = native_tls::TlsConnector::builder();
     if let Some(pem) = &tls.ca_pem {
         builder.disable_built_in_roots(true);
@@ -107,28 +133,35 @@ pub(crate) fn native_connector(tls: &TlsOptions) -> Result<native_tls::TlsConnec
         .map_err(|e| Error::Config(format!("TLS setup failed: {e}")))
 }
 
-/// ureq's TLS settings for HTTPS: native-tls, the system's roots unless a CA is given.
-pub(crate) fn ureq_config(tls: &TlsOptions) -> Result<ureq::tls::TlsConfig> {
-    let mut builder = ureq::tls::TlsConfig::builder()
-        .provider(ureq::tls::TlsProvider::NativeTls)
-        .root_certs(ureq::tls::RootCerts::PlatformVerifier);
-    let owned = |ders: Vec<Vec<u8>>| -> Vec<ureq::tls::Certificate<'static>> {
-        ders.iter()
-            .map(|d| ureq::tls::Certificate::from_der(d).to_owned())
-            .collect()
-    };
-    if let Some(pem) = &tls.ca_pem {
-        let certs = owned(certificates(pem, "tls.ca_pem")?);
-        builder = builder.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
+/// How a TLS handshake on a [`Socket`](crate::net::socket::Socket) under `limits`
+/// failed, said truthfully.
+#[derive(Debug)]
+pub(crate) enum HandshakeFailure {
+    /// The cancel fired.
+    Cancelled,
+    /// The deadline passed.
+    TimedOut,
+    /// TLS failed; permanent when [`is_permanent`] says so.
+    Failed(native_tls::Error),
+}
+
+/// Classifies a failed handshake run under `limits`: a fired cancel or a passed deadline
+/// wins over what OpenSSL made of the aborted read.
+pub(crate) fn handshake_failure<S>(
+    e: native_tls::HandshakeError<S>,
+    limits: &Limits,
+) -> HandshakeFailure {
+    if limits.cancel.as_ref().is_some_and(Cancel::is_cancelled) {
+        return HandshakeFailure::Cancelled;
     }
-    if let Some(identity) = &tls.identity {
-        let (chain_pem, key_pem) = identity_pem(identity)?;
-        let chain = owned(certificates(&chain_pem, "tls.identity's certificate")?);
-        let key = ureq::tls::PrivateKey::from_pem(&key_pem)
-            .map_err(|e| Error::Config(format!("tls.identity: private key PEM: {e}")))?;
-        builder = builder.client_cert(Some(ureq::tls::ClientCert::new_with_certs(&chain, key)));
+    if limits.deadline.left(Instant::now()).is_none() {
+        return HandshakeFailure::TimedOut;
     }
-    Ok(builder.build())
+    match e {
+        native_tls::HandshakeError::Failure(e) => HandshakeFailure::Failed(e),
+        // The socket under a running handshake blocks (within its limits).
+        native_tls::HandshakeError::WouldBlock(_) => HandshakeFailure::TimedOut,
+    }
 }
 
 #[cfg(test)]
@@ -156,13 +189,27 @@ mod tests {
     }
 
     #[test]
-    fn the_same_ca_builds_both_the_wss_and_the_https_settings() {
+    fn a_ca_given_as_pem_builds_the_connector() {
         let tls = TlsOptions {
             ca_pem: Some(CERT.to_vec()),
             ..TlsOptions::default()
         };
         check(&tls).unwrap();
         native_connector(&tls).unwrap();
-        ureq_config(&tls).unwrap();
+    }
+
+    #[test]
+    fn a_shared_connector_is_built_once_for_all_its_clones() {
+        let tls = TlsOptions {
+            ca_pem: Some(CERT.to_vec()),
+            ..TlsOptions::default()
+        };
+        let shared = SharedConnector::default();
+        let clone = shared.clone();
+        assert!(format!("{shared:?}").contains("built: false"));
+        let first: *const native_tls::TlsConnector = shared.get(&tls).unwrap();
+        let second: *const native_tls::TlsConnector = clone.get(&tls).unwrap();
+        assert_eq!(first, second);
+        assert!(format!("{clone:?}").contains("built: true"));
     }
 }

@@ -1,9 +1,8 @@
 //! [`Transport`]: how the engine dials a websocket URL — the dial settings (proxy, TLS,
-//! connector, timeouts) and the TLS connector, built on the first `wss://` dial so that a
-//! `ws://`-only client never initializes OpenSSL (which costs several MB of resident
-//! memory).
-
-use std::sync::OnceLock;
+//! connector, timeouts) and the client's TLS connector, shared with its Web API
+//! ([`SharedConnector`](crate::net::tls::SharedConnector)) and built on the first TLS
+//! connection of either, so that a `ws://`-only client never initializes OpenSSL (which
+//! costs several MB of resident memory).
 
 use crate::config::Config;
 use crate::error::Result;
@@ -11,10 +10,9 @@ use crate::net::cancel::Cancel;
 use crate::net::dial::dial;
 use crate::net::websocket::Connection;
 
-/// The dial settings and the lazily built TLS connector.
+/// The dial settings (their TLS connector is the client's, built lazily).
 pub(crate) struct Transport {
     config: Config,
-    tls: OnceLock<native_tls::TlsConnector>,
 }
 
 // The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
@@ -26,10 +24,7 @@ impl Transport {
     /// [`Error::Config`] for an unusable CA or client identity.
     pub(crate) fn new(config: Config) -> Result<Self> {
         crate::net::tls::check(&config.tls)?;
-        Ok(Self {
-            config,
-            tls: OnceLock::new(),
-        })
+        Ok(Self { config })
     }
 
     pub(crate) fn config(&self) -> &Config {
@@ -47,12 +42,8 @@ impl Transport {
         dial(url, &self.config, || self.tls(), generation, cancel)
     }
 
-    /// The TLS connector for `wss://`, built on first use.
+    /// The client's TLS connector, built on its first use (`https://` or `wss://`).
     fn tls(&self) -> Result<&native_tls::TlsConnector> {
-        if let Some(c) = self.tls.get() {
-            return Ok(c);
-        }
-        let built = crate::net::tls::native_connector(&self.config.tls)?;
-        Ok(self.tls.get_or_init(|| built))
+        self.config.tls_connector.get(&self.config.tls)
     }
 }
