@@ -30,7 +30,12 @@
 //! single-use URL (`open`), what each inbound frame means (`on_text` → actions such as
 //! `Deliver`, `Ready` for hello, `Replace` for goodbye / disconnect, `Stop`), the liveness
 //! probe (`probe`: a text frame or a websocket Ping), its lifecycle items (`lifecycle`), and
-//! optional timers and a waker folded into the reader's wait. The engine never re-dials a
+//! optional timers and a waker folded into the reader's wait. Frames a protocol writes
+//! while it routes (acks) can be queued on their link (`Link::queue_text`) and written at
+//! `end_of_batch`, which the reader calls after every drained batch, after a timer's
+//! actions and before it waits for anything (a slow consumer included), so a burst costs
+//! one write and nothing queued waits longer than its batch; `Links::reader_busy` tells
+//! other threads whether such a flush is still coming. The engine never re-dials a
 //! URL, keeps attempts within the budget, and ends the session visibly if a thread dies.
 //! Make-before-break refresh and connection pools (Socket Mode) run on the same seam.
 
