@@ -212,4 +212,24 @@ mod tests {
         assert_eq!(first, second);
         assert!(format!("{clone:?}").contains("built: true"));
     }
+
+    #[test]
+    fn a_clients_config_clones_share_its_connector_and_another_build_gets_its_own() {
+        let builder = crate::RtmClient::builder("xoxb-1")
+            .no_proxy()
+            .tls(TlsOptions {
+                ca_pem: Some(CERT.to_vec()),
+                ..TlsOptions::default()
+            });
+        let config = builder.clone().build_config().unwrap();
+        let other = builder.build_config().unwrap();
+        // The websocket's transport and the Web API hold clones of the client's config.
+        let websocket = config.clone();
+        let web_api: *const native_tls::TlsConnector =
+            config.tls_connector.get(&config.tls).unwrap();
+        let wss: *const native_tls::TlsConnector =
+            websocket.tls_connector.get(&websocket.tls).unwrap();
+        assert_eq!(web_api, wss);
+        assert!(format!("{:?}", other.tls_connector).contains("built: false"));
+    }
 }
