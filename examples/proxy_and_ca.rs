@@ -143,24 +143,23 @@ fn offline_scenario() -> Result<()> {
     let proxy = proxy_for_the_scenario()?;
 
     // 1. Trust the test certificate, present a PEM client certificate.
-    let pem = TlsOptions {
-        ca_pem: Some(TEST_CERT.to_vec()),
+    let pem = TlsOptions::default()
+        .ca_pem(TEST_CERT.to_vec())
         // The fake Slack asks for no client certificate; a server that did would get this.
-        identity: Some(ClientIdentity::Pem {
+        .identity(ClientIdentity::Pem {
             cert: TEST_CERT.to_vec(),
             key: TEST_KEY.to_vec(),
-        }),
-    };
+        });
     connect_and_send(&fake, "trusted CA + PEM identity", pem, proxy.clone())?;
 
     // 2. The same with a PKCS#12 identity; normally `std::fs::read("client.p12")`.
-    let pkcs12 = TlsOptions {
-        ca_pem: Some(TEST_CERT.to_vec()),
-        identity: Some(ClientIdentity::Pkcs12 {
-            der: test_pkcs12("example passphrase")?,
-            passphrase: "example passphrase".into(),
-        }),
-    };
+    let pkcs12 =
+        TlsOptions::default()
+            .ca_pem(TEST_CERT.to_vec())
+            .identity(ClientIdentity::Pkcs12 {
+                der: test_pkcs12("example passphrase")?,
+                passphrase: "example passphrase".into(),
+            });
     connect_and_send(
         &fake,
         "trusted CA + PKCS#12 identity",

@@ -115,10 +115,7 @@ fn tls_fake(pki: &Pki) -> FakeSlack {
 }
 
 fn trusting(pki: &Pki) -> TlsOptions {
-    TlsOptions {
-        ca_pem: Some(pki.ca_pem.clone()),
-        ..TlsOptions::default()
-    }
+    TlsOptions::default().ca_pem(pki.ca_pem.clone())
 }
 
 /// A "proxy" that accepts connections and never answers: whatever it is given is lost.
@@ -345,12 +342,13 @@ fn a_web_api_tls_handshake_nobody_answers_ends_within_http_timeout() {
 fn client_identities_are_checked_when_the_client_is_built() {
     let pki = pki();
     let fake = tls_fake(&pki);
-    let with = |passphrase: &str| TlsOptions {
-        ca_pem: Some(pki.ca_pem.clone()),
-        identity: Some(ClientIdentity::Pkcs12 {
-            der: pki.client_p12.clone(),
-            passphrase: passphrase.into(),
-        }),
+    let with = |passphrase: &str| {
+        TlsOptions::default()
+            .ca_pem(pki.ca_pem.clone())
+            .identity(ClientIdentity::Pkcs12 {
+                der: pki.client_p12.clone(),
+                passphrase: passphrase.into(),
+            })
     };
     let err = RtmClient::builder(fake.token())
         .slack_api_url(fake.api_url())
@@ -366,9 +364,6 @@ fn client_identities_are_checked_when_the_client_is_built() {
         .build()
         .unwrap();
     client.start().unwrap();
-    let bad_ca = TlsOptions {
-        ca_pem: Some(b"not a certificate".to_vec()),
-        ..TlsOptions::default()
-    };
+    let bad_ca = TlsOptions::default().ca_pem(b"not a certificate".to_vec());
     assert!(RtmClient::builder("xoxb-1").tls(bad_ca).build().is_err());
 }

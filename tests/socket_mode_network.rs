@@ -151,10 +151,7 @@ fn a_custom_ca_is_trusted_on_both_legs() {
     let (slack, ca) = tls_fake();
     assert!(slack.api_url().starts_with("https://"));
     let client = builder(&slack)
-        .tls(TlsOptions {
-            ca_pem: Some(ca),
-            ..TlsOptions::default()
-        })
+        .tls(TlsOptions::default().ca_pem(ca))
         .build()
         .unwrap();
     slash_round_trip(&slack, &client);

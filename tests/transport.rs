@@ -70,10 +70,8 @@ fn tls_is_still_verified_against_the_original_host_name() {
     .unwrap();
     let fake = FakeSlack::builder().tls(identity).start().unwrap();
     let api_port = port_of(&fake.api_url());
-    let trust = TlsOptions {
-        ca_pem: Some(include_bytes!("../src/fake/testdata/cert.pem").to_vec()),
-        ..TlsOptions::default()
-    };
+    let trust =
+        TlsOptions::default().ca_pem(include_bytes!("../src/fake/testdata/cert.pem").to_vec());
     let client_for = |host: &str, tls: TlsOptions| {
         RtmClient::builder(fake.token())
             .slack_api_url(format!("https://{host}:{api_port}/api/"))
@@ -347,10 +345,7 @@ fn start_fails_at_once(builder: slack_rtm::Builder) -> Error {
 }
 
 fn test_ca() -> TlsOptions {
-    TlsOptions {
-        ca_pem: Some(include_bytes!("../src/fake/testdata/cert.pem").to_vec()),
-        ..TlsOptions::default()
-    }
+    TlsOptions::default().ca_pem(include_bytes!("../src/fake/testdata/cert.pem").to_vec())
 }
 
 #[test]

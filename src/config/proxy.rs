@@ -21,7 +21,11 @@ use crate::error::{Error, Result};
 /// assert!(!format!("{p:?}").contains("secret"));
 /// assert!(p.applies_to("slack.com"));
 /// ```
+///
+/// Built only through [`Proxy::new`] or [`Proxy::from_env`] (then
+/// [`no_proxy`](Proxy::no_proxy)); `#[non_exhaustive]` so that settings may be added.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Proxy {
     pub(crate) host: String,
     pub(crate) port: u16,
