@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{builder, drain_names, fake, started, wait_for, wait_for_slack, SOON};
+use common::{builder, drain_names, fake, fake_from, started, wait_for, wait_for_slack, SOON};
 use serde_json::json;
-use slack_rtm::fake::AckPolicy;
+use slack_rtm::fake::{AckPolicy, FakeSlack};
 use slack_rtm::{Error, ErrorCode, Event, NoReplyCause, RateLimit, RtmClient, State, TimeoutKind};
 
 #[test]
@@ -104,7 +104,8 @@ fn send_message_returns_slacks_ack() {
 
 #[test]
 fn concurrent_sends_each_get_their_own_reply_with_unique_ids() {
-    let fake = fake();
+    // 80 sends at once, faster than Slack's rate limit on purpose (ids are the point).
+    let fake = fake_from(FakeSlack::builder().rtm_rate_limit(None));
     let (client, _events) = started(&fake);
     let threads: Vec<_> = (0..8)
         .map(|t| {
@@ -618,8 +619,9 @@ fn messages_received(fake: &slack_rtm::fake::FakeSlack) -> usize {
 
 #[test]
 fn fifty_sends_issued_at_once_are_paced_by_the_rate_limit_and_all_confirmed() {
-    let fake = fake();
-    // The default shape (bursts of 5, then paced), at 100/s instead of 1/s.
+    // The default shape (bursts of 5, then paced), at 100/s instead of 1/s; the fake
+    // enforces 100/s too (with bursts of 10), so a client that did not pace is refused.
+    let fake = fake_from(FakeSlack::builder().rtm_rate_limit(Some(RateLimit::new(100.0, 10))));
     let client = builder(&fake)
         .rate_limit(Some(RateLimit::new(100.0, 5)))
         .build()
@@ -800,7 +802,8 @@ mod collect {
 
 #[test]
 fn a_write_stuck_behind_a_server_that_stopped_reading_ends_the_link_and_every_outcome_is_true() {
-    let fake = fake();
+    // 400 large frames at once, faster than Slack's rate limit on purpose.
+    let fake = fake_from(FakeSlack::builder().rtm_rate_limit(None));
     let client = builder(&fake)
         .reply_timeout(Duration::from_millis(500))
         .write_timeout(Duration::from_millis(500))
@@ -901,4 +904,39 @@ fn frames_queued_and_dropped_unwaited_count_as_failed_when_the_session_ends_with
     let stats = client.stats();
     assert_eq!((stats.queued, stats.sends_failed), (0, 3), "{stats:?}");
     assert!(fake.sent().is_empty());
+}
+
+#[test]
+fn a_client_that_does_not_pace_its_messages_is_refused_by_the_rate_limit_then_disconnected() {
+    let fake = fake_from(FakeSlack::builder().rtm_rate_limit(Some(RateLimit::new(1.0, 2))));
+    let client = builder(&fake).auto_reconnect(false).build().unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    let mut outcomes = Vec::new();
+    for i in 0..8 {
+        outcomes.push(client.send_message("C1", &format!("fast {i}")));
+    }
+    assert!(outcomes[..2].iter().all(Result::is_ok), "{outcomes:?}");
+    for refused in &outcomes[2..7] {
+        match refused {
+            Err(Error::Platform(p)) => assert_eq!(p.msg.as_deref(), Some("rate_limited")),
+            other => panic!("not refused for the rate: {other:?}"),
+        }
+    }
+    wait_for(&events, "the disconnection Slack warns of", |e| {
+        matches!(e, Event::Disconnected(Some(_)))
+    });
+}
+
+#[test]
+fn the_client_default_pace_is_within_the_fake_default_rate_limit() {
+    let fake = fake();
+    let client = builder(&fake)
+        .rate_limit(Some(RateLimit::default()))
+        .build()
+        .unwrap();
+    client.start().unwrap();
+    // The burst of 5 and one paced message: about a second.
+    let results = burst(&client, 6);
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
 }

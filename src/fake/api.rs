@@ -126,6 +126,8 @@ pub(crate) fn handle(shared: &Shared, call: ApiCall) -> ApiReply {
                 "user": id.bot_name,
                 "team_id": id.team_id,
                 "user_id": id.bot_id,
+                // A bot token's answer names the bot too (payloads/methods/auth.test.json [1]).
+                "bot_id": super::directory::bot_profile_id(&id.bot_id),
             }))
         }
         "chat.postMessage" => {
@@ -262,8 +264,14 @@ fn post_message(shared: &Shared, call: &ApiCall) -> ApiReply {
         .filter(|(k, _)| k != "token")
         .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
         .collect();
+    // Recorded under the conversation's id when a name was resolved.
+    let channel = reply.body["channel"]
+        .as_str()
+        .or(call.param("channel"))
+        .unwrap_or_default()
+        .to_owned();
     shared.record_bot_message(BotMessage {
-        channel: call.param("channel").unwrap_or_default().to_owned(),
+        channel,
         text: call.param("text").unwrap_or_default().to_owned(),
         thread_ts: call.arg("thread_ts").map(str::to_owned),
         via: Via::WebApi,
@@ -274,12 +282,14 @@ fn post_message(shared: &Shared, call: &ApiCall) -> ApiReply {
 }
 
 fn post_message_reply(shared: &Shared, call: &ApiCall) -> ApiReply {
-    let Some(channel) = call.arg("channel") else {
+    let Some(named) = call.arg("channel") else {
         return ApiReply::error("channel_not_found");
     };
-    if !shared.state.lock().directory.has_conversation(channel) {
+    // An id, or a channel's name: the method takes both (the RTM API takes ids only).
+    let Some(channel) = shared.state.lock().directory.resolve_conversation(named) else {
         return ApiReply::error("channel_not_found");
-    }
+    };
+    let channel = channel.as_str();
     let rich = rich_fields(call);
     let text = call.arg("text").unwrap_or_default();
     if text.is_empty() && rich.is_empty() {

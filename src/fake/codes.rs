@@ -181,7 +181,8 @@ pub const INVALID_IDS: i64 = 10;
 /// conversation of the workspace (a channel added with
 /// [`FakeSlack::add_channel`](super::FakeSlack::add_channel), `#general`, or a person's
 /// direct-message conversation). A channel *name* such as `"#general"` is refused too:
-/// the RTM API takes conversation ids. Sent as the documented error reply,
+/// the RTM API takes conversation ids (the Web API's `chat.postMessage` takes names as
+/// well, as Slack's method docs say). Sent as the documented error reply,
 /// `{"ok":false,"reply_to":id,"error":{"code":11,"msg":"channel_not_found"}}`.
 ///
 /// ```
@@ -201,3 +202,8 @@ pub const INVALID_IDS: i64 = 10;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub const CHANNEL_NOT_FOUND: i64 = 11;
+/// `"rate_limited"`: a `message` beyond the RTM rate limit (one a second sustained, short
+/// bursts allowed; see [`FakeSlackBuilder::rtm_rate_limit`](super::FakeSlackBuilder::rtm_rate_limit)).
+/// Slack documents the error reply but not its code; the `msg` is the Web API's error
+/// string for the same case. A client that keeps sending is disconnected.
+pub const RATE_LIMITED: i64 = 12;

@@ -35,6 +35,16 @@ pub(crate) fn dm_id(user: &str) -> String {
     format!("D{rest}")
 }
 
+/// The bot id (`B…`) of the bot user `user`, as `auth.test` reports it for a bot token:
+/// `B` followed by the user id without its `U`/`W` prefix (`U0FAKEBOT` → `B0FAKEBOT`).
+pub(crate) fn bot_profile_id(user: &str) -> String {
+    let rest = user
+        .strip_prefix('U')
+        .or_else(|| user.strip_prefix('W'))
+        .unwrap_or(user);
+    format!("B{rest}")
+}
+
 impl Directory {
     /// Adds (or renames) a user; a new user starts `"active"`.
     pub(crate) fn add_user(&mut self, id: &str, name: &str, is_bot: bool) {
@@ -53,6 +63,19 @@ impl Directory {
     /// Whether `id` is a known conversation: a channel or a direct-message conversation.
     pub(crate) fn has_conversation(&self, id: &str) -> bool {
         self.channels.contains_key(id) || self.ims.contains_key(id)
+    }
+
+    /// The id of the conversation `channel` names for `chat.postMessage`, which takes an id
+    /// or a channel's name (`#general` or `general`), as Slack's method docs say.
+    pub(crate) fn resolve_conversation(&self, channel: &str) -> Option<String> {
+        if self.has_conversation(channel) {
+            return Some(channel.to_owned());
+        }
+        let name = channel.strip_prefix('#').unwrap_or(channel);
+        self.channels
+            .iter()
+            .find(|(_, n)| n.as_str() == name)
+            .map(|(id, _)| id.clone())
     }
 
     /// Adds (or renames) a channel.

@@ -73,11 +73,15 @@
 //! bot, the channels added with [`FakeSlack::add_channel`], the users added with
 //! [`FakeSlack::add_user`] or [`FakeSlack::user`], and, for each person, a direct-message
 //! conversation with the bot ([`FakeUser::dm_channel`]: `D` + the user id without its
-//! `U`). Conversations are checked as Slack checks them, by id: `chat.postMessage` and
-//! `chat.update` answer `channel_not_found`, and an RTM `message` or `typing` gets the
-//! error reply `{"ok":false,"reply_to":id,"error":{"code":11,"msg":"channel_not_found"}}`
-//! ([`codes::CHANNEL_NOT_FOUND`]) for anything else, a channel *name* like `"#general"`
-//! included. The bot is a member of every channel. `chat.update` of another user's
+//! `U`). Conversations are checked as Slack checks them: an RTM `message` or `typing` gets
+//! the error reply `{"ok":false,"reply_to":id,"error":{"code":11,"msg":"channel_not_found"}}`
+//! ([`codes::CHANNEL_NOT_FOUND`]) for anything but a conversation id (a channel *name*
+//! like `"#general"` included), and `chat.update` answers `channel_not_found`;
+//! `chat.postMessage` takes an id or a channel's name (`#general` or `general`), as its
+//! method docs say, and answers with the id. The bot is a member of every channel (so
+//! `not_in_channel` never arises). RTM messages are rate limited
+//! ([`FakeSlackBuilder::rtm_rate_limit`]). `auth.test` names the bot (`bot_id`, `B` + the
+//! bot user id without its `U`), as Slack answers for a bot token. `chat.update` of another user's
 //! message is `cant_update_message`.
 //!
 //! **Threads.** A message with `thread_ts` (from the bot over RTM or `chat.postMessage`,
@@ -162,6 +166,7 @@ mod history;
 mod http;
 mod id_set;
 mod listen;
+mod message_rate;
 mod posting;
 mod rtm;
 mod running_bot;
@@ -310,6 +315,7 @@ pub struct FakeSlackBuilder {
     goodbye_close_after: Duration,
     tls: Option<native_tls::Identity>,
     record_limit: usize,
+    rtm_rate_limit: Option<crate::RateLimit>,
 }
 
 impl fmt::Debug for FakeSlackBuilder {
@@ -322,6 +328,7 @@ impl fmt::Debug for FakeSlackBuilder {
             .field("goodbye_close_after", &self.goodbye_close_after)
             .field("tls", &self.tls.is_some())
             .field("record_limit", &self.record_limit)
+            .field("rtm_rate_limit", &self.rtm_rate_limit)
             .finish()
     }
 }
@@ -342,6 +349,7 @@ impl Default for FakeSlackBuilder {
             goodbye_close_after: Duration::from_secs(2),
             tls: None,
             record_limit: FakeSlackBuilder::DEFAULT_RECORD_LIMIT,
+            rtm_rate_limit: Some(message_rate::default_limit()),
         }
     }
 }
@@ -391,6 +399,31 @@ impl FakeSlackBuilder {
     pub fn bot(mut self, user_id: impl Into<String>, user_name: impl Into<String>) -> Self {
         self.identity.bot_id = user_id.into();
         self.identity.bot_name = user_name.into();
+        self
+    }
+
+    /// The RTM message rate limit, per connection. Default: one `message` a second
+    /// sustained, bursts of 10 — Slack's rule is "no more than one message per second",
+    /// with "bursts over that limit for short periods" of a size it does not give. A
+    /// message beyond it is answered with the error reply
+    /// [`codes::RATE_LIMITED`](codes::RATE_LIMITED) (`"rate_limited"`), and a client that
+    /// sends 5 more without one accepted is disconnected, as Slack warns. `None` turns the
+    /// limit off, for tests that burst on purpose (typing, pings and presence frames are
+    /// not counted).
+    ///
+    /// ```
+    /// use slack_rtm::fake::FakeSlack;
+    /// use slack_rtm::RateLimit;
+    /// let slack = FakeSlack::builder().rtm_rate_limit(Some(RateLimit::new(1.0, 1))).start()?;
+    /// let client = slack.client_builder().rate_limit(None).build()?;
+    /// client.start()?;
+    /// assert!(client.send_message(FakeSlack::GENERAL_CHANNEL, "one").is_ok());
+    /// let err = client.send_message(FakeSlack::GENERAL_CHANNEL, "two").unwrap_err();
+    /// assert!(err.to_string().contains("rate_limited"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rtm_rate_limit(mut self, limit: Option<crate::RateLimit>) -> Self {
+        self.rtm_rate_limit = limit;
         self
     }
 
@@ -528,6 +561,7 @@ impl FakeSlackBuilder {
             goodbye_close_after: self.goodbye_close_after,
             tls,
             record_limit: self.record_limit,
+            rtm_rate_limit: self.rtm_rate_limit,
         };
         let shared = Arc::new(Shared::new(settings, api_url, ws_url_base, state)?);
         socket_mode::server::start(&shared)?;

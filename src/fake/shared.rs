@@ -44,6 +44,8 @@ pub(crate) struct Settings {
     pub(crate) tls: Option<native_tls::TlsAcceptor>,
     /// How many entries each record (frames, requests, bot messages, history, peers) keeps.
     pub(crate) record_limit: usize,
+    /// The RTM message rate limit per connection (`None`: not enforced).
+    pub(crate) rtm_rate_limit: Option<crate::RateLimit>,
 }
 
 /// How many websocket URLs are remembered (to tell a reused or expired one, answered

@@ -895,6 +895,37 @@ fn typing_in_an_unknown_conversation_gets_an_error_reply_and_is_not_recorded() {
 }
 
 #[test]
+fn chat_post_message_takes_a_channel_name_as_slack_documents_and_answers_with_its_id() {
+    let slack = FakeSlack::start().expect("start");
+    for named in ["#general", "general", FakeSlack::GENERAL_CHANNEL] {
+        let answer = api(
+            &slack,
+            "chat.postMessage",
+            &[("channel", named), ("text", "by name")],
+        );
+        assert_eq!(answer["ok"], true, "{named}: {answer}");
+        assert_eq!(answer["channel"], FakeSlack::GENERAL_CHANNEL, "{named}");
+    }
+    assert!(slack
+        .bot_messages()
+        .iter()
+        .all(|m| m.channel == FakeSlack::GENERAL_CHANNEL));
+}
+
+#[test]
+fn auth_test_for_a_bot_token_names_the_bot_as_slack_does() {
+    let slack = FakeSlack::builder()
+        .bot("U0PING", "pingbot")
+        .start()
+        .expect("start");
+    let answer = api(&slack, "auth.test", &[]);
+    assert_eq!(
+        (&answer["user_id"], &answer["bot_id"]),
+        (&json!("U0PING"), &json!("B0PING"))
+    );
+}
+
+#[test]
 fn the_web_api_refuses_unknown_conversations_and_other_peoples_messages() {
     let slack = FakeSlack::start().expect("start");
     let alice = slack.user("U0ALICE", "alice");
@@ -905,7 +936,7 @@ fn the_web_api_refuses_unknown_conversations_and_other_peoples_messages() {
             &[("channel", channel), ("text", "x")],
         )
     };
-    for channel in ["C0NOWHERE", "#general"] {
+    for channel in ["C0NOWHERE", "#nowhere"] {
         assert_eq!(post(channel)["error"], "channel_not_found", "{channel}");
     }
     assert_eq!(post(&alice.dm_channel())["ok"], true);

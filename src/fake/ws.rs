@@ -18,6 +18,7 @@ use tungstenite::{Bytes, Message, Utf8Bytes, WebSocket};
 use super::blast::FrameBatch;
 use super::bot_message::{BotMessage, Outcome, Via};
 use super::codes;
+use super::message_rate::{self, MessageRate};
 use super::posting;
 use super::rtm::{self, Action, FrameChecker};
 use super::script::{AckPolicy, AckQueue};
@@ -215,6 +216,8 @@ struct Session {
     want_write: bool,
     blast: Option<BlastJob>,
     silent: bool,
+    /// The RTM message rate limit on this connection.
+    rate: MessageRate,
 }
 
 impl Session {
@@ -225,6 +228,7 @@ impl Session {
         waker: Arc<Waker>,
         batch_presence_aware: bool,
     ) -> Self {
+        let rate = MessageRate::new(shared.settings.rtm_rate_limit, Instant::now());
         Self {
             shared,
             ws,
@@ -239,6 +243,7 @@ impl Session {
             want_write: false,
             blast: None,
             silent: false,
+            rate,
         }
     }
 
@@ -505,7 +510,17 @@ impl Session {
                 thread_ts,
             } => {
                 let frame = sent.unwrap_or_default();
-                self.chat_message(id, &channel, &text, thread_ts, frame)
+                let verdict = self.rate.admit(Instant::now());
+                if verdict == message_rate::Verdict::Accept {
+                    return self.chat_message(id, &channel, &text, thread_ts, frame);
+                }
+                let reply = rtm::error_reply(Some(id), codes::RATE_LIMITED, "rate_limited");
+                self.record_refused(frame, &reply);
+                self.send_value(&reply);
+                if verdict == message_rate::Verdict::Disconnect {
+                    log::debug!("fake slack: a client kept sending over the rate limit");
+                    self.start_close(CloseCode::Policy);
+                }
             }
             Action::PresenceSub(ids) => {
                 let new: Vec<String> = ids

@@ -15,8 +15,15 @@ use slack_rtm::{Builder, Event, Events, RecvTimeoutError, RetryPolicy, RtmClient
 pub const SOON: Duration = Duration::from_secs(10);
 
 pub fn fake() -> FakeSlack {
+    fake_from(FakeSlack::builder())
+}
+
+/// As [`fake`], from a builder: for a test that needs the fake set up differently, such
+/// as a test sending faster than Slack's rate limit on purpose
+/// (`FakeSlack::builder().rtm_rate_limit(..)`).
+pub fn fake_from(builder: slack_rtm::fake::FakeSlackBuilder) -> FakeSlack {
     let _ = env_logger_init();
-    let fake = FakeSlack::start().expect("the fake Slack starts");
+    let fake = builder.start().expect("the fake Slack starts");
     add_test_channels(&fake);
     fake
 }
