@@ -71,13 +71,10 @@ impl fmt::Debug for TlsOptions {
 /// use slack_rtm::{ClientIdentity, RtmClient, TlsOptions};
 ///
 /// // The certificate and key files of a proxy or gateway that wants a client certificate.
-/// let tls = TlsOptions {
-///     identity: Some(ClientIdentity::Pem {
-///         cert: std::fs::read("bot.crt")?,
-///         key: std::fs::read("bot.key")?,
-///     }),
-///     ..TlsOptions::default()
-/// };
+/// let tls = TlsOptions::default().identity(ClientIdentity::Pem {
+///     cert: std::fs::read("bot.crt")?,
+///     key: std::fs::read("bot.key")?,
+/// });
 /// let client = RtmClient::builder("xoxb-...").tls(tls).build()?; // checks the pair
 /// # let _ = client;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
