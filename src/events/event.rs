@@ -129,25 +129,6 @@ impl SlackEvent {
         Self { kind, subtype, raw }
     }
 
-    /// Classifies a JSON text as an event, as the reader thread does (for tests and for
-    /// replaying recorded events).
-    ///
-    /// ```
-    /// use slack_rtm::SlackEvent;
-    /// assert!(SlackEvent::from_json(r#"{"type":"hello"}"#).is_ok());
-    /// assert!(SlackEvent::from_json("[1, 2]").is_err()); // not an object
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::Protocol`] if the text is not a JSON object.
-    pub fn from_json(text: &str) -> Result<SlackEvent, Error> {
-        match crate::rtm::frame::classify(Utf8Bytes::from(text.to_string())) {
-            crate::rtm::frame::Frame::Event(e) => Ok(e),
-            crate::rtm::frame::Frame::Malformed(why) => Err(Error::Protocol(why)),
-            _ => Err(Error::Protocol("the JSON is a reply, not an event".into())),
-        }
-    }
-
     /// The event's `type` (`message`, `user_typing`, …; `"unknown"` when missing).
     ///
     /// ```

@@ -2,6 +2,7 @@
 //! and RTM's side of the engine seam.
 
 pub(crate) mod client;
+mod event_json;
 pub(crate) mod frame;
 pub(crate) mod protocol;
 pub(crate) mod rules;
