@@ -43,6 +43,8 @@ fn main() {
 
     let fake = FakeSlack::builder()
         .echo_own_messages(false)
+        // Round trips faster than Slack's RTM rate limit on purpose: the fake's is off.
+        .rtm_rate_limit(None)
         .start()
         .expect("fake Slack");
     fake.add_channel("C1", "bench"); // the round trips post there; Slack wants a known id

@@ -86,7 +86,8 @@ fn say(line: &str) {
 // ----- the server -----
 
 fn serve() -> Res<()> {
-    let fake = FakeSlack::start()?;
+    // Round trips faster than Slack's RTM rate limit on purpose: the fake's is off.
+    let fake = FakeSlack::builder().rtm_rate_limit(None).start()?;
     fake.add_channel(RTT_CHANNEL, "round-trips"); // Slack refuses conversations it does not know
     say(&format!("api {}", fake.api_url()));
     say(&format!("token {}", fake.token()));
@@ -230,7 +231,8 @@ fn command(stdin: &mut ChildStdin, line: &str) -> Res<()> {
 }
 
 fn self_check() -> Res<()> {
-    let fake = FakeSlack::start()?;
+    // Round trips faster than Slack's RTM rate limit on purpose: the fake's is off.
+    let fake = FakeSlack::builder().rtm_rate_limit(None).start()?;
     fake.add_channel(RTT_CHANNEL, "round-trips"); // Slack refuses conversations it does not know
     let mut child: Child = Command::new(std::env::current_exe()?)
         .args(["--client", &fake.api_url(), fake.token()])

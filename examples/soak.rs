@@ -621,6 +621,8 @@ fn server_main(args: &Args) -> Result<bool, String> {
     );
     let fake = FakeSlack::builder()
         .goodbye_close_after(Duration::from_millis(500))
+        // Sends far faster than Slack's RTM rate limit on purpose: the fake's is off.
+        .rtm_rate_limit(None)
         .start()
         .map_err(|e| format!("cannot start the fake Slack: {e}"))?;
     let exe = std::env::current_exe().map_err(|e| format!("cannot find myself: {e}"))?;

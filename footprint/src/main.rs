@@ -22,10 +22,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let tls = match args.get(3).map(std::fs::read).transpose() {
-        Ok(ca) => TlsOptions {
-            ca_pem: ca,
-            ..TlsOptions::default()
-        },
+        Ok(ca) => ca.map_or_else(TlsOptions::default, |pem| TlsOptions::default().ca_pem(pem)),
         Err(e) => {
             eprintln!("cannot read the CA file: {e}");
             return ExitCode::FAILURE;
