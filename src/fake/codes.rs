@@ -206,4 +206,20 @@ pub const CHANNEL_NOT_FOUND: i64 = 11;
 /// bursts allowed; see [`FakeSlackBuilder::rtm_rate_limit`](super::FakeSlackBuilder::rtm_rate_limit)).
 /// Slack documents the error reply but not its code; the `msg` is the Web API's error
 /// string for the same case. A client that keeps sending is disconnected.
+///
+/// ```
+/// use slack_rtm::fake::{codes, FakeSlack};
+/// use slack_rtm::{Error, RateLimit};
+///
+/// let slack = FakeSlack::builder().rtm_rate_limit(Some(RateLimit::new(1.0, 1))).start()?;
+/// let client = slack.client_builder().rate_limit(None).build()?; // no pacing of its own
+/// client.start()?;
+/// client.send_message(FakeSlack::GENERAL_CHANNEL, "first")?;
+/// let Err(Error::Platform(refused)) = client.send_message(FakeSlack::GENERAL_CHANNEL, "second")
+/// else {
+///     panic!("not refused")
+/// };
+/// assert_eq!(refused.code, Some(codes::RATE_LIMITED));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const RATE_LIMITED: i64 = 12;

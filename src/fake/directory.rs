@@ -28,21 +28,20 @@ pub(crate) struct Directory {
 /// The id of the direct-message conversation between the bot and `user`: `D` followed by
 /// the user id without its `U`/`W` prefix (`U0ALICE` → `D0ALICE`).
 pub(crate) fn dm_id(user: &str) -> String {
-    let rest = user
-        .strip_prefix('U')
-        .or_else(|| user.strip_prefix('W'))
-        .unwrap_or(user);
-    format!("D{rest}")
+    format!("D{}", without_user_prefix(user))
 }
 
 /// The bot id (`B…`) of the bot user `user`, as `auth.test` reports it for a bot token:
 /// `B` followed by the user id without its `U`/`W` prefix (`U0FAKEBOT` → `B0FAKEBOT`).
 pub(crate) fn bot_profile_id(user: &str) -> String {
-    let rest = user
-        .strip_prefix('U')
+    format!("B{}", without_user_prefix(user))
+}
+
+/// A user id without its `U`/`W` prefix (the ids derived from it take another letter).
+fn without_user_prefix(user: &str) -> &str {
+    user.strip_prefix('U')
         .or_else(|| user.strip_prefix('W'))
-        .unwrap_or(user);
-    format!("B{rest}")
+        .unwrap_or(user)
 }
 
 impl Directory {
