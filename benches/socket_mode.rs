@@ -500,8 +500,8 @@ fn thread_switches() -> Vec<(String, u64)> {
             continue;
         }
         let status = path.join("status");
-        let v = status_field(&status.to_string_lossy(), "voluntary_ctxt_switches:").unwrap_or(0)
-            + status_field(&status.to_string_lossy(), "nonvoluntary_ctxt_switches:").unwrap_or(0);
+        // Voluntary switches only: the involuntary ones are preemptions, not wake-ups.
+        let v = status_field(&status.to_string_lossy(), "voluntary_ctxt_switches:").unwrap_or(0);
         out.push((name, v));
     }
     out

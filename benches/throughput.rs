@@ -320,7 +320,9 @@ fn idle_child(api_url: &str, token: &str) {
     client.disconnect();
 }
 
-/// Context switches (voluntary + involuntary) of each slack-rtm thread.
+/// Wake-ups of each slack-rtm thread: its voluntary context switches (it slept and was
+/// woken). Involuntary ones are preemptions by other processes on a loaded machine, not
+/// the client waking up, so they are left out.
 fn thread_switches() -> Vec<(String, u64)> {
     let mut out = Vec::new();
     let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
@@ -339,12 +341,7 @@ fn thread_switches() -> Vec<(String, u64)> {
             "voluntary_ctxt_switches:",
         )
         .unwrap_or(0);
-        let nv = status_field(
-            status.to_str().unwrap_or_default(),
-            "nonvoluntary_ctxt_switches:",
-        )
-        .unwrap_or(0);
-        out.push((name, v + nv));
+        out.push((name, v));
     }
     out.sort();
     out
