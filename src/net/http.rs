@@ -178,8 +178,16 @@ impl WebApi {
 /// ([`tls::PERMANENT_TLS_FAILURE`]).
 fn describe(e: ureq::Error) -> String {
     match e {
-        ureq::Error::NativeTls(tls) if tls::is_permanent(&tls) => {
-            format!("{}{tls}", tls::PERMANENT_TLS_FAILURE)
+        // The crate's own TLS layer (http_transport) reports a failed handshake so.
+        ureq::Error::Other(e) if e.is::<native_tls::Error>() => {
+            let permanent = e
+                .downcast_ref::<native_tls::Error>()
+                .is_some_and(tls::is_permanent);
+            if permanent {
+                format!("{}{e}", tls::PERMANENT_TLS_FAILURE)
+            } else {
+                format!("TLS handshake failed: {e}")
+            }
         }
         ureq::Error::Timeout(_) => "no complete answer within http_timeout".into(),
         other => other.to_string(),

@@ -125,7 +125,7 @@ impl UreqConnector<()> for ForUreq {
                     return Err(match tls::handshake_failure(e, &limits) {
                         HandshakeFailure::Cancelled => ureq::Error::Io(socket::cancelled()),
                         HandshakeFailure::TimedOut => ureq::Error::Timeout(details.timeout.reason),
-                        HandshakeFailure::Failed(e) => ureq::Error::NativeTls(e),
+                        HandshakeFailure::Failed(e) => ureq::Error::Other(Box::new(e)),
                     })
                 }
             }
