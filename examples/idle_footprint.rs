@@ -54,9 +54,10 @@
 //! RTM over `ws://`: VmRSS ~5.4 MB, private ~2.5 MB of which ~760 kB anonymous.
 //! - Anonymous: libcrypto's relocations ~392 kB and libssl's ~56 kB, paid when the
 //!   dynamic loader maps them, whatever the client does (OpenSSL itself is never
-//!   initialised over `ws://`: the TLS connector is built on the first `wss://` dial, and
-//!   ureq's on the first `https://` call — so a bot talking to real Slack, over
-//!   `https://` and `wss://`, pays the `wss://` figures below); the binary's own
+//!   initialised over `ws://`: the client's one TLS connector, shared by the Web API's
+//!   `https://` calls and the `wss://` dial, is built on the first of them — so a bot
+//!   talking to real Slack, over `https://` and `wss://`, pays the `wss://` figures
+//!   below); the binary's own
 //!   relocations ~64 kB; libc and the loader ~40 kB; the heap of the whole process
 //!   ~90 kB, most of it in the reader's malloc arena (by their sizes, the websocket's read
 //!   buffers and ureq's pooled connection, 16 + 16 KB each; not traced); the
@@ -74,10 +75,13 @@
 //!   anonymous, but 3.2 MB private: libcrypto's pages are no longer shared with the other
 //!   processes that use it.
 //!
-//! RTM over `wss://` adds ~2.3 MB anonymous (OpenSSL's initialisation and its TLS
-//! contexts, on the reader's arena) with a CA given as `tls.ca_pem`, ~3.1 MB with the
-//! system's roots (each native-tls connector, ureq's for `https://` and the crate's for
-//! `wss://`, parses the system CA bundle, ~220 KB of PEM here, into its own store).
+//! RTM over `wss://` adds ~2.1 MB anonymous (VmRSS ~10.3 MB, 2.8 MB anonymous in all),
+//! almost all of it one region of the reader's malloc arena: OpenSSL's initialisation
+//! (~1.45 MB with `SSL_CERT_FILE` pointing nowhere) and the one connector's store of the
+//! system CA bundle (~220 KB of PEM here). With `tls.ca_pem` the figure is the same:
+//! native-tls 0.2 loads the system bundle before it swaps in the given roots, and the
+//! freed parse stays in the arena. (Before the connector was shared, ureq's and the
+//! crate's each parsed the bundle: ~1 MB more.)
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
