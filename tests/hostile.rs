@@ -118,11 +118,9 @@ fn nobody_reading_while_the_link_flaps_stays_bounded() {
     client.disconnect();
 }
 
-/// The budget counts from the moment the client starts an attempt; the server here stamps
-/// each `rtm.connect` once it has read the request, after a latency that differs from one
-/// attempt to the next on a loaded machine (seen: six calls stamped within 9.985 s at load
-/// 9). Without the budget the six calls would come within a fraction of a second.
-const STAMP_JITTER: Duration = Duration::from_millis(250);
+// The server stamps each `rtm.connect` once it has read the request; the client counts an
+// attempt from the moment its connect call was answered (the latest the server can have
+// seen it), so six stamps are at least 10 s apart however late each request arrived.
 
 /// Starts a client against `behaviour` and returns the moments of its first six
 /// `rtm.connect` calls.
@@ -132,8 +130,8 @@ fn six_attempts(behaviour: Behaviour) -> Vec<std::time::Instant> {
     let _events = client.events();
     let _ = client.start();
     let times = server
-        .wait_connects(6, Duration::from_secs(20))
-        .expect("a sixth attempt within 20 s");
+        .wait_connects(6, Duration::from_secs(45))
+        .expect("a sixth attempt within 45 s");
     client.disconnect();
     times
 }
@@ -142,7 +140,7 @@ fn six_attempts(behaviour: Behaviour) -> Vec<std::time::Instant> {
 fn a_server_that_closes_right_after_hello_gets_no_more_than_five_attempts_in_ten_seconds() {
     let t = six_attempts(Behaviour::CloseAfterHello);
     assert!(
-        t[5] - t[0] >= Duration::from_secs(10) - STAMP_JITTER,
+        t[5] - t[0] >= Duration::from_secs(10),
         "6 attempts within {:?}",
         t[5] - t[0]
     );
@@ -152,7 +150,7 @@ fn a_server_that_closes_right_after_hello_gets_no_more_than_five_attempts_in_ten
 fn a_goodbye_loop_gets_no_more_than_five_attempts_in_ten_seconds() {
     let t = six_attempts(Behaviour::Goodbye);
     assert!(
-        t[5] - t[0] >= Duration::from_secs(10) - STAMP_JITTER,
+        t[5] - t[0] >= Duration::from_secs(10),
         "6 attempts within {:?}",
         t[5] - t[0]
     );

@@ -57,6 +57,17 @@ impl AttemptBudget {
             .fold(now, Instant::max)
     }
 
+    /// Records that the last attempt's connect call was answered (or failed) at `at`: the
+    /// server saw it no later than that, so the windows count it from then. Counted from
+    /// its start alone, an attempt whose request reached the server late (a loaded machine,
+    /// a slow proxy) would let the next ones look closer together to the server than the
+    /// cap allows.
+    pub(crate) fn settled(&mut self, at: Instant) {
+        if let Some(last) = self.recent.back_mut() {
+            *last = (*last).max(at);
+        }
+    }
+
     /// Records that an attempt started at `at`.
     pub(crate) fn record(&mut self, at: Instant) {
         self.recent.push_back(at);
@@ -70,6 +81,38 @@ impl AttemptBudget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_attempt_answered_late_counts_from_its_answer() {
+        let t0 = Instant::now();
+        let mut budget = AttemptBudget::default();
+        budget.record(t0);
+        budget.settled(t0 + Duration::from_secs(2));
+        for i in 1..5 {
+            budget.record(t0 + Duration::from_secs(2) + i * MS);
+        }
+        assert_eq!(budget.earliest(t0), t0 + Duration::from_secs(12));
+    }
+
+    #[test]
+    fn settling_never_moves_an_attempt_earlier() {
+        let t0 = Instant::now() + Duration::from_secs(5);
+        let mut budget = AttemptBudget::new(&[Window {
+            attempts: 1,
+            within: Duration::from_secs(10),
+        }]);
+        budget.record(t0);
+        budget.settled(t0 - Duration::from_secs(1));
+        assert_eq!(budget.earliest(t0), t0 + Duration::from_secs(10));
+    }
+
+    #[test]
+    fn settling_with_no_attempt_recorded_does_nothing() {
+        let now = Instant::now();
+        let mut budget = AttemptBudget::default();
+        budget.settled(now);
+        assert_eq!(budget.earliest(now), now);
+    }
 
     const MS: Duration = Duration::from_millis(1);
 

@@ -8,8 +8,6 @@ use crate::protocol::deadline::after;
 
 /// The phase of one link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-// The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
-#[allow(dead_code)]
 pub(crate) enum Phase {
     /// Open; `hello` must come before the deadline.
     AwaitingHello {
@@ -37,8 +35,6 @@ pub(crate) struct LinkState {
     phase: Phase,
 }
 
-// The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
-#[allow(dead_code)]
 impl LinkState {
     /// A link opened at `now` that must say hello within `hello_timeout`.
     pub(crate) fn opened(now: Instant, hello_timeout: Duration) -> Self {
@@ -47,10 +43,6 @@ impl LinkState {
                 deadline: after(now, hello_timeout),
             },
         }
-    }
-
-    pub(crate) fn phase(&self) -> Phase {
-        self.phase
     }
 
     /// `hello` arrived at `now`: true when this made the link ready (a second `hello` is
@@ -91,6 +83,7 @@ impl LinkState {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn is_ready(&self) -> bool {
         matches!(self.phase, Phase::Ready { .. })
     }

@@ -88,8 +88,6 @@ impl ReconnectPolicy {
         self
     }
 
-    #[allow(dead_code)]
-    // The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
     /// The earliest moment an attempt may start (the budget's say).
     pub(crate) fn earliest(&self, now: Instant) -> Instant {
         self.budget.earliest(now)
@@ -98,6 +96,12 @@ impl ReconnectPolicy {
     /// Records that an attempt started at `now`.
     pub(crate) fn attempt_started(&mut self, now: Instant) {
         self.budget.record(now);
+    }
+
+    /// Records that the attempt started last has been answered or has failed, at `now`
+    /// (see [`AttemptBudget::settled`]).
+    pub(crate) fn attempt_settled(&mut self, now: Instant) {
+        self.budget.settled(now);
     }
 
     /// Decides what follows `ending` at `now`; `fatal` says which errors end the session.

@@ -148,8 +148,6 @@ pub(crate) struct Links {
     reader_busy: AtomicBool,
 }
 
-// The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
-#[allow(dead_code)]
 impl Links {
     pub(crate) fn insert(&self, link: Arc<Link>) {
         self.open.lock().push(link);
@@ -190,16 +188,6 @@ impl Links {
 
     pub(crate) fn len(&self) -> usize {
         self.open.lock().len()
-    }
-
-    /// Writes `text` on link `id`.
-    ///
-    /// # Errors
-    /// [`Error::SendWhileDisconnected`] when that link is gone (nothing was sent), or the
-    /// write's error.
-    pub(crate) fn write(&self, id: LinkId, text: String, deadline: Instant) -> Result<()> {
-        let link = self.get(id).ok_or(Error::SendWhileDisconnected)?;
-        link.send_text(text, deadline)
     }
 
     /// Writes `text` on the newest ready link; returns which.

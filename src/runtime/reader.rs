@@ -170,7 +170,9 @@ impl<P: Protocol> Reader<P> {
                 }
                 let now = Instant::now();
                 self.policy.attempt_started(now);
-                if let Err(e) = self.attempt() {
+                let attempted = self.attempt();
+                self.policy.attempt_settled(Instant::now());
+                if let Err(e) = attempted {
                     if self.stopping() {
                         return self.signals.stop_reason();
                     }
@@ -736,6 +738,7 @@ impl<P: Protocol> Reader<P> {
             .recv()
             .unwrap_or_else(|_| Err(thread_died("dialer")));
         let _ = dial.thread.join();
+        self.policy.attempt_settled(Instant::now());
         match dialed {
             Ok((announce, conn)) => {
                 if let Some(item) = announce {

@@ -15,8 +15,6 @@ pub(crate) struct Transport {
     config: Config,
 }
 
-// The seam's parts RTM does not use yet (Socket Mode, make-before-break): see the seam in src/runtime/mod.rs.
-#[allow(dead_code)]
 impl Transport {
     /// Checks the TLS settings now (a bad CA fails at build time, not at the first dial).
     ///
@@ -25,10 +23,6 @@ impl Transport {
     pub(crate) fn new(config: Config) -> Result<Self> {
         crate::net::tls::check(&config.tls)?;
         Ok(Self { config })
-    }
-
-    pub(crate) fn config(&self) -> &Config {
-        &self.config
     }
 
     /// Opens the websocket at `url` as link `generation`, within `connect_timeout`.

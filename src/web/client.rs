@@ -84,7 +84,6 @@ impl WebClient {
     /// A client for already checked settings (their token, `slack_api_url`, TLS, proxy,
     /// connector and `http_timeout`), with the default retry limits: for clients of other
     /// protocols (Socket Mode's `web()`, with the bot token) that hold a [`Config`](crate::Config).
-    #[allow(dead_code)] // until Socket Mode's client lands
     pub(crate) fn for_config(config: &crate::Config) -> Result<WebClient> {
         Ok(Self::from_parts(
             WebApi::new(config)?,
