@@ -173,7 +173,7 @@ impl Acker {
 
     /// Writes an ack text (preferably on `link`) without tracking it (a duplicate).
     pub(crate) fn write(&self, link: u64, text: String) -> Result<u64> {
-        let deadline = Instant::now() + self.write_timeout;
+        let deadline = crate::protocol::deadline::after(Instant::now(), self.write_timeout);
         match self.links.get(link) {
             // The delivering socket while it is open; if it dies between get() and the
             // write, any ready one (Slack ignores a second ack of an envelope, should

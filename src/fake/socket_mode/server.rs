@@ -290,7 +290,7 @@ impl Server {
 
     /// Blocks until `pred` holds for the state, or `timeout`; returns its last value.
     pub(crate) fn wait_until(&self, timeout: Duration, pred: impl Fn(&State) -> bool) -> bool {
-        let deadline = Instant::now() + timeout;
+        let deadline = crate::protocol::deadline::after(Instant::now(), timeout);
         let mut st = self.state.lock();
         while !pred(&st) {
             if self.changed.wait_until(&mut st, deadline).timed_out() {
@@ -485,7 +485,7 @@ impl Server {
                 continue;
             }
             let Some((_, at)) = e.delivered else { continue };
-            let due = at + deadline;
+            let due = crate::protocol::deadline::after(at, deadline);
             if now >= due {
                 e.missed = true;
                 if e.kind == "events_api" && e.attempt < 3 {

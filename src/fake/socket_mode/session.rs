@@ -244,7 +244,12 @@ impl Session {
     }
 
     fn schedule_ping(&mut self, now: Instant) {
-        self.next_ping = self.server.state.lock().ping_interval.map(|i| now + i);
+        self.next_ping = self
+            .server
+            .state
+            .lock()
+            .ping_interval
+            .map(|i| crate::protocol::deadline::after(now, i));
     }
 
     fn command(&mut self, cmd: Command) -> Step {
@@ -260,7 +265,8 @@ impl Session {
                     s.draining = true;
                 }
                 let after = self.server.state.lock().disconnect_close_after;
-                self.close_at.get_or_insert(Instant::now() + after);
+                self.close_at
+                    .get_or_insert(crate::protocol::deadline::after(Instant::now(), after));
                 Ok(())
             }
             Command::Close => self.start_close(CloseCode::Normal),

@@ -142,8 +142,14 @@ impl AckDeadlines {
     /// When [`AckDeadlines::due`] next has something to report.
     pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
         self.trim();
-        let warn = self.to_warn.front().map(|(at, _, _)| *at + self.warn_after);
-        let miss = self.to_miss.front().map(|(at, _, _)| *at + self.deadline);
+        let warn = self
+            .to_warn
+            .front()
+            .map(|(at, _, _)| crate::protocol::deadline::after(*at, self.warn_after));
+        let miss = self
+            .to_miss
+            .front()
+            .map(|(at, _, _)| crate::protocol::deadline::after(*at, self.deadline));
         match (warn, miss) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

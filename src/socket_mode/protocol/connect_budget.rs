@@ -55,7 +55,7 @@ impl ConnectBudget {
             return false;
         }
         if self.tokens == self.burst {
-            self.next_token = now + self.refill;
+            self.next_token = crate::protocol::deadline::after(now, self.refill);
         }
         self.tokens -= 1;
         true
@@ -64,7 +64,8 @@ impl ConnectBudget {
     /// Slack answered 429: no call before `retry_after` (or [`MISSING_RETRY_AFTER`]) has
     /// passed.
     pub(crate) fn rate_limited(&mut self, retry_after: Option<Duration>, now: Instant) {
-        let until = now + retry_after.unwrap_or(MISSING_RETRY_AFTER);
+        let until =
+            crate::protocol::deadline::after(now, retry_after.unwrap_or(MISSING_RETRY_AFTER));
         self.blocked_until = Some(self.blocked_until.map_or(until, |b| b.max(until)));
     }
 
