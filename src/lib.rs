@@ -133,12 +133,12 @@ pub use error::{
     Error, ErrorCode, NoReplyCause, PlatformError, Result, TimeoutKind, WebsocketError,
 };
 pub use events::event::{ConnectInfo, Event, Reply, SlackEvent};
-pub use events::handlers::{HandlerError, HandlerOutcome, HandlerResult};
 pub use events::stream::{EventStream, Events, IntoIter, Iter, RecvTimeoutError, TryRecvError};
 pub use protocol::admission::SlowConsumerPolicy;
 pub use protocol::lifecycle::State;
 pub use protocol::rate_limit::RateLimit;
 pub use rtm::client::{PendingSend, RtmClient};
+pub use rtm::handlers::{HandlerError, HandlerOutcome, HandlerResult};
 
 /// The README's examples, compiled as doctests so that they stay true.
 #[cfg(doctest)]
