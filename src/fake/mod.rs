@@ -406,7 +406,7 @@ impl FakeSlackBuilder {
     /// sustained, bursts of 10 — Slack's rule is "no more than one message per second",
     /// with "bursts over that limit for short periods" of a size it does not give. A
     /// message beyond it is answered with the error reply
-    /// [`codes::RATE_LIMITED`](codes::RATE_LIMITED) (`"rate_limited"`), and a client that
+    /// [`codes::RATE_LIMITED`] (`"rate_limited"`), and a client that
     /// sends 5 more without one accepted is disconnected, as Slack warns. `None` turns the
     /// limit off, for tests that burst on purpose (typing, pings and presence frames are
     /// not counted).
