@@ -73,7 +73,8 @@ type Dialed<I> = Result<(Option<I>, Connection), Error>;
 
 /// A dial running on the helper thread.
 struct Dialing<I> {
-    result: Receiver<Dialed<I>>,
+    /// The outcome, and when the connect call was answered (for the attempt budget).
+    result: Receiver<(Dialed<I>, Instant)>,
     done: Arc<Waker>,
     thread: JoinHandle<()>,
 }
@@ -170,9 +171,7 @@ impl<P: Protocol> Reader<P> {
                 }
                 let now = Instant::now();
                 self.policy.attempt_started(now);
-                let attempted = self.attempt();
-                self.policy.attempt_settled(Instant::now());
-                if let Err(e) = attempted {
+                if let Err(e) = self.attempt() {
                     if self.stopping() {
                         return self.signals.stop_reason();
                     }
@@ -321,7 +320,10 @@ impl<P: Protocol> Reader<P> {
         self.status.enter(State::Connecting);
         self.control(Change::Connecting);
         let cancel = self.signals.cancel();
-        let opened = self.protocol.open(&cancel)?;
+        let opened = self.protocol.open(&cancel);
+        // The latest moment the server can have seen this attempt's connect call.
+        self.policy.attempt_settled(Instant::now());
+        let opened = opened?;
         if let Some(item) = opened.announce {
             self.status.enter(State::Authenticated);
             self.deliver(Class::Control, item);
@@ -686,11 +688,13 @@ impl<P: Protocol> Reader<P> {
         let spawned = std::thread::Builder::new()
             .name(format!("{}-dialer", self.settings.name))
             .spawn(move || {
-                let dialed = protocol.open(&cancel).and_then(|opened| {
+                let opened = protocol.open(&cancel);
+                let answered = Instant::now();
+                let dialed = opened.and_then(|opened| {
                     let conn = transport.dial(opened.url.expose(), generation, &cancel)?;
                     Ok((opened.announce, conn))
                 });
-                let _ = tx.send(dialed);
+                let _ = tx.send((dialed, answered));
                 wake.wake();
             });
         match spawned {
@@ -733,12 +737,12 @@ impl<P: Protocol> Reader<P> {
         let Some(dial) = self.dial.take() else {
             return Ok(());
         };
-        let dialed = dial
+        let (dialed, answered) = dial
             .result
             .recv()
-            .unwrap_or_else(|_| Err(thread_died("dialer")));
+            .unwrap_or_else(|_| (Err(thread_died("dialer")), Instant::now()));
         let _ = dial.thread.join();
-        self.policy.attempt_settled(Instant::now());
+        self.policy.attempt_settled(answered);
         match dialed {
             Ok((announce, conn)) => {
                 if let Some(item) = announce {
