@@ -1140,7 +1140,7 @@ fn client_main(argv: &[String]) -> Result<bool, String> {
     verdict.check(state == State::Ready, || {
         format!("not ready {SETTLE_BOUND:?} after the faults stopped (state {state:?})")
     });
-    say(&format!(
+    say(format!(
         "ready again {} ms after the faults stopped",
         settle_start.elapsed().as_millis()
     ));
