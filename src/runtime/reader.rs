@@ -333,6 +333,12 @@ impl<P: Protocol> Reader<P> {
             .transport
             .dial(opened.url.expose(), self.generation, &cancel)?;
         drop(opened.url);
+        self.join(conn);
+        Ok(())
+    }
+
+    /// A newly dialed connection joins the live links, awaiting its hello.
+    fn join(&mut self, conn: Connection) {
         let now = Instant::now();
         let link = Arc::new(Link::new(conn, now));
         link.touch(now);
@@ -342,9 +348,11 @@ impl<P: Protocol> Reader<P> {
             link,
             state: LinkState::opened(now, self.settings.hello_timeout),
         });
-        self.status.enter(State::Connected);
+        // A replacement dialed beside a ready link leaves the session Ready.
+        if self.status.state() != State::Ready {
+            self.status.enter(State::Connected);
+        }
         self.control(Change::Connected(id));
-        Ok(())
     }
 
     /// Reads every live link until one ends: returns which and why.
@@ -748,19 +756,7 @@ impl<P: Protocol> Reader<P> {
                 if let Some(item) = announce {
                     self.deliver(Class::Control, item);
                 }
-                let now = Instant::now();
-                let link = Arc::new(Link::new(conn, now));
-                link.touch(now);
-                self.links.insert(link.clone());
-                let id = link.id();
-                self.live.push(Live {
-                    link,
-                    state: LinkState::opened(now, self.settings.hello_timeout),
-                });
-                if self.status.state() != State::Ready {
-                    self.status.enter(State::Connected);
-                }
-                self.control(Change::Connected(id));
+                self.join(conn);
                 Ok(())
             }
             Err(e) => {
