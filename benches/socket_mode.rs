@@ -15,6 +15,10 @@
 //! delivered twice, and — in a child process holding only an idle client — its RSS and
 //! how often its threads woke up.
 
+#[path = "common/proc_status.rs"]
+mod proc_status;
+
+use proc_status::{status_field, thread_wakeups};
 use std::collections::HashMap;
 use std::net::TcpStream;
 use std::process::Command;
@@ -467,10 +471,10 @@ fn idle_child(api_url: &str, app_token: &str) {
     while events.try_recv().is_ok() {}
     std::thread::sleep(Duration::from_secs(1));
     let rss = status_field("/proc/self/status", "VmRSS:");
-    let before = thread_switches();
+    let before = thread_wakeups("slack-sm");
     let window = Duration::from_secs(12);
     std::thread::sleep(window);
-    let after = thread_switches();
+    let after = thread_wakeups("slack-sm");
     println!("idle connected Socket Mode client (separate process, ws://, default settings; the fake pings every 30 s)");
     println!("  VmRSS after connecting: {} kB", rss.unwrap_or(0));
     for (name, b) in &before {
@@ -485,34 +489,4 @@ fn idle_child(api_url: &str, app_token: &str) {
         );
     }
     client.disconnect();
-}
-
-fn thread_switches() -> Vec<(String, u64)> {
-    let mut out = Vec::new();
-    let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
-        return out;
-    };
-    for task in dir.flatten() {
-        let path = task.path();
-        let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
-        let name = name.trim().to_string();
-        if !name.starts_with("slack-sm") {
-            continue;
-        }
-        let status = path.join("status");
-        // Voluntary switches only: the involuntary ones are preemptions, not wake-ups.
-        let v = status_field(&status.to_string_lossy(), "voluntary_ctxt_switches:").unwrap_or(0);
-        out.push((name, v));
-    }
-    out
-}
-
-fn status_field(path: &str, field: &str) -> Option<u64> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }

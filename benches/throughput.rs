@@ -11,6 +11,10 @@
 //! send_message round-trip p50/p99, and — in a child process holding only an idle client —
 //! its RSS and how often its threads woke up between keepalive pings.
 
+#[path = "common/proc_status.rs"]
+mod proc_status;
+
+use proc_status::{status_field, thread_wakeups};
 use std::net::TcpStream;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -285,14 +289,14 @@ fn idle_child(api_url: &str, token: &str) {
     let ping = client.config().client_ping_timeout;
     std::thread::sleep(Duration::from_secs(1));
     let rss = status_field("/proc/self/status", "VmRSS:");
-    let before = thread_switches();
+    let before = thread_wakeups("slack-rtm");
     // A window that ends before the first ping is due.
     let window = ping - Duration::from_secs(2);
     std::thread::sleep(window);
-    let after_quiet = thread_switches();
+    let after_quiet = thread_wakeups("slack-rtm");
     // Across two ping intervals.
     std::thread::sleep(ping * 2);
-    let after_pings = thread_switches();
+    let after_pings = thread_wakeups("slack-rtm");
     println!("idle connected client (separate process, ws://, default settings)");
     println!("  VmRSS after connecting: {} kB", rss.unwrap_or(0));
     for (name, b) in &before {
@@ -318,41 +322,4 @@ fn idle_child(api_url: &str, token: &str) {
         ready.elapsed().as_secs_f64()
     );
     client.disconnect();
-}
-
-/// Wake-ups of each slack-rtm thread: its voluntary context switches (it slept and was
-/// woken). Involuntary ones are preemptions by other processes on a loaded machine, not
-/// the client waking up, so they are left out.
-fn thread_switches() -> Vec<(String, u64)> {
-    let mut out = Vec::new();
-    let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
-        return out;
-    };
-    for task in dir.flatten() {
-        let path = task.path();
-        let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
-        let name = name.trim().to_string();
-        if !name.starts_with("slack-rtm") {
-            continue;
-        }
-        let status = path.join("status");
-        let v = status_field(
-            status.to_str().unwrap_or_default(),
-            "voluntary_ctxt_switches:",
-        )
-        .unwrap_or(0);
-        out.push((name, v));
-    }
-    out.sort();
-    out
-}
-
-fn status_field(path: &str, key: &str) -> Option<u64> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines()
-        .find(|l| l.starts_with(key))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
