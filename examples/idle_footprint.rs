@@ -10,13 +10,15 @@
 //!
 //! The process measured must be a bot, not this example: an example of the crate links
 //! the whole fake Slack (the crate dev-depends on itself with `fake-slack`), which a
-//! user's bot never does. So the client runs in a separate package,
-//! [`footprint/`](../footprint/src/main.rs): a binary that depends on `slack-rtm` by path
-//! with default features and does nothing but what a bot does — build a client with
-//! default settings, start it, read events. It has no measuring code either: this example
-//! builds it (`cargo build --manifest-path footprint/Cargo.toml`, into this crate's target
-//! directory, same profile as this example), runs it as its child against the fake Slack
-//! it serves in its own process, and measures the child from outside, in `/proc/<pid>`:
+//! user's bot never does. So the clients run in a separate package, `footprint/`: two
+//! binaries, `footprint-rtm` and `footprint-socket-mode`, that depend on `slack-rtm` by
+//! path with default features and do nothing but what a bot does — build one client with
+//! default settings, start it, read events. Each links one client, as a bot does (an RTM
+//! bot does not carry the Socket Mode client's code, nor the reverse). They have no
+//! measuring code either: this example builds them (`cargo build --manifest-path
+//! footprint/Cargo.toml`, into this crate's target directory, same profile as this
+//! example), runs each as its child against the fake Slack it serves in its own process,
+//! and measures the child from outside, in `/proc/<pid>`:
 //!
 //! - `VmRSS` from `status`; `Pss`, private, anonymous and shared pages from
 //!   `smaps_rollup`. Two kinds of private pages: *anonymous* ones (heap, stacks, and the
@@ -38,9 +40,10 @@
 //!   after connecting, so with 8 s intervals it sees the probes at 8 and 16 s and the
 //!   deadline at 12 s (not the one at 20 s): keepalive 3, reader 2.
 //!
-//! `IDLE_FOOTPRINT_CLIENT=/path/to/slack-rtm-footprint` measures a client binary built
-//! some other way instead (another release profile, say); the environment is passed to
-//! the child, so `MALLOC_ARENA_MAX=1` applies to it.
+//! `IDLE_FOOTPRINT_DIR=/path/to/dir` measures the `footprint-rtm` and
+//! `footprint-socket-mode` binaries found there instead, built some other way (another
+//! release profile, say); the environment is passed to the child, so `MALLOC_ARENA_MAX=1`
+//! applies to it.
 //!
 //! Three clients, one at a time: RTM over `ws://`, RTM over `wss://` (the fake serves TLS
 //! with the test certificate in `src/fake/testdata/`, which the child is given as its CA),
@@ -134,7 +137,7 @@ fn main() -> ExitCode {
     let mut runs: Vec<Run> = vec![
         Run {
             title: "RTM over ws://",
-            kind: "rtm",
+            client: "footprint-rtm",
             api_url: plain.api_url(),
             token: plain.token(),
             ca: None,
@@ -142,7 +145,7 @@ fn main() -> ExitCode {
         },
         Run {
             title: "RTM over wss://, the test CA as tls.ca_pem",
-            kind: "rtm",
+            client: "footprint-rtm",
             api_url: tls.api_url(),
             token: tls.token(),
             ca: Some(&ca),
@@ -152,7 +155,7 @@ fn main() -> ExitCode {
     match &roots {
         Ok(roots) => runs.push(Run {
             title: "RTM over wss://, default TLS settings (the system's roots + the test CA)",
-            kind: "rtm",
+            client: "footprint-rtm",
             api_url: tls.api_url(),
             token: tls.token(),
             ca: None,
@@ -162,14 +165,14 @@ fn main() -> ExitCode {
     }
     runs.push(Run {
         title: "Socket Mode over ws://",
-        kind: "socket-mode",
+        client: "footprint-socket-mode",
         api_url: plain.api_url(),
         token: &sm_token,
         ca: None,
         cert_file: None,
     });
     println!(
-        "idle connected client, default settings, in a process of its own ({})",
+        "idle connected client, default settings, in a process of its own (binaries of footprint/ in {})",
         child.display()
     );
     if cfg!(debug_assertions) {
@@ -177,8 +180,8 @@ fn main() -> ExitCode {
     }
     let mut failed = false;
     for run in &runs {
-        let mut cmd = Command::new(&child);
-        cmd.args([run.kind, &run.api_url, run.token]);
+        let mut cmd = Command::new(child.join(run.client));
+        cmd.args([&run.api_url, run.token]);
         if let Some(ca) = run.ca {
             cmd.arg(ca);
         }
@@ -203,7 +206,8 @@ fn main() -> ExitCode {
 /// One client to measure.
 struct Run<'a> {
     title: &'a str,
-    kind: &'a str,
+    /// The binary of `footprint/` to run.
+    client: &'a str,
     api_url: String,
     token: &'a str,
     /// Given to the client as `tls.ca_pem`.
@@ -232,10 +236,10 @@ fn system_roots_with(extra: &Path) -> Result<PathBuf, String> {
 }
 
 /// Builds `footprint/` into this crate's target directory, in this example's profile, and
-/// returns the binary's path.
+/// returns the directory that holds its binaries.
 fn build_child() -> Result<PathBuf, String> {
-    if let Some(path) = std::env::var_os("IDLE_FOOTPRINT_CLIENT") {
-        // A client binary built some other way (another profile, static OpenSSL, ...).
+    if let Some(path) = std::env::var_os("IDLE_FOOTPRINT_DIR") {
+        // Client binaries built some other way (another profile, static OpenSSL, ...).
         return Ok(path.into());
     }
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
@@ -260,7 +264,7 @@ fn build_child() -> Result<PathBuf, String> {
     if !status.success() {
         return Err(format!("cargo build exited with {status}"));
     }
-    Ok(profile_dir.join("slack-rtm-footprint"))
+    Ok(profile_dir.to_path_buf())
 }
 
 /// Kills the child however `measure` ends.

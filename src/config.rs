@@ -9,10 +9,12 @@ use crate::net::connector::{Connector, ConnectorRef};
 use crate::protocol::rate_limit::RateLimit;
 use crate::runtime::backlog::SlowConsumerPolicy;
 
+#[cfg(feature = "workspace-cache")]
 mod cache;
 mod proxy;
 mod tls;
 
+#[cfg(feature = "workspace-cache")]
 pub use cache::CacheConfig;
 pub use proxy::Proxy;
 pub use tls::{ClientIdentity, TlsOptions};
@@ -366,7 +368,9 @@ pub struct Config {
     /// read back.
     pub(crate) connector: Option<ConnectorRef>,
     /// The opt-in workspace cache (the v3 client's `dataStore`): `None` (the default)
-    /// keeps none. See [`WorkspaceCache`](crate::WorkspaceCache).
+    /// keeps none. See [`WorkspaceCache`](crate::WorkspaceCache). Only with the
+    /// `workspace-cache` feature.
+    #[cfg(feature = "workspace-cache")]
     pub workspace_cache: Option<CacheConfig>,
     /// What happens when `event_queue_capacity` is reached. Default
     /// [`SlowConsumerPolicy::DropNewest`] (counted, never silent).
@@ -422,6 +426,7 @@ impl Config {
             event_queue_capacity: 10_000,
             slow_consumer: SlowConsumerPolicy::DropNewest,
             connector: None,
+            #[cfg(feature = "workspace-cache")]
             workspace_cache: None,
         }
     }
@@ -710,7 +715,8 @@ impl Builder {
         long_text: LongTextPolicy = LongTextPolicy::Allow,
         /// Sets [`Config::event_queue_capacity`].
         event_queue_capacity: usize = 1000,
-        /// Sets [`Config::workspace_cache`].
+        /// Sets [`Config::workspace_cache`] (feature `workspace-cache`).
+        #[cfg(feature = "workspace-cache")]
         workspace_cache: Option<CacheConfig> = Some(CacheConfig::default()),
         /// Sets [`Config::slow_consumer`].
         slow_consumer: SlowConsumerPolicy = SlowConsumerPolicy::Backpressure,

@@ -82,7 +82,8 @@
 //! - [`SlackEvent::typed`] parses an event into [`typed::TypedEvent`] on your thread, with
 //!   an `Other` case so that a new Slack event type never breaks a bot.
 //! - [`RtmClient::web`] is a [`web::WebClient`] sharing the token, TLS and proxy.
-//! - [`Config::workspace_cache`] turns on [`WorkspaceCache`] (the v3 `dataStore`).
+//! - With the `workspace-cache` feature, `Config::workspace_cache` turns on
+//!   `WorkspaceCache` (the v3 `dataStore`).
 //! - [`dedup::Deduplicator`] drops Enterprise Grid duplicate deliveries.
 //! - [`Builder::proxy`], [`TlsOptions`] and [`Builder::connector`] reach Slack from
 //!   corporate networks; [`RtmClient::reconnect`] resets a connection on demand.
@@ -103,9 +104,20 @@
 //!   Cargo enables a dev-dependency's features for tests, examples, benches and
 //!   doctests only (resolver 2, the default since edition 2021), so `cargo build`
 //!   leaves the fake out and `cargo test` has it.
+//! - `workspace-cache` (off by default): the `cache` module, [`Config`]'s
+//!   `workspace_cache` setting and `RtmClient::cache`: users, conversations and bots kept
+//!   from `rtm.start` and events, looked up through the Web API when missing. A bot that
+//!   never asks for the cache does not carry its code (~150 kB of an idle bot's resident
+//!   memory, measured by `examples/idle_footprint.rs`):
+//!
+//!   ```toml
+//!   [dependencies]
+//!   slack-rtm = { version = "0.1", features = ["workspace-cache"] }
+//!   ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "workspace-cache")]
 pub mod cache;
 mod config;
 mod error;
@@ -124,6 +136,7 @@ pub mod socket_mode;
 pub mod typed;
 pub mod web;
 
+#[cfg(feature = "workspace-cache")]
 pub use cache::{CacheConfig, WorkspaceCache};
 pub use config::{
     Builder, ClientIdentity, Config, LongTextPolicy, Proxy, RetryPolicy, StartOptions, TlsOptions,

@@ -1,6 +1,6 @@
 //! The domain model: one [`User`], [`Conversation`], [`Bot`] and [`Team`], shared by the
 //! typed events ([`crate::typed`]), the Web API client ([`crate::web`]) and the workspace
-//! cache ([`crate::WorkspaceCache`]), each parsed the same lenient way.
+//! cache (`WorkspaceCache`, feature `workspace-cache`), each parsed the same lenient way.
 //!
 //! ```
 //! use slack_rtm::model::{ConversationKind, User};

@@ -8,6 +8,7 @@ use crossbeam_channel::Sender;
 use parking_lot::Mutex;
 use serde_json::{Map, Value};
 
+#[cfg(feature = "workspace-cache")]
 use crate::cache::WorkspaceCache;
 use crate::config::{Builder, Config, LongTextPolicy, MAX_TEXT_CHARS};
 use crate::error::{Error, Result, TimeoutKind};
@@ -552,7 +553,8 @@ impl RtmClient {
         self.inner.shared.info().map(|i| i.team_id.clone())
     }
 
-    /// The workspace cache, when [`Config::workspace_cache`] is set.
+    /// The workspace cache, when [`Config::workspace_cache`] is set (feature
+    /// `workspace-cache`).
     ///
     /// ```
     /// let client = slack_rtm::RtmClient::builder("xoxb-...")
@@ -561,6 +563,7 @@ impl RtmClient {
     ///     .unwrap();
     /// assert!(client.cache().is_some());
     /// ```
+    #[cfg(feature = "workspace-cache")]
     pub fn cache(&self) -> Option<&WorkspaceCache> {
         self.inner.shared.cache.as_deref()
     }

@@ -104,6 +104,7 @@ impl Protocol for RtmProtocol {
             info.team_name,
             info.team_id
         );
+        #[cfg(feature = "workspace-cache")]
         if let Some(cache) = &shared.cache {
             cache.seed(info.raw());
         }
@@ -134,6 +135,7 @@ impl Protocol for RtmProtocol {
                     Meaning::Refused => Some(Action::Failed(server_error(event.raw()))),
                     Meaning::Event => None,
                 };
+                #[cfg(feature = "workspace-cache")]
                 if let Some(cache) = &shared.cache {
                     if cache.wants(event.kind()) {
                         cache.observe(&event);

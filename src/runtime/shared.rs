@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+#[cfg(feature = "workspace-cache")]
 use crate::cache::WorkspaceCache;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -40,12 +41,14 @@ pub(crate) struct Shared {
     /// Tells the reader that frames were queued for it to send.
     pub(crate) outbox_waker: Waker,
     /// The opt-in workspace cache.
+    #[cfg(feature = "workspace-cache")]
     pub(crate) cache: Option<Arc<WorkspaceCache>>,
 }
 
 impl Shared {
     pub(crate) fn new(config: Config) -> Result<Self> {
         let web = WebApi::new(&config)?;
+        #[cfg(feature = "workspace-cache")]
         let cache = config
             .workspace_cache
             .map(|c| Arc::new(WorkspaceCache::new(c, web.clone())));
@@ -65,6 +68,7 @@ impl Shared {
             outgoing,
             counters: Arc::new(Counters::default()),
             backlog,
+            #[cfg(feature = "workspace-cache")]
             cache,
             outbox_waker: Waker::new()
                 .map_err(|e| Error::Internal(format!("cannot create a wake-up pipe: {e}")))?,

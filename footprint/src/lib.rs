@@ -1,0 +1,45 @@
+//! What the two idle clients of this package share: their command line.
+
+use std::process::ExitCode;
+
+use slack_rtm::TlsOptions;
+
+/// `<api_url> <token> [<ca.pem>]`: where the (fake) Slack's Web API is, the token, and a
+/// CA certificate to trust as `tls.ca_pem` for `wss://`.
+pub struct Args {
+    /// The Web API's base URL.
+    pub api_url: String,
+    /// The bot or app token.
+    pub token: String,
+    /// Default TLS settings, plus the CA file if one was given.
+    pub tls: TlsOptions,
+}
+
+impl Args {
+    /// Reads the command line of the binary `name`.
+    pub fn parse(name: &str) -> Result<Self, String> {
+        let mut args = std::env::args().skip(1);
+        let (Some(api_url), Some(token)) = (args.next(), args.next()) else {
+            return Err(format!("usage: {name} <api_url> <token> [<ca.pem>]"));
+        };
+        let tls = match args.next() {
+            Some(path) => {
+                let pem = std::fs::read(&path)
+                    .map_err(|e| format!("cannot read the CA file {path}: {e}"))?;
+                TlsOptions::default().ca_pem(pem)
+            }
+            None => TlsOptions::default(),
+        };
+        Ok(Self {
+            api_url,
+            token,
+            tls,
+        })
+    }
+}
+
+/// Prints `error` and returns the failure exit code.
+pub fn fail(error: impl std::fmt::Display) -> ExitCode {
+    eprintln!("{error}");
+    ExitCode::FAILURE
+}
