@@ -286,9 +286,18 @@ fn post_message_reply(shared: &Shared, call: &ApiCall) -> ApiReply {
         return ApiReply::error("channel_not_found");
     };
     // An id, or a channel's name: the method takes both (the RTM API takes ids only).
-    let Some(channel) = shared.state.lock().directory.resolve_conversation(named) else {
-        return ApiReply::error("channel_not_found");
+    let (channel, member) = {
+        let st = shared.state.lock();
+        let Some(channel) = st.directory.resolve_conversation(named) else {
+            return ApiReply::error("channel_not_found");
+        };
+        let member = st.directory.bot_is_member(&channel);
+        (channel, member)
     };
+    if !member {
+        // "Cannot post user messages to a channel they are not in." (Slack's method docs)
+        return ApiReply::error("not_in_channel");
+    }
     let channel = channel.as_str();
     let rich = rich_fields(call);
     let text = call.arg("text").unwrap_or_default();

@@ -223,3 +223,26 @@ pub const CHANNEL_NOT_FOUND: i64 = 11;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub const RATE_LIMITED: i64 = 12;
+/// `"not_in_channel"`: a `message` for a channel of the workspace the bot is not a member
+/// of (it was taken out with [`FakeSlack::remove_bot`](super::FakeSlack::remove_bot) and
+/// not invited back with [`FakeSlack::invite_bot`](super::FakeSlack::invite_bot)). Slack's
+/// `chat.postMessage` documents the error string ("Cannot post user messages to a channel
+/// they are not in"); its RTM code is undocumented, so this one is the fake's own. Sent as
+/// the documented error reply,
+/// `{"ok":false,"reply_to":id,"error":{"code":13,"msg":"not_in_channel"}}`. A `typing` there
+/// is not refused: Slack documents no error for it.
+///
+/// ```
+/// use slack_rtm::fake::{codes, FakeSlack};
+/// use slack_rtm::Error;
+///
+/// let slack = FakeSlack::start()?;
+/// slack.add_channel("C1", "one");
+/// slack.remove_bot("C1")?;
+/// let client = slack.client()?;
+/// client.start()?;
+/// let Err(Error::Platform(refused)) = client.send_message("C1", "hi") else { panic!("not refused") };
+/// assert_eq!(refused.code, Some(codes::NOT_IN_CHANNEL));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub const NOT_IN_CHANNEL: i64 = 13;

@@ -1,7 +1,7 @@
-//! The workspace the fake server knows about: users (with presence), channels, and each
-//! person's direct-message conversation with the bot, as returned by `users.info`,
-//! `users.getPresence`, `conversations.info` and `rtm.start`, and as checked wherever a
-//! request names a conversation or a user.
+//! The workspace the fake server knows about: users (with presence), channels (and
+//! whether the bot is a member), and each person's direct-message conversation with the
+//! bot, as returned by `users.info`, `users.getPresence`, `conversations.info` and
+//! `rtm.start`, and as checked wherever a request names a conversation or a user.
 
 use std::collections::BTreeMap;
 
@@ -16,11 +16,19 @@ struct User {
     presence: String,
 }
 
+/// A known channel.
+#[derive(Debug, Clone)]
+struct Channel {
+    name: String,
+    /// Whether the bot is a member (`is_member` in `conversations.info` and `rtm.start`).
+    bot_is_member: bool,
+}
+
 /// Known users and channels, by id.
 #[derive(Debug, Default)]
 pub(crate) struct Directory {
     users: BTreeMap<String, User>,
-    channels: BTreeMap<String, String>,
+    channels: BTreeMap<String, Channel>,
     /// Direct-message conversations with the bot: DM id → the person's user id.
     ims: BTreeMap<String, String>,
 }
@@ -73,13 +81,33 @@ impl Directory {
         let name = channel.strip_prefix('#').unwrap_or(channel);
         self.channels
             .iter()
-            .find(|(_, n)| n.as_str() == name)
+            .find(|(_, c)| c.name == name)
             .map(|(id, _)| id.clone())
     }
 
-    /// Adds (or renames) a channel.
+    /// Adds a channel the bot is a member of, or renames a known one (its members stay).
     pub(crate) fn add_channel(&mut self, id: &str, name: &str) {
-        self.channels.insert(id.to_owned(), name.to_owned());
+        let channel = self.channels.entry(id.to_owned()).or_insert(Channel {
+            name: String::new(),
+            bot_is_member: true,
+        });
+        channel.name = name.to_owned();
+    }
+
+    /// Whether the bot may post in the known conversation `id`: a channel it is a member
+    /// of, or a direct-message conversation (the bot is always one of its two members).
+    pub(crate) fn bot_is_member(&self, id: &str) -> bool {
+        self.ims.contains_key(id) || self.channels.get(id).is_some_and(|c| c.bot_is_member)
+    }
+
+    /// Puts the bot in (`true`) or takes it out of the channel `id`. Returns whether that
+    /// changed anything, or `None` if `id` is not a known channel (direct-message
+    /// conversations always have the bot).
+    pub(crate) fn set_bot_member(&mut self, id: &str, member: bool) -> Option<bool> {
+        let channel = self.channels.get_mut(id)?;
+        let changed = channel.bot_is_member != member;
+        channel.bot_is_member = member;
+        Some(changed)
     }
 
     /// Sets a known user's presence; false if the user is unknown.
@@ -133,7 +161,10 @@ impl Directory {
         if let Some(user) = self.ims.get(id) {
             return Some(im_json(id, user));
         }
-        let name = self.channels.get(id)?;
+        let Channel {
+            name,
+            bot_is_member,
+        } = self.channels.get(id)?;
         Some(json!({
             "id": id,
             "name": name,
@@ -149,7 +180,7 @@ impl Directory {
             "is_shared": false,
             "is_org_shared": false,
             "is_ext_shared": false,
-            "is_member": true,
+            "is_member": bot_is_member,
             "context_team_id": team_id,
             "topic": {"value": "", "creator": "", "last_set": 0},
             "purpose": {"value": "", "creator": "", "last_set": 0},
@@ -231,5 +262,28 @@ mod tests {
             (json!(true), json!("U0ALICE"))
         );
         assert_eq!(d.all_ims_json().len(), 2);
+    }
+
+    #[test]
+    fn the_bot_is_a_member_of_added_channels_and_dms_until_it_is_taken_out() {
+        let mut d = Directory::default();
+        d.add_user("U0ALICE", "alice", false);
+        d.add_channel("C1", "one");
+        assert!(d.bot_is_member("C1") && d.bot_is_member("D0ALICE"));
+        assert_eq!(d.set_bot_member("C1", false), Some(true));
+        assert_eq!(d.set_bot_member("C1", false), Some(false));
+        assert!(!d.bot_is_member("C1"));
+        assert!(d.has_conversation("C1"), "still a channel of the workspace");
+        assert_eq!(
+            d.channel_json("C1", "T1").expect("known")["is_member"],
+            false
+        );
+        d.add_channel("C1", "renamed");
+        assert!(!d.bot_is_member("C1"), "renaming keeps the members");
+        assert_eq!(d.set_bot_member("D0ALICE", false), None);
+        assert_eq!(d.set_bot_member("C0NOWHERE", true), None);
+        assert!(!d.bot_is_member("C0NOWHERE"));
+        assert_eq!(d.set_bot_member("C1", true), Some(true));
+        assert!(d.bot_is_member("C1"));
     }
 }

@@ -78,8 +78,13 @@
 //! ([`codes::CHANNEL_NOT_FOUND`]) for anything but a conversation id (a channel *name*
 //! like `"#general"` included), and `chat.update` answers `channel_not_found`;
 //! `chat.postMessage` takes an id or a channel's name (`#general` or `general`), as its
-//! method docs say, and answers with the id. The bot is a member of every channel (so
-//! `not_in_channel` never arises). RTM messages are rate limited
+//! method docs say, and answers with the id. The bot is a member of `#general`, of every
+//! channel added with [`FakeSlack::add_channel`] and of every direct-message conversation;
+//! [`FakeSlack::remove_bot`] takes it out of a channel and [`FakeSlack::invite_bot`] puts
+//! it back (`channel_left` / `channel_joined` events, `is_member` in `conversations.info`
+//! and `rtm.start`). In a channel it is not in, an RTM `message` gets the error reply
+//! [`codes::NOT_IN_CHANNEL`] and `chat.postMessage` answers `not_in_channel`, as Slack's
+//! method docs say. RTM messages are rate limited
 //! ([`FakeSlackBuilder::rtm_rate_limit`]). `auth.test` names the bot (`bot_id`, `B` + the
 //! bot user id without its `U`), as Slack answers for a bot token. `chat.update` of another user's
 //! message is `cant_update_message`.
@@ -1190,7 +1195,9 @@ impl FakeSlack {
     }
 
     /// Adds (or renames) a channel known to `conversations.info`, `rtm.start` and the id
-    /// checks: the bot may post there.
+    /// checks. A new channel has the bot as a member, as if it had been invited when the
+    /// channel was made, so the bot may post there; renaming keeps the members. For a
+    /// channel the bot is not in, take it out with [`FakeSlack::remove_bot`].
     ///
     /// ```
     /// # let slack = slack_rtm::fake::FakeSlack::start()?;
@@ -1202,6 +1209,83 @@ impl FakeSlack {
     /// ```
     pub fn add_channel(&self, id: &str, name: &str) {
         self.shared.state.lock().directory.add_channel(id, name);
+    }
+
+    /// Invites the bot into the channel `channel` (an id), as a person running `/invite`
+    /// would: it may post there again, `is_member` is true, and its open sessions get
+    /// `{"type":"channel_joined","channel":{..}}` with the channel object. Returns how many
+    /// sessions got that event (0 if the bot was a member already: nothing changed).
+    ///
+    /// # Errors
+    ///
+    /// [`Refused`] (`channel_not_found`) if `channel` is not the id of a channel of the
+    /// workspace (a direct-message conversation always has the bot).
+    ///
+    /// ```
+    /// # use slack_rtm::fake::FakeSlack;
+    /// # let slack = FakeSlack::start()?;
+    /// slack.add_channel("C0DEV", "dev");
+    /// slack.remove_bot("C0DEV")?;
+    /// let client = slack.client()?;
+    /// client.start()?;
+    /// assert!(client.send_message("C0DEV", "hi").is_err()); // not_in_channel
+    /// assert_eq!(slack.invite_bot("C0DEV")?, 1);
+    /// client.send_message("C0DEV", "thanks for having me")?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn invite_bot(&self, channel: &str) -> Result<usize, Refused> {
+        let joined = self.shared.update(|st| {
+            let changed = st.directory.set_bot_member(channel, true)?;
+            let team = &self.shared.settings.identity.team_id;
+            Some(
+                changed
+                    .then(|| st.directory.channel_json(channel, team))
+                    .flatten(),
+            )
+        });
+        match joined {
+            None => Err(Refused::channel_not_found(channel)),
+            Some(None) => Ok(0),
+            Some(Some(object)) => Ok(self
+                .shared
+                .broadcast(&serde_json::json!({"type": "channel_joined", "channel": object}))),
+        }
+    }
+
+    /// Takes the bot out of the channel `channel` (an id), as a person removing it would:
+    /// its messages there are refused with `not_in_channel` (over RTM, the error reply
+    /// [`codes::NOT_IN_CHANNEL`]; from `chat.postMessage`, `{"ok":false,"error":"not_in_channel"}`),
+    /// `is_member` is false, and its open sessions get `{"type":"channel_left","channel":id}`.
+    /// Returns how many sessions got that event (0 if the bot was not a member: nothing
+    /// changed). Call it before the client connects for a channel the bot was never in.
+    ///
+    /// # Errors
+    ///
+    /// [`Refused`] (`channel_not_found`) if `channel` is not the id of a channel of the
+    /// workspace (a direct-message conversation always has the bot).
+    ///
+    /// ```
+    /// # use slack_rtm::fake::FakeSlack;
+    /// use slack_rtm::{web::PostMessage, Error};
+    /// # let slack = FakeSlack::start()?;
+    /// slack.add_channel("C0DEV", "dev");
+    /// assert_eq!(slack.remove_bot("C0DEV")?, 0); // no session open to tell
+    /// let web = slack.client()?.web();
+    /// let refused = web.chat_post_message(&PostMessage::new("C0DEV", "hi")).unwrap_err();
+    /// assert!(matches!(refused, Error::Api { error, .. } if error == "not_in_channel"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn remove_bot(&self, channel: &str) -> Result<usize, Refused> {
+        match self
+            .shared
+            .update(|st| st.directory.set_bot_member(channel, false))
+        {
+            None => Err(Refused::channel_not_found(channel)),
+            Some(false) => Ok(0),
+            Some(true) => Ok(self
+                .shared
+                .broadcast(&serde_json::json!({"type": "channel_left", "channel": channel}))),
+        }
     }
 
     /// Sets a known user's presence (`"active"` or `"away"`) and sends `presence_change`

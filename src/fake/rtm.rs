@@ -137,6 +137,15 @@ pub(crate) fn channel_not_found(id: u64) -> Value {
 /// The `error.msg` of [`channel_not_found`]: the Web API's error string for the same case.
 pub(crate) const CHANNEL_NOT_FOUND_MSG: &str = "channel_not_found";
 
+/// The error reply to a `message` frame for a channel the bot is not a member of (see
+/// [`codes::NOT_IN_CHANNEL`]).
+pub(crate) fn not_in_channel(id: u64) -> Value {
+    error_reply(Some(id), codes::NOT_IN_CHANNEL, NOT_IN_CHANNEL_MSG)
+}
+
+/// The `error.msg` of [`not_in_channel`]: the Web API's error string for the same case.
+pub(crate) const NOT_IN_CHANNEL_MSG: &str = "not_in_channel";
+
 /// Parses a text frame. Text that is not JSON at all comes back as a JSON string holding
 /// the raw text (which [`FrameChecker::check`] then rejects as not an object).
 pub(crate) fn parse_frame(text: &str) -> Value {

@@ -1084,3 +1084,141 @@ fn reused_frame_ids_are_caught_however_long_the_session() {
     send(&mut ws, json!({"id": 150, "type": "ping"}));
     assert_eq!(next(&mut ws)["error"]["code"], codes::DUPLICATE_ID);
 }
+
+#[test]
+fn a_message_to_a_channel_the_bot_is_not_in_is_refused_until_the_bot_is_invited() {
+    let slack = FakeSlack::start().expect("start");
+    slack.add_channel("C0OUT", "outside");
+    assert_eq!(slack.remove_bot("C0OUT"), Ok(0), "no session to tell yet");
+    let not_in_channel = |id: u64| json!({"ok": false, "reply_to": id, "error": {"code": codes::NOT_IN_CHANNEL, "msg": "not_in_channel"}});
+    let mut ws = connect(&slack);
+    send(
+        &mut ws,
+        json!({"id": 1, "type": "message", "channel": "C0OUT", "text": "hi"}),
+    );
+    assert_eq!(next(&mut ws), not_in_channel(1));
+    for named in ["C0OUT", "#outside", "outside"] {
+        let answer = api(
+            &slack,
+            "chat.postMessage",
+            &[("channel", named), ("text", "hi")],
+        );
+        assert_eq!(
+            answer,
+            json!({"ok": false, "error": "not_in_channel"}),
+            "{named}"
+        );
+    }
+    let info = api(&slack, "conversations.info", &[("channel", "C0OUT")]);
+    assert_eq!(info["channel"]["is_member"], false);
+    let start = api(&slack, "rtm.start", &[]);
+    let listed = |start: &Value, id: &str| {
+        start["channels"]
+            .as_array()
+            .and_then(|all| all.iter().find(|c| c["id"] == id))
+            .map(|c| c["is_member"].clone())
+    };
+    assert_eq!(listed(&start, "C0OUT"), Some(json!(false)));
+    assert_eq!(
+        listed(&start, FakeSlack::GENERAL_CHANNEL),
+        Some(json!(true))
+    );
+
+    // Invited: the session hears of it, and the channel takes the bot's messages.
+    assert_eq!(slack.invite_bot("C0OUT"), Ok(1));
+    let joined = next(&mut ws);
+    assert_eq!(
+        (
+            &joined["type"],
+            &joined["channel"]["id"],
+            &joined["channel"]["is_member"]
+        ),
+        (&json!("channel_joined"), &json!("C0OUT"), &json!(true))
+    );
+    assert_eq!(slack.invite_bot("C0OUT"), Ok(0), "a member already");
+    send(
+        &mut ws,
+        json!({"id": 2, "type": "message", "channel": "C0OUT", "text": "hello"}),
+    );
+    assert_eq!(next(&mut ws)["ok"], true, "acked");
+    assert_eq!(next(&mut ws)["type"], "message", "echoed");
+    assert_eq!(
+        api(
+            &slack,
+            "chat.postMessage",
+            &[("channel", "C0OUT"), ("text", "hi")]
+        )["ok"],
+        true
+    );
+    assert_eq!(next(&mut ws)["type"], "message", "echoed");
+
+    // Removed again: told, and refused again.
+    assert_eq!(slack.remove_bot("C0OUT"), Ok(1));
+    assert_eq!(
+        next(&mut ws),
+        json!({"type": "channel_left", "channel": "C0OUT"})
+    );
+    send(
+        &mut ws,
+        json!({"id": 3, "type": "message", "channel": "C0OUT", "text": "still here?"}),
+    );
+    assert_eq!(next(&mut ws), not_in_channel(3));
+    let outcomes: Vec<(Via, Option<String>)> = slack
+        .bot_messages()
+        .iter()
+        .map(|m| (m.via, m.refusal().map(str::to_owned)))
+        .collect();
+    let refused = || Some("not_in_channel".to_owned());
+    assert_eq!(
+        outcomes,
+        [
+            (Via::Rtm, refused()),
+            (Via::WebApi, refused()),
+            (Via::WebApi, refused()),
+            (Via::WebApi, refused()),
+            (Via::Rtm, None),
+            (Via::WebApi, None),
+            (Via::Rtm, refused()),
+        ]
+    );
+}
+
+#[test]
+fn only_channels_of_the_workspace_take_the_bot_in_or_out_and_dms_always_have_it() {
+    let slack = FakeSlack::start().expect("start");
+    let alice = slack.user("U0ALICE", "alice");
+    for channel in ["C0NOWHERE", "#general", alice.dm_channel().as_str()] {
+        assert_eq!(
+            slack.invite_bot(channel).map_err(|r| r.error()),
+            Err("channel_not_found"),
+            "{channel}"
+        );
+        assert_eq!(
+            slack.remove_bot(channel).map_err(|r| r.error()),
+            Err("channel_not_found"),
+            "{channel}"
+        );
+    }
+    let mut ws = connect(&slack);
+    send(
+        &mut ws,
+        json!({"id": 1, "type": "message", "channel": alice.dm_channel(), "text": "hi"}),
+    );
+    assert_eq!(next(&mut ws)["ok"], true);
+}
+
+#[test]
+fn typing_in_a_channel_the_bot_is_not_in_is_not_refused_as_slack_documents_no_such_error() {
+    let slack = FakeSlack::start().expect("start");
+    slack.add_channel("C0OUT", "outside");
+    slack.remove_bot("C0OUT").expect("a channel");
+    let mut ws = connect(&slack);
+    send(
+        &mut ws,
+        json!({"id": 1, "type": "typing", "channel": "C0OUT"}),
+    );
+    assert!(slack.wait_for_typing("C0OUT", PATIENCE).is_ok());
+    // No reply to it: the next frame answers the ping after it.
+    send(&mut ws, json!({"id": 2, "type": "ping"}));
+    assert_eq!(next(&mut ws), json!({"type": "pong", "reply_to": 2}));
+}

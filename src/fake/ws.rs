@@ -558,8 +558,9 @@ impl Session {
         self.shared.record_bot_message(message);
     }
 
-    /// A valid chat message: refused if its conversation is unknown, else replied to under
-    /// the ack policy, recorded, and echoed to every session.
+    /// A valid chat message: refused if its conversation is unknown or the bot is not a
+    /// member of it, else replied to under the ack policy, recorded, and echoed to every
+    /// session.
     fn chat_message(
         &mut self,
         id: u64,
@@ -568,15 +569,17 @@ impl Session {
         thread_ts: Option<String>,
         frame: Value,
     ) {
-        let (known, policy) = {
+        let (known, member, policy) = {
             let st = self.shared.state.lock();
             (
                 st.directory.has_conversation(channel),
+                st.directory.bot_is_member(channel),
                 st.ack_policy.clone(),
             )
         };
         let refusal = match &policy {
             _ if !known => Some(rtm::channel_not_found(id)),
+            _ if !member => Some(rtm::not_in_channel(id)),
             AckPolicy::Error { code, msg } => Some(rtm::error_reply(Some(id), *code, msg)),
             _ => None,
         };
