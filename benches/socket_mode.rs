@@ -68,36 +68,35 @@ fn main() {
             manual.push(client_throughput(&slack, n, AckPolicy::Manual));
         }
     }
-    let best = |v: &[f64]| v.iter().cloned().fold(0.0, f64::max);
     let fmt = |v: &[f64]| {
         v.iter()
             .map(|x| format!("{:.0}", x))
             .collect::<Vec<_>>()
             .join(" / ")
     };
-    println!("throughput (envelopes/s delivered and acked; 3 runs, best first ratio):");
-    if raw.is_empty() {
-        raw.push(f64::NAN);
-    }
-    println!("  raw tungstenite+serde loop      {}", fmt(&raw));
-    if !raw_batched.is_empty() {
+    let sections = [
+        ("raw tungstenite+serde loop     ", &raw, false),
         // What the client does too: the acks of one drained read go out in one write.
+        ("raw loop, acks batched per read", &raw_batched, true),
+        ("client, AckPolicy::Auto        ", &auto, true),
+        ("client, app acks each (Manual) ", &manual, true),
+    ];
+    if sections.iter().any(|(_, v, _)| !v.is_empty()) {
         println!(
-            "  raw loop, acks batched per read {}  ({:.2}x raw)",
-            fmt(&raw_batched),
-            best(&raw_batched) / best(&raw)
+            "throughput (envelopes/s delivered and acked; {runs} run(s), ratio of the best runs):"
         );
     }
-    println!(
-        "  client, AckPolicy::Auto         {}  ({:.2}x raw)",
-        fmt(&auto),
-        best(&auto) / best(&raw)
-    );
-    println!(
-        "  client, app acks each (Manual)  {}  ({:.2}x raw)",
-        fmt(&manual),
-        best(&manual) / best(&raw)
-    );
+    for (name, figures, compared) in sections {
+        if figures.is_empty() {
+            continue;
+        }
+        let ratio = if compared {
+            format!("  ({})", ratio_to_raw(figures, &raw))
+        } else {
+            String::new()
+        };
+        println!("  {name} {}{ratio}", fmt(figures));
+    }
 
     if run("rtt") {
         let (p50, p99) = client_round_trip(&slack, rtt_n);
@@ -112,6 +111,24 @@ fn main() {
     }
     if run("idle") {
         idle_footprint(&slack);
+    }
+}
+
+/// How a section's best run compares with the raw loop's best: `0.95x raw`, or why there
+/// is no ratio (the raw section was skipped with `BENCH_ONLY`, or measured nothing).
+fn ratio_to_raw(figures: &[f64], raw: &[f64]) -> String {
+    let best = |v: &[f64]| {
+        v.iter()
+            .copied()
+            .filter(|x| x.is_finite())
+            .fold(0.0, f64::max)
+    };
+    if raw.is_empty() {
+        return "no ratio: the raw loop was not run (see BENCH_ONLY)".to_owned();
+    }
+    match best(raw) {
+        r if r > 0.0 => format!("{:.2}x raw", best(figures) / r),
+        _ => "no ratio: the raw loop measured nothing".to_owned(),
     }
 }
 
