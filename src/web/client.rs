@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::answers::{parse, take_object, AuthTest, PostedMessage, Presence, WithRaw};
 use super::builder::WebClientBuilder;
 use super::request::PostMessage;
-use super::retry::RetryLimits;
+use super::retry::{RetryLimits, MISSING_RETRY_AFTER};
 use crate::error::{Error, Result};
 use crate::model::{Conversation, User};
 use crate::net::http::WebApi;
@@ -92,10 +92,13 @@ impl WebClient {
         ))
     }
 
+    /// Every public client is made here: a 429 without a usable `Retry-After` is taken
+    /// as [`MISSING_RETRY_AFTER`] (the HTTP layer's own default is the RTM connect
+    /// call's).
     pub(crate) fn from_parts(api: WebApi, slack_api_url: String, limits: RetryLimits) -> Self {
         Self {
             inner: Arc::new(Inner {
-                api,
+                api: api.missing_retry_after(MISSING_RETRY_AFTER),
                 slack_api_url,
                 limits,
             }),
@@ -397,6 +400,133 @@ fn json_to_form(params: &Value) -> Result<Vec<(String, String)>> {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A Web API on loopback that answers its calls with `answers` in turn (the last one
+    /// repeated), each on its own connection; counts the calls it read.
+    fn loopback_api(answers: &[&'static str]) -> (String, Arc<AtomicUsize>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/api/", listener.local_addr().expect("addr"));
+        let calls = Arc::new(AtomicUsize::new(0));
+        let answers = answers.to_vec();
+        let seen = calls.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut reader = BufReader::new(&conn);
+                let mut body_len = 0;
+                let mut line = String::new();
+                // The request head, then its body: the whole call is read before answering.
+                while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                    let lower = line.to_ascii_lowercase();
+                    if let Some(v) = lower.strip_prefix("content-length:") {
+                        body_len = v.trim().parse().unwrap_or(0);
+                    }
+                    line.clear();
+                }
+                let mut body = vec![0; body_len];
+                let _ = reader.read_exact(&mut body);
+                let n = seen.fetch_add(1, Ordering::SeqCst);
+                let answer = answers[n.min(answers.len() - 1)];
+                let _ = (&conn).write_all(answer.as_bytes());
+            }
+        });
+        (url, calls)
+    }
+
+    const RATE_LIMITED: &str =
+        "HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    const RATE_LIMITED_1S: &str = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    const RATE_LIMITED_0S: &str = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    const OK: &str = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: close\r\n\r\n{\"ok\":true}";
+
+    fn client(url: &str) -> WebClient {
+        WebClient::builder("xoxb-1-secret")
+            .slack_api_url(url)
+            .no_proxy()
+            .http_timeout(Duration::from_secs(5))
+            .build()
+            .expect("valid settings")
+    }
+
+    fn rate_limited_wait(result: Result<Value>) -> Duration {
+        match result {
+            Err(Error::RateLimited { retry_after, .. }) => retry_after,
+            other => panic!("expected a rate limit, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_429_without_retry_after_is_taken_as_thirty_seconds_and_not_slept_past_the_budget() {
+        let (url, calls) = loopback_api(&[RATE_LIMITED]);
+        let web = client(&url);
+        // Default limits (60 s budget): 30 s would be slept; with a 10 s budget it is not,
+        // and the error says what was assumed.
+        let short = web.with_retry_limits(3, Duration::from_secs(10));
+        assert_eq!(
+            rate_limited_wait(short.call("chat.postMessage", &[])),
+            MISSING_RETRY_AFTER
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "not retried");
+        let none = web.with_retry_limits(0, Duration::from_secs(60));
+        assert_eq!(
+            rate_limited_wait(none.call("chat.postMessage", &[])),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            RetryLimits::default()
+                .budget()
+                .on_rate_limited(MISSING_RETRY_AFTER),
+            Some(Duration::from_secs(30)),
+            "within the default budget the assumed wait is slept"
+        );
+    }
+
+    #[test]
+    fn a_retry_after_slack_sent_is_used_as_sent_even_one_second() {
+        let (url, calls) = loopback_api(&[RATE_LIMITED_1S]);
+        let web = client(&url).with_retry_limits(0, Duration::from_secs(60));
+        assert_eq!(
+            rate_limited_wait(web.call("chat.postMessage", &[])),
+            Duration::from_secs(1)
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_429_with_retry_after_is_retried_after_it_and_the_retry_succeeds() {
+        let (url, calls) = loopback_api(&[RATE_LIMITED_0S, OK]);
+        let answer = client(&url)
+            .call("auth.test", &[])
+            .expect("the retry succeeds");
+        assert_eq!(answer["ok"], true);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn every_public_web_client_assumes_the_same_wait_for_a_missing_retry_after() {
+        let (url, _calls) = loopback_api(&[RATE_LIMITED]);
+        let rtm = crate::RtmClient::builder("xoxb-1-secret")
+            .slack_api_url(&url)
+            .no_proxy()
+            .build()
+            .expect("valid settings");
+        let sm = crate::socket_mode::SocketModeClient::builder("xapp-1-A1-2-secret")
+            .bot_token("xoxb-1-secret")
+            .slack_api_url(&url)
+            .no_proxy()
+            .build()
+            .expect("valid settings");
+        let from_sm = sm.web().expect("a bot token was given");
+        for web in [rtm.web(), from_sm, client(&url)] {
+            let web = web.with_retry_limits(0, Duration::ZERO);
+            assert_eq!(
+                rate_limited_wait(web.call("users.info", &[])),
+                MISSING_RETRY_AFTER
+            );
+        }
+    }
 
     #[test]
     fn json_params_become_form_fields_with_structures_as_json_text() {

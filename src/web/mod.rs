@@ -24,11 +24,12 @@
 //! agent and may be used from any number of threads at once.
 //!
 //! When Slack answers HTTP 429 (or `ok: false` with `ratelimited`), the call **sleeps** for
-//! the `Retry-After` Slack gave (1 s when absent; Socket Mode's `apps.connections.open`,
-//! a Tier 1 call, assumes 30 s instead, and a `Retry-After: 1` Slack did send is 1 s
-//! everywhere) and tries again, up to `max_retries`
-//! times (default 3) and only while the sleeps add up to no more than `max_retry_wait`
-//! (default 60 s). A `Retry-After` that would go over that budget is not waited for: the
+//! the `Retry-After` Slack gave (as sent: `Retry-After: 1` is 1 s) and tries again, up to
+//! `max_retries` times (default 3) and only while the sleeps add up to no more than
+//! `max_retry_wait` (default 60 s). A 429 without a usable `Retry-After` is taken as
+//! [`MISSING_RETRY_AFTER`] (30 s), the same wait Socket Mode assumes for
+//! `apps.connections.open`: Slack always sends the header, and counts its limits per
+//! minute. A `Retry-After` that would go over that budget is not waited for: the
 //! call returns [`Error::RateLimited`](crate::Error::RateLimited) at once. So a call blocks for at most
 //! `max_retry_wait` plus `(max_retries + 1) × http_timeout`. Retrying a rate-limited call
 //! is safe, Slack did not act on it; no other failure is retried (a timed-out
@@ -43,7 +44,8 @@
 //! Errors and `Debug` output never contain the token.
 //!
 //! # Logging
-//! `DEBUG`: each rate-limit wait (method, delay, retry number). Nothing else; never the
+//! `DEBUG`: each rate-limit wait (method, delay, retry number), and a 429 that came
+//! without a usable `Retry-After` (the wait assumed). Nothing else; never the
 //! token or parameters.
 //!
 //! # Where things are
@@ -63,3 +65,4 @@ pub use answers::{AuthTest, PostedMessage, Presence, WithRaw};
 pub use builder::WebClientBuilder;
 pub use client::WebClient;
 pub use request::PostMessage;
+pub use retry::MISSING_RETRY_AFTER;

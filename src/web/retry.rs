@@ -3,6 +3,25 @@
 
 use std::time::Duration;
 
+/// The wait a [`WebClient`](super::WebClient) assumes when Slack answers HTTP 429 (or
+/// `ratelimited`) without a usable `Retry-After` header.
+///
+/// Slack sends `Retry-After` with every 429 and counts its rate-limit tiers per minute
+/// (Tier 1: about one call a minute). A 429 without one carries no advice (it may come
+/// from a proxy or gateway in between), so the client neither hammers the method nor
+/// gives up at once: it assumes half of Slack's one-minute window, 30 s, as the Socket
+/// Mode client does for `apps.connections.open` (a Tier 1 method whose protocol notes say
+/// "if the header is missing assume 30 s or more"). A `Retry-After` Slack did send is
+/// used as sent, so `Retry-After: 1` is 1 s. The assumed wait is reported as
+/// [`Error::RateLimited`](crate::Error::RateLimited)'s `retry_after` when a call gives up,
+/// and is slept like a sent one (within `max_retry_wait`).
+///
+/// ```
+/// use std::time::Duration;
+/// assert_eq!(slack_rtm::web::MISSING_RETRY_AFTER, Duration::from_secs(30));
+/// ```
+pub const MISSING_RETRY_AFTER: Duration = Duration::from_secs(30);
+
 /// Default for [`WebClientBuilder::max_retries`](super::WebClientBuilder::max_retries).
 const DEFAULT_MAX_RETRIES: u32 = 3;
 /// Default for [`WebClientBuilder::max_retry_wait`](super::WebClientBuilder::max_retry_wait).

@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 pub(crate) const DEFAULT_CONNECT_BURST: u32 = 4;
 /// One more call allowed per this much time.
 pub(crate) const DEFAULT_CONNECT_REFILL: Duration = Duration::from_secs(60);
-/// The wait assumed when a 429 comes without `Retry-After`.
-pub(crate) const MISSING_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// The wait assumed when a 429 comes without `Retry-After` (protocol §2: "assume 30 s or
+/// more"); the public Web API client assumes the same.
+pub(crate) const MISSING_RETRY_AFTER: Duration = crate::web::MISSING_RETRY_AFTER;
 
 /// A token bucket for the connect call.
 #[derive(Debug, Clone)]
