@@ -332,3 +332,39 @@ fn a_request_held_past_the_warning_threshold_is_logged_at_warn_and_counted() {
     assert_eq!(client.stats().awaiting_ack, 0);
     client.disconnect();
 }
+
+#[test]
+fn delivery_ids_the_dedup_capacity_forgets_early_are_counted_and_warned_about_once() {
+    capture_logs();
+    let slack = FakeSlack::start().unwrap();
+    let sm = slack.socket_mode();
+    // Two ids: one event (its envelope id and its event id) fills it.
+    let client = builder(&slack).dedup_capacity(2).build().unwrap();
+    let events = client.events();
+    client.start().unwrap();
+    for i in 0..3 {
+        sm.push_event(json!({"type": "message", "text": format!("m{i}")}));
+    }
+    let mut delivered = 0;
+    while delivered < 3 {
+        if let slack_rtm::socket_mode::SocketEvent::Request(_) =
+            events.recv_timeout(SOON).expect("an event")
+        {
+            delivered += 1;
+        }
+    }
+    // The second and third events each pushed out the two ids before them.
+    assert_eq!(client.stats().dedup_forgotten_early, 4);
+    let warning = wait_for_warning(&["dedup_capacity (2 ids) is full"]);
+    assert!(
+        warning.contains("900s window"),
+        "names the window: {warning}"
+    );
+    let warnings = lines()
+        .into_iter()
+        .filter(|(level, l)| *level == log::Level::Warn && l.contains("dedup_capacity (2 ids)"))
+        .count();
+    assert_eq!(warnings, 1, "one warning for the burst");
+    assert_never_logged(&sm.app_token());
+    client.disconnect();
+}

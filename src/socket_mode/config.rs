@@ -293,7 +293,9 @@ impl SocketModeBuilder {
         /// window ends. Default 32 768: the 15-minute window holds at up to ~18 events a
         /// second sustained, and Slack's last retry (~6 minutes after the first delivery)
         /// is still caught at up to ~44 a second. Raise it for a busier app (about 100
-        /// bytes per id); 2 to 16 777 216.
+        /// bytes per id); 2 to 16 777 216. Ids forgotten early are counted in
+        /// [`SocketModeStats::dedup_forgotten_early`](super::SocketModeStats::dedup_forgotten_early)
+        /// and warned about (with the capacity) once per burst.
         dedup_capacity: usize,
         /// When a request still unacked is logged and counted. Default 2.5 s (the
         /// deadline is 3 s).

@@ -134,12 +134,28 @@ impl SocketModeProtocol {
         if head.retry_attempt > 0 {
             SmCounters::bump(&self.counters.retries_seen);
         }
-        let duplicate = self
-            .decisions
-            .lock()
-            .dedup
-            .as_mut()
-            .is_some_and(|d| d.is_duplicate(&head.envelope_id, head.event_id.as_deref(), now));
+        let (duplicate, forgotten) = match self.decisions.lock().dedup.as_mut() {
+            None => (false, None),
+            Some(d) => {
+                let duplicate = d.is_duplicate(&head.envelope_id, head.event_id.as_deref(), now);
+                let forgotten = d.take_forgotten_early(now);
+                (duplicate, forgotten.map(|f| (f, d.capacity())))
+            }
+        };
+        if let Some((f, capacity)) = forgotten {
+            self.counters
+                .dedup_forgotten_early
+                .fetch_add(f.keys, Ordering::Relaxed);
+            if f.new_burst {
+                let t = &self.settings.tuning;
+                log::warn!(
+                    "dedup_capacity ({capacity} ids) is full: delivery ids are forgotten before their {:?} window ends, \
+                     so Slack's retries of them would be delivered again; raise dedup_capacity \
+                     (counted in stats().dedup_forgotten_early; logged once per burst)",
+                    t.dedup_window
+                );
+            }
+        }
         if duplicate {
             SmCounters::bump(&self.counters.duplicates_dropped);
             log::debug!(

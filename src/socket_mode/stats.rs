@@ -17,6 +17,7 @@ pub(crate) struct SmCounters {
     pub(crate) deadlines_missed: AtomicU64,
     pub(crate) retries_seen: AtomicU64,
     pub(crate) duplicates_dropped: AtomicU64,
+    pub(crate) dedup_forgotten_early: AtomicU64,
     pub(crate) disconnects: AtomicU64,
     pub(crate) ghost_warnings: AtomicU64,
     /// The last `num_connections` a `hello` reported (0: none yet).
@@ -73,6 +74,20 @@ pub struct SocketModeStats {
     pub retries_seen: u64,
     /// Deliveries acked and dropped as duplicates.
     pub duplicates_dropped: u64,
+    /// Delivery ids (envelope ids, and `events_api` event ids) the deduplication forgot
+    /// before their `dedup_window` ended, because `dedup_capacity` was full: a retry of
+    /// one of them would be delivered again. Not 0 means the capacity is too small for
+    /// the app's rate; a warning with the capacity is logged once per burst.
+    ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::socket_mode::SocketModeClient) {
+    /// let s = client.stats();
+    /// if s.dedup_forgotten_early > 0 {
+    ///     eprintln!("{} ids forgotten early: raise dedup_capacity", s.dedup_forgotten_early);
+    /// }
+    /// # }
+    /// ```
+    pub dedup_forgotten_early: u64,
     /// Requests dropped for a slow consumer.
     pub events_dropped: u64,
     /// Requests delivered and waiting for their ack now.
@@ -111,6 +126,7 @@ impl SocketModeStats {
             deadlines_missed: get(&c.deadlines_missed),
             retries_seen: get(&c.retries_seen),
             duplicates_dropped: get(&c.duplicates_dropped),
+            dedup_forgotten_early: get(&c.dedup_forgotten_early),
             events_dropped,
             awaiting_ack,
             events_waiting,

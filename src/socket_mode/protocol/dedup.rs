@@ -4,7 +4,9 @@
 //! longer than Slack's retry schedule (≈ 0 s, 1 min, 5 min after the deadline). Pure:
 //! time is an argument.
 //!
-//! Memory is bounded twice: by the time window and by a capacity (oldest first out).
+//! Memory is bounded twice: by the time window and by a capacity (oldest first out). A
+//! key the capacity pushes out before its window ends is counted
+//! ([`DeliveryDedup::take_forgotten_early`]): a retry of it would be delivered again.
 
 use std::collections::hash_map::{Entry, RandomState};
 use std::collections::{HashMap, VecDeque};
@@ -17,6 +19,21 @@ pub(crate) const DEFAULT_DEDUP_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// The default capacity in remembered keys (an envelope id and an event id each count
 /// once): about 100 bytes a key, so a few megabytes at most for a very busy app.
 pub(crate) const DEFAULT_DEDUP_CAPACITY: usize = 32_768;
+
+/// Early forgetting that follows the last by less than this belongs to the same burst
+/// (reported once).
+pub(crate) const FORGET_BURST_QUIET: Duration = Duration::from_secs(60);
+
+/// Keys the capacity pushed out before their window ended, since the last
+/// [`DeliveryDedup::take_forgotten_early`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ForgottenEarly {
+    /// How many.
+    pub(crate) keys: u64,
+    /// Whether they start a burst: none was forgotten early for [`FORGET_BURST_QUIET`]
+    /// (or ever) before.
+    pub(crate) new_burst: bool,
+}
 
 /// What a key names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -98,6 +115,10 @@ pub(crate) struct DeliveryDedup<S = RandomState> {
     events: Seen,
     /// Insertion order, for expiry and eviction.
     order: VecDeque<(Instant, Space, u64)>,
+    /// Keys evicted by the capacity inside their window, not yet taken.
+    forgotten_early: u64,
+    /// When keys were last taken as forgotten early (the current burst).
+    last_forgotten: Option<Instant>,
 }
 
 impl DeliveryDedup {
@@ -125,6 +146,8 @@ impl<S: BuildHasher> DeliveryDedup<S> {
             envelopes: Seen::default(),
             events: Seen::default(),
             order: VecDeque::new(),
+            forgotten_early: 0,
+            last_forgotten: None,
         }
     }
 
@@ -153,6 +176,26 @@ impl<S: BuildHasher> DeliveryDedup<S> {
         duplicate
     }
 
+    /// The keys the capacity pushed out before their window ended since the last call,
+    /// if any, taken at `now`; a burst starts when none was for [`FORGET_BURST_QUIET`].
+    /// (Every capacity eviction is early: expired keys are dropped first.)
+    pub(crate) fn take_forgotten_early(&mut self, now: Instant) -> Option<ForgottenEarly> {
+        if self.forgotten_early == 0 {
+            return None;
+        }
+        let keys = std::mem::take(&mut self.forgotten_early);
+        let new_burst = self
+            .last_forgotten
+            .is_none_or(|at| now.saturating_duration_since(at) >= FORGET_BURST_QUIET);
+        self.last_forgotten = Some(now);
+        Some(ForgottenEarly { keys, new_burst })
+    }
+
+    /// The most keys remembered.
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     /// Keys remembered now.
     pub(crate) fn len(&self) -> usize {
         self.envelopes.len() + self.events.len()
@@ -179,6 +222,8 @@ impl<S: BuildHasher> DeliveryDedup<S> {
             if !self.pop_oldest() {
                 break;
             }
+            // `expire` ran first at this `now`: what is left is inside its window.
+            self.forgotten_early += 1;
         }
         if let Entry::Vacant(slot) = self.map(space).entry(hash) {
             slot.insert(Text::new(key));
@@ -264,6 +309,80 @@ mod tests {
         }
         assert!(d.is_duplicate("env99", None, t0));
         assert!(!d.is_duplicate("env0", None, t0));
+    }
+
+    #[test]
+    fn keys_the_capacity_pushes_out_inside_their_window_are_counted() {
+        let t0 = Instant::now();
+        let mut d = DeliveryDedup::new(secs(600), 4);
+        assert!(!d.is_duplicate("env1", Some("Ev1"), t0));
+        assert!(!d.is_duplicate("env2", Some("Ev2"), t0));
+        assert_eq!(
+            d.take_forgotten_early(t0),
+            None,
+            "full, nothing forgotten yet"
+        );
+        assert!(!d.is_duplicate("env3", Some("Ev3"), t0 + secs(1)));
+        assert_eq!(
+            d.take_forgotten_early(t0 + secs(1)),
+            Some(ForgottenEarly {
+                keys: 2,
+                new_burst: true
+            })
+        );
+        assert_eq!(d.take_forgotten_early(t0 + secs(1)), None, "taken once");
+    }
+
+    #[test]
+    fn keys_forgotten_at_the_end_of_their_window_are_not_counted() {
+        let t0 = Instant::now();
+        let mut d = DeliveryDedup::new(secs(600), 4);
+        assert!(!d.is_duplicate("env1", Some("Ev1"), t0));
+        assert!(!d.is_duplicate("env2", Some("Ev2"), t0 + secs(1)));
+        // env1/Ev1 expire at t0 + 600 s, making room: no early forgetting.
+        assert!(!d.is_duplicate("env3", Some("Ev3"), t0 + secs(600)));
+        assert_eq!(d.take_forgotten_early(t0 + secs(600)), None);
+        assert_eq!(d.capacity(), 4);
+    }
+
+    #[test]
+    fn early_forgetting_is_one_burst_until_a_minute_passes_without_it() {
+        let t0 = Instant::now();
+        let mut d = DeliveryDedup::new(secs(3600), 2);
+        let mut bursts = Vec::new();
+        let mut total = 0;
+        // One delivery a second for 100 s, a 90 s pause, then 10 more.
+        let times = (0..100).chain(190..200);
+        for (i, t) in times.enumerate() {
+            let now = t0 + secs(t);
+            assert!(!d.is_duplicate(&format!("env{i}"), None, now));
+            if let Some(f) = d.take_forgotten_early(now) {
+                total += f.keys;
+                if f.new_burst {
+                    bursts.push(t);
+                }
+            }
+        }
+        assert_eq!(
+            total, 108,
+            "every delivery past the first two pushed one out"
+        );
+        assert_eq!(bursts, vec![2, 190], "reported once per burst");
+    }
+
+    #[test]
+    fn early_forgetting_a_minute_after_the_last_starts_a_new_burst_and_sooner_does_not() {
+        let t0 = Instant::now();
+        let mut d = DeliveryDedup::new(secs(3600), 2);
+        let mut seen = Vec::new();
+        for (i, t) in [0, 1, 2, 61, 122].into_iter().enumerate() {
+            d.is_duplicate(&format!("env{i}"), None, t0 + secs(t));
+            if let Some(f) = d.take_forgotten_early(t0 + secs(t)) {
+                seen.push((t, f.new_burst));
+            }
+        }
+        // 2 s: the first; 61 s is 59 s after it (the same burst); 122 s is 61 s after that.
+        assert_eq!(seen, vec![(2, true), (61, false), (122, true)]);
     }
 
     /// Every key hashes alike: every lookup meets a collision.
