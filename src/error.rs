@@ -445,6 +445,11 @@ pub enum ErrorCode {
     LinkDisabled,
 }
 
+/// How the message of a Web API TLS failure that retrying cannot fix begins (a
+/// certificate that does not verify, a handshake the server refuses): what
+/// [`Error::is_fatal`] recognises. The error type owns the marker; `net/http.rs` writes it.
+pub(crate) const PERMANENT_TLS_FAILURE: &str = "TLS handshake refused (retrying cannot help): ";
+
 /// Slack's Web API errors after which retrying with the same token can never work.
 const FATAL_API_ERRORS: &[&str] = &[
     "not_authed",
@@ -520,7 +525,7 @@ impl Error {
                 status: None,
                 message,
                 ..
-            } => message.starts_with(crate::net::tls::PERMANENT_TLS_FAILURE),
+            } => message.starts_with(PERMANENT_TLS_FAILURE),
             Error::Websocket(w) => w.permanent,
             _ => false,
         }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::config::{Config, Secret};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, PERMANENT_TLS_FAILURE};
 use crate::net::cancel::Cancel;
 use crate::net::http_transport::{self, Route};
 use crate::net::tls;
@@ -175,7 +175,7 @@ impl WebApi {
 }
 
 /// A ureq failure in words; a TLS failure that retrying cannot fix is marked so
-/// ([`tls::PERMANENT_TLS_FAILURE`]).
+/// ([`PERMANENT_TLS_FAILURE`]).
 fn describe(e: ureq::Error) -> String {
     match e {
         // The crate's own TLS layer (http_transport) reports a failed handshake so.
@@ -184,7 +184,7 @@ fn describe(e: ureq::Error) -> String {
                 .downcast_ref::<native_tls::Error>()
                 .is_some_and(tls::is_permanent);
             if permanent {
-                format!("{}{e}", tls::PERMANENT_TLS_FAILURE)
+                format!("{PERMANENT_TLS_FAILURE}{e}")
             } else {
                 format!("TLS handshake failed: {e}")
             }

@@ -13,11 +13,6 @@ use crate::error::{Error, Result};
 use crate::net::cancel::Cancel;
 use crate::net::socket::Limits;
 
-/// How the message of a Web API TLS failure that retrying cannot fix begins (a
-/// certificate that does not verify, a handshake the server refuses); what
-/// [`Error::is_fatal`](crate::Error::is_fatal) recognises.
-pub(crate) const PERMANENT_TLS_FAILURE: &str = "TLS handshake refused (retrying cannot help): ";
-
 /// Whether a failed handshake failed in TLS itself (OpenSSL's error stack: certificate
 /// verification, protocol) rather than in the socket under it (a reset, an EOF, a
 /// timeout or a cancel), which a retry may get past.
