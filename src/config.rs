@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::net::connector::{Connector, ConnectorRef};
+use crate::protocol::admission::SlowConsumerPolicy;
 use crate::protocol::rate_limit::RateLimit;
-use crate::runtime::backlog::SlowConsumerPolicy;
 
 #[cfg(feature = "workspace-cache")]
 mod cache;

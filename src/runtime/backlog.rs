@@ -5,8 +5,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::net::waker::Waker;
 
-pub(crate) use crate::protocol::admission::SlowConsumerPolicy;
-
 /// Shared between the reader (producer) and [`Events`](crate::Events) (consumers).
 #[derive(Debug)]
 pub(crate) struct Backlog {
