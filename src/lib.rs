@@ -139,7 +139,7 @@ pub mod web;
 #[cfg(feature = "workspace-cache")]
 pub use cache::{CacheConfig, WorkspaceCache};
 pub use config::{
-    Builder, ClientIdentity, Config, LongTextPolicy, Proxy, RetryPolicy, StartOptions, TlsOptions,
+    Builder, ClientIdentity, Config, LongTextPolicy, Proxy, StartOptions, TlsOptions,
     MAX_FRAME_BYTES, MAX_TEXT_CHARS,
 };
 pub use error::{
@@ -150,6 +150,7 @@ pub use events::stream::{EventStream, Events, IntoIter, Iter, RecvTimeoutError, 
 pub use protocol::admission::SlowConsumerPolicy;
 pub use protocol::lifecycle::State;
 pub use protocol::rate_limit::RateLimit;
+pub use protocol::retry_policy::RetryPolicy;
 pub use rtm::client::{PendingSend, RtmClient};
 pub use rtm::handlers::{HandlerError, HandlerOutcome, HandlerResult};
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::config::RetryPolicy;
+use crate::protocol::retry_policy::RetryPolicy;
 
 /// Tracks consecutive failures and turns them into delays per a [`RetryPolicy`].
 #[derive(Debug)]

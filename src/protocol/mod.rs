@@ -8,6 +8,7 @@
 //! | [`liveness`] | the keepalive verdict: wait, probe, or dead |
 //! | [`reconnect`] | after an attempt or a link ends: retry when, or stop |
 //! | [`backoff`] | the delays that grow with consecutive failures |
+//! | [`retry_policy`] | nothing: the settings `backoff` and `reconnect` follow ([`RetryPolicy`](crate::RetryPolicy)) |
 //! | [`attempt_budget`] | the cap on attempts no server can break (5 / 10 s, 10 / min) |
 //! | [`admission`] | what the bounded event queue does with each item |
 //! | [`error_coalescer`] | repeated errors reported once a second, counted |
@@ -26,3 +27,4 @@ pub(crate) mod outbox;
 pub(crate) mod rate_limit;
 pub(crate) mod reconnect;
 pub(crate) mod reply_waiters;
+pub(crate) mod retry_policy;

@@ -13,11 +13,11 @@
 
 use std::time::{Duration, Instant};
 
-use crate::config::RetryPolicy;
 use crate::error::{Error, WebsocketError};
 use crate::protocol::attempt_budget::AttemptBudget;
 use crate::protocol::backoff::Backoff;
 use crate::protocol::deadline::after;
+use crate::protocol::retry_policy::RetryPolicy;
 
 /// How a connection attempt or a link ended.
 #[derive(Debug, Clone)]

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
-use crate::config::RetryPolicy;
 use crate::error::{Error, Result};
 use crate::protocol::admission::SlowConsumerPolicy;
 use crate::protocol::liveness::LivenessPolicy;
+use crate::protocol::retry_policy::RetryPolicy;
 use crate::runtime::backlog::Backlog;
 use crate::runtime::keepalive;
 use crate::runtime::links::Links;

@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender};
 use tungstenite::{Message, Utf8Bytes};
 
-use crate::config::{Builder, RetryPolicy, Secret};
+use crate::config::{Builder, Secret};
 use crate::error::{Error, Result, WebsocketError};
 use crate::net::cancel::Cancel;
 use crate::protocol::admission::SlowConsumerPolicy;
 use crate::protocol::liveness::LivenessPolicy;
+use crate::protocol::retry_policy::RetryPolicy;
 use crate::runtime::backlog::Backlog;
 use crate::runtime::engine::{Engine, EngineSettings};
 use crate::runtime::links::{Link, Links};
