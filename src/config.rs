@@ -5,20 +5,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::net::connector::{Connector, ConnectorRef};
 use crate::protocol::admission::SlowConsumerPolicy;
 use crate::protocol::rate_limit::RateLimit;
 use crate::protocol::retry_policy::RetryPolicy;
 
 #[cfg(feature = "workspace-cache")]
 mod cache;
+mod connector;
 mod proxy;
 mod tls;
+mod tls_connector;
 
 #[cfg(feature = "workspace-cache")]
 pub use cache::CacheConfig;
+pub use connector::Connector;
+pub(crate) use connector::ConnectorRef;
 pub use proxy::Proxy;
 pub use tls::{ClientIdentity, TlsOptions};
+pub(crate) use tls_connector::SharedConnector;
 
 /// The protocol's limit on one client frame: Slack disconnects a client that sends more.
 ///
@@ -194,7 +198,7 @@ pub struct Config {
     pub tls: TlsOptions,
     /// The client's one TLS connector, built from `tls` on first use and shared by every
     /// clone of this config (the Web API's and the websocket's connections).
-    pub(crate) tls_connector: crate::net::tls::SharedConnector,
+    pub(crate) tls_connector: SharedConnector,
     /// An HTTP CONNECT proxy for the Web API and the websocket (Node: `agent`). Default:
     /// [`Proxy::from_env`] at `build()` unless set explicitly or turned off with
     /// [`Builder::no_proxy`].
@@ -280,7 +284,7 @@ impl Config {
             start_options: StartOptions::default(),
             retry: RetryPolicy::default(),
             tls: TlsOptions::default(),
-            tls_connector: crate::net::tls::SharedConnector::default(),
+            tls_connector: SharedConnector::default(),
             proxy: None,
             start_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
@@ -653,7 +657,7 @@ impl Builder {
         self.config.validate()?;
         // Each built config (each client) gets its own TLS connector, even from a cloned
         // builder whose `tls` may differ.
-        self.config.tls_connector = crate::net::tls::SharedConnector::default();
+        self.config.tls_connector = SharedConnector::default();
         Ok(self.config)
     }
 }

@@ -139,7 +139,7 @@ pub mod web;
 #[cfg(feature = "workspace-cache")]
 pub use cache::{CacheConfig, WorkspaceCache};
 pub use config::{
-    Builder, ClientIdentity, Config, LongTextPolicy, Proxy, StartOptions, TlsOptions,
+    Builder, ClientIdentity, Config, Connector, LongTextPolicy, Proxy, StartOptions, TlsOptions,
     MAX_FRAME_BYTES, MAX_TEXT_CHARS,
 };
 pub use error::{
@@ -158,5 +158,4 @@ pub use rtm::handlers::{HandlerError, HandlerOutcome, HandlerResult};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
-pub use net::connector::Connector;
 pub use stats::Stats;

@@ -14,14 +14,13 @@ use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector as UreqConnector, LazyBuffers, NextTimeout, Transport,
 };
 
-use crate::config::{Proxy, TlsOptions};
+use crate::config::{ConnectorRef, Proxy, SharedConnector, TlsOptions};
 use crate::net::cancel::Cancel;
-use crate::net::connector::ConnectorRef;
 use crate::net::deadline::Deadline;
 use crate::net::socket::{self, Limits, Socket};
 use crate::net::stream::Stream;
 use crate::net::tcp;
-use crate::net::tls::{self, HandshakeFailure, SharedConnector};
+use crate::net::tls::{self, HandshakeFailure};
 
 thread_local! {
     /// The cancel and deadline of the Web API call running on this thread, if any.

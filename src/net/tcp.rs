@@ -12,9 +12,8 @@ use parking_lot::Mutex;
 
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
-use crate::config::Proxy;
+use crate::config::{ConnectorRef, Proxy};
 use crate::error::{Error, TimeoutKind, WebsocketError};
-use crate::net::connector::ConnectorRef;
 use crate::net::poll::Interest;
 use crate::net::proxy_tunnel;
 use crate::net::socket::{self, Limits, Socket};

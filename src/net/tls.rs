@@ -1,14 +1,11 @@
-//! TLS for HTTPS and WSS alike: the crate's one PEM reader, a client's one native-tls
-//! connector ([`SharedConnector`], for the Web API and the websocket), and telling a TLS
-//! failure that retrying cannot fix from one the network caused.
+//! TLS for HTTPS and WSS alike: the crate's one PEM reader, building a client's one
+//! native-tls connector (into the [`SharedConnector`] its config carries, for the Web API
+//! and the websocket), and telling a TLS failure that retrying cannot fix from one the
+//! network caused.
 
-use std::fmt;
-use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use parking_lot::Mutex;
-
-use crate::config::{ClientIdentity, TlsOptions};
+use crate::config::{ClientIdentity, SharedConnector, TlsOptions};
 use crate::error::{Error, Result};
 use crate::net::cancel::Cancel;
 use crate::net::socket::Limits;
@@ -62,21 +59,6 @@ pub(crate) fn check(tls: &TlsOptions) -> Result<()> {
     Ok(())
 }
 
-/// A client's one TLS connector, for `https://` (the Web API, through ureq) and `wss://`
-/// alike: built from the client's [`TlsOptions`] on the first TLS connection, so a
-/// `ws://`-only client never initialises OpenSSL, and a client using both parses the CA
-/// bundle (the system's, ~0.8 MB once parsed, or `tls.ca_pem`) into ONE store. Every
-/// clone of a client's [`Config`](crate::Config) shares it.
-#[derive(Clone, Default)]
-pub(crate) struct SharedConnector(Arc<Lazy>);
-
-#[derive(Default)]
-struct Lazy {
-    connector: OnceLock<native_tls::TlsConnector>,
-    /// Held while building, so two first connections at once build one connector.
-    building: Mutex<()>,
-}
-
 impl SharedConnector {
     /// The connector, built from `tls` on the first call (later calls reuse it: a client's
     /// TLS options do not change once it is built).
@@ -84,23 +66,7 @@ impl SharedConnector {
     /// # Errors
     /// [`Error::Config`] for an unusable CA or identity (which `build()` already checked).
     pub(crate) fn get(&self, tls: &TlsOptions) -> Result<&native_tls::TlsConnector> {
-        if let Some(c) = self.0.connector.get() {
-            return Ok(c);
-        }
-        let _building = self.0.building.lock();
-        if let Some(c) = self.0.connector.get() {
-            return Ok(c);
-        }
-        let built = native_connector(tls)?;
-        Ok(self.0.connector.get_or_init(|| built))
-    }
-}
-
-impl fmt::Debug for SharedConnector {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SharedConnector")
-            .field("built", &self.0.connector.get().is_some())
-            .finish()
+        self.get_or_build(|| native_connector(tls))
     }
 }
 

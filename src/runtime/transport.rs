@@ -1,6 +1,6 @@
 //! [`Transport`]: how the engine dials a websocket URL — the dial settings (proxy, TLS,
 //! connector, timeouts) and the client's TLS connector, shared with its Web API
-//! ([`SharedConnector`](crate::net::tls::SharedConnector)) and built on the first TLS
+//! ([`SharedConnector`](crate::config::SharedConnector)) and built on the first TLS
 //! connection of either, so that a `ws://`-only client never initializes OpenSSL (which
 //! costs several MB of resident memory).
 

@@ -5,9 +5,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::config::{Config, Proxy, Secret, TlsOptions};
+use crate::config::{Config, Connector, Proxy, Secret, TlsOptions};
 use crate::error::{Error, Result};
-use crate::net::connector::Connector;
 use crate::protocol::retry_policy::RetryPolicy;
 use crate::socket_mode::protocol::ack_deadlines::{ACK_DEADLINE, ACK_WARN_AFTER};
 use crate::socket_mode::protocol::connect_budget::{DEFAULT_CONNECT_BURST, DEFAULT_CONNECT_REFILL};
