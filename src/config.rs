@@ -618,30 +618,6 @@ impl Builder {
         self
     }
 
-    /// Checks the settings and creates the client (not yet connected: call
-    /// [`RtmClient::start`](crate::RtmClient::start)).
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
-    /// assert!(!client.connected());
-    /// // Durations beyond a day, like rates slower than one frame per 1,000 s, are refused.
-    /// let err = slack_rtm::RtmClient::builder("xoxb-...")
-    ///     .reply_timeout(Duration::MAX)
-    ///     .build()
-    ///     .unwrap_err();
-    /// assert!(err.to_string().contains("reply_timeout"));
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::KeepAliveConfig`] when `server_pong_timeout` is not shorter than
-    /// `client_ping_timeout`; [`Error::Config`] for other invalid settings (an empty token,
-    /// a zero timeout or one over a day, a rate limit outside
-    /// 0.001–1,000,000 frames/s, a malformed URL, an unreadable CA or identity).
-    pub fn build(self) -> Result<crate::RtmClient> {
-        crate::RtmClient::from_config(self.build_config()?)
-    }
-
     /// The checked settings, without a client (the standalone Web API client uses this).
     pub(crate) fn build_config(mut self) -> Result<Config> {
         if self.config.connector.is_some() {

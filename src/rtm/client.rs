@@ -159,6 +159,34 @@ impl fmt::Debug for RtmClient {
     }
 }
 
+// The builder is defined with the settings it fills (config.rs); building the client is
+// the client's part, so the settings never import it.
+impl Builder {
+    /// Checks the settings and creates the client (not yet connected: call
+    /// [`RtmClient::start`](crate::RtmClient::start)).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let client = slack_rtm::RtmClient::builder("xoxb-...").build().unwrap();
+    /// assert!(!client.connected());
+    /// // Durations beyond a day, like rates slower than one frame per 1,000 s, are refused.
+    /// let err = slack_rtm::RtmClient::builder("xoxb-...")
+    ///     .reply_timeout(Duration::MAX)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("reply_timeout"));
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::KeepAliveConfig`] when `server_pong_timeout` is not shorter than
+    /// `client_ping_timeout`; [`Error::Config`] for other invalid settings (an empty token,
+    /// a zero timeout or one over a day, a rate limit outside
+    /// 0.001–1,000,000 frames/s, a malformed URL, an unreadable CA or identity).
+    pub fn build(self) -> Result<RtmClient> {
+        RtmClient::from_config(self.build_config()?)
+    }
+}
+
 impl RtmClient {
     /// Starts building a client for `token` (a bot token, `xoxb-…`).
     ///
