@@ -4,15 +4,24 @@
 //! [`SocketEvent`](crate::socket_mode::SocketEvent)s) are this stream over their item.
 
 use std::fmt;
+use std::panic::RefUnwindSafe;
 use std::time::Duration;
 
 use std::sync::Arc;
 
 use crossbeam_channel::Receiver;
 
-use crate::runtime::backlog::Backlog;
-
 use crate::events::event::Event;
+
+/// The side that fills a stream's bounded queue, told each time a consumer takes an item,
+/// with how many are still queued: a reader that waits for room (backpressure) is woken
+/// through it. The runtime's `Backlog` (`runtime/backlog.rs`) is the one implementation;
+/// the stream names only this, so that the delivered items (`events/`, which the core and
+/// the runtime read) import nothing from the runtime.
+pub(crate) trait Backpressure: Send + Sync + RefUnwindSafe {
+    /// A consumer took an item; `queued` are left.
+    fn consumed(&self, queued: usize);
+}
 
 /// The stream of one session's events (from `start` to the final `disconnected`), for
 /// any client: `T` is what the client delivers. Use it by its names, [`Events`] for
@@ -42,7 +51,7 @@ use crate::events::event::Event;
 /// ```
 pub struct EventStream<T = Event> {
     rx: Receiver<T>,
-    backlog: Arc<Backlog>,
+    backpressure: Arc<dyn Backpressure>,
 }
 
 /// The stream of RTM [`Event`]s of one session: [`RtmClient::events`](crate::RtmClient::events).
@@ -67,7 +76,7 @@ impl<T> Clone for EventStream<T> {
     fn clone(&self) -> Self {
         Self {
             rx: self.rx.clone(),
-            backlog: self.backlog.clone(),
+            backpressure: self.backpressure.clone(),
         }
     }
 }
@@ -131,12 +140,12 @@ impl std::error::Error for RecvTimeoutError {}
 impl std::error::Error for TryRecvError {}
 
 impl<T> EventStream<T> {
-    pub(crate) fn new(rx: Receiver<T>, backlog: Arc<Backlog>) -> Self {
-        Self { rx, backlog }
+    pub(crate) fn new(rx: Receiver<T>, backpressure: Arc<dyn Backpressure>) -> Self {
+        Self { rx, backpressure }
     }
 
     fn took(&self, event: T) -> T {
-        self.backlog.consumed(self.rx.len());
+        self.backpressure.consumed(self.rx.len());
         event
     }
 

@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::events::stream::Backpressure;
 use crate::net::waker::Waker;
 
 /// Shared between the reader (producer) and [`Events`](crate::Events) (consumers).
@@ -23,9 +24,11 @@ impl Backlog {
             reader_waiting: AtomicBool::new(false),
         })
     }
+}
 
+impl Backpressure for Backlog {
     /// Called by a consumer after taking an event, with the queue's length.
-    pub(crate) fn consumed(&self, queued: usize) {
+    fn consumed(&self, queued: usize) {
         if self.reader_waiting.load(Ordering::SeqCst) && queued <= self.capacity / 2 {
             self.space.wake();
         }
