@@ -88,6 +88,22 @@
 //! - [`Builder::proxy`], [`TlsOptions`] and [`Builder::connector`] reach Slack from
 //!   corporate networks; [`RtmClient::reconnect`] resets a connection on demand.
 //!
+//! # Layers
+//! Each row imports from its own row and the rows below it, never from above:
+//!
+//! ```text
+//!  fake/                    the test Slack (feature `fake-slack`)
+//!  socket_mode/ web/ rtm/   the clients: Socket Mode, Web API, RTM (RtmClient, frames, rules)
+//!  runtime/                 reader and keepalive threads, links, delivery: thin loops
+//!  cache/ typed/ dedup      workspace cache, typed events, duplicate filter
+//!  net/                     dial, proxy CONNECT, TLS, websocket, poll(2), Web API calls: I/O
+//!  config/ stats            settings and their checks; counters (no I/O)
+//!  protocol/                pure decisions, time passed in (policies live with them)
+//!  events/ model/ error     what is delivered (Event, Reply, EventStream), User/…, Error
+//! ```
+//!
+//! `tests/architecture.rs` fails on any import cycle between these modules.
+//!
 //! # Features
 //! - `fake-slack` (off by default): the `fake` module, an embedded fake Slack (Web API +
 //!   RTM websocket on loopback) and a test kit for testing your bot without a workspace.
