@@ -110,15 +110,13 @@ impl Directory {
         Some(changed)
     }
 
-    /// Sets a known user's presence; false if the user is unknown.
-    pub(crate) fn set_presence(&mut self, id: &str, presence: &str) -> bool {
-        match self.users.get_mut(id) {
-            Some(user) => {
-                user.presence = presence.to_owned();
-                true
-            }
-            None => false,
-        }
+    /// Sets a known user's presence. Returns whether it changed, or `None` if the user
+    /// is unknown.
+    pub(crate) fn set_presence(&mut self, id: &str, presence: &str) -> Option<bool> {
+        let user = self.users.get_mut(id)?;
+        let changed = user.presence != presence;
+        user.presence = presence.to_owned();
+        Some(changed)
     }
 
     /// A known user's presence.
@@ -242,8 +240,9 @@ mod tests {
         assert!(d.user_json("U2", "T1").is_none());
         assert!(d.channel_json("C2", "T1").is_none());
         assert_eq!(d.presence("U1"), Some("active"));
-        assert!(d.set_presence("U1", "away"));
-        assert!(!d.set_presence("U2", "away"));
+        assert_eq!(d.set_presence("U1", "away"), Some(true));
+        assert_eq!(d.set_presence("U1", "away"), Some(false), "no change");
+        assert_eq!(d.set_presence("U2", "away"), None);
         assert_eq!(d.presence("U1"), Some("away"));
     }
 

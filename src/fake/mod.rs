@@ -113,13 +113,19 @@
 //!   never delayed.
 //! - `typing` (`channel`): no reply.
 //! - `presence_sub` (`ids`): replaces the session's subscriptions; `presence_change` events
-//!   follow for newly subscribed known users, and later on [`FakeSlack::set_presence`].
-//! - `presence_query` (`ids`, at most 500): `presence_change` events for the known users.
+//!   follow for newly subscribed known users (already subscribed ones emit nothing), and
+//!   later when [`FakeSlack::set_presence`] changes a subscribed user's presence. Never a
+//!   reply, even to a frame with an `id`.
+//! - `presence_query` (`ids`, at most 500): `presence_change` events for the known users;
+//!   never a reply.
 //!
 //!   `presence_change` has the single form `{"type":"presence_change","user","presence"}`,
 //!   or, when the URL came from an `rtm.connect` with `batch_presence_aware=1`, the batch
 //!   form `{"type":"presence_change","users":[..],"presence"}` (one event per presence
-//!   value). Unknown user ids produce no event.
+//!   value). Ids that are not users of the workspace, whatever their form (`"U0NOBODY"`,
+//!   `"C0GENERAL"`, `""`), produce no event and no error: Slack documents no check of the
+//!   ids, nor a limit on `presence_sub`'s list, nor the numbers of the rate limit both
+//!   messages are under, so the fake enforces none of those.
 //!
 //! Binary client frames get an error event ([`codes::NOT_AN_OBJECT`]). A client frame
 //! with a payload over 16 KiB (16 384 bytes) closes the connection at once, without a
@@ -1288,8 +1294,9 @@ impl FakeSlack {
         }
     }
 
-    /// Sets a known user's presence (`"active"` or `"away"`) and sends `presence_change`
-    /// to the sessions subscribed to that user. Returns false for an unknown user.
+    /// Sets a known user's presence (`"active"` or `"away"`) and, if that changes it,
+    /// sends `presence_change` to the sessions subscribed to that user (setting the
+    /// presence a user already has sends nothing). Returns false for an unknown user.
     ///
     /// ```
     /// # let slack = slack_rtm::fake::FakeSlack::start()?;

@@ -312,11 +312,16 @@ impl Shared {
         self.to_greeted(|| Command::Text(text.clone()))
     }
 
-    /// Sets a known user's presence and tells the sessions subscribed to them; false for
-    /// an unknown user.
+    /// Sets a known user's presence and, if it changed, tells the sessions subscribed to
+    /// them; false for an unknown user.
     pub(crate) fn set_presence(&self, user: &str, presence: &str) -> bool {
-        if !self.state.lock().directory.set_presence(user, presence) {
+        let changed = self.state.lock().directory.set_presence(user, presence);
+        let Some(changed) = changed else {
             return false;
+        };
+        if !changed {
+            // `presence_change`: "A member's presence changed" (nothing did).
+            return true;
         }
         self.to_greeted(|| Command::Presence {
             user: user.to_owned(),

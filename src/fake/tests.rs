@@ -1222,3 +1222,118 @@ fn typing_in_a_channel_the_bot_is_not_in_is_not_refused_as_slack_documents_no_su
     send(&mut ws, json!({"id": 2, "type": "ping"}));
     assert_eq!(next(&mut ws), json!({"type": "pong", "reply_to": 2}));
 }
+
+/// The next frame, which must be the pong to the ping sent with `id`: everything the
+/// session sent before it is returned, in order.
+fn frames_before_pong(ws: &mut Ws, id: u64) -> Vec<Value> {
+    send(ws, json!({"id": id, "type": "ping"}));
+    let mut before = Vec::new();
+    loop {
+        let frame = next(ws);
+        if frame == json!({"type": "pong", "reply_to": id}) {
+            return before;
+        }
+        before.push(frame);
+    }
+}
+
+#[test]
+fn presence_sub_is_answered_with_events_for_the_newly_subscribed_and_never_a_reply() {
+    let slack = FakeSlack::start().expect("start");
+    slack.add_user("U1", "alice");
+    slack.add_user("U2", "bob");
+    let mut ws = connect(&slack);
+    let change = |user: &str, presence: &str| json!({"type": "presence_change", "user": user, "presence": presence});
+    // With an id too: "Response is presence_change events ..., not a reply".
+    send(
+        &mut ws,
+        json!({"id": 1, "type": "presence_sub", "ids": ["U1"]}),
+    );
+    assert_eq!(frames_before_pong(&mut ws, 2), [change("U1", "active")]);
+    // The list is replaced; U1, subscribed already, emits nothing until it changes.
+    send(
+        &mut ws,
+        json!({"id": 3, "type": "presence_sub", "ids": ["U1", "U2"]}),
+    );
+    assert_eq!(frames_before_pong(&mut ws, 4), [change("U2", "active")]);
+    assert!(slack.set_presence("U1", "away"));
+    assert_eq!(next(&mut ws), change("U1", "away"));
+    // U1 is dropped from the list: its changes are no longer sent.
+    send(&mut ws, json!({"type": "presence_sub", "ids": ["U2"]}));
+    // Once the ping after it is answered, the server has taken the new list.
+    assert!(frames_before_pong(&mut ws, 5).is_empty());
+    assert!(slack.set_presence("U1", "active"));
+    assert!(slack.set_presence("U2", "away"));
+    assert_eq!(frames_before_pong(&mut ws, 6), [change("U2", "away")]);
+}
+
+#[test]
+fn presence_change_is_sent_only_when_a_presence_changes() {
+    let slack = FakeSlack::start().expect("start");
+    slack.add_user("U1", "alice");
+    let mut ws = connect(&slack);
+    send(&mut ws, json!({"type": "presence_sub", "ids": ["U1"]}));
+    assert_eq!(frames_before_pong(&mut ws, 1).len(), 1, "the initial state");
+    assert!(slack.set_presence("U1", "active"), "known, unchanged");
+    assert!(slack.set_presence("U1", "away"));
+    assert_eq!(
+        frames_before_pong(&mut ws, 2),
+        [json!({"type": "presence_change", "user": "U1", "presence": "away"})]
+    );
+}
+
+#[test]
+fn presence_ids_that_are_no_users_are_neither_refused_nor_reported_as_slack_documents_no_check() {
+    let slack = FakeSlack::start().expect("start");
+    slack.add_user("U1", "alice");
+    let mut ws = connect(&slack);
+    let odd = [
+        "U0NOBODY",
+        "W0NOBODY",
+        FakeSlack::GENERAL_CHANNEL,
+        "",
+        "not an id",
+    ];
+    for kind in ["presence_query", "presence_sub"] {
+        let mut ids: Vec<&str> = odd.to_vec();
+        ids.push("U1");
+        send(&mut ws, json!({"type": kind, "ids": ids}));
+        assert_eq!(
+            frames_before_pong(&mut ws, if kind == "presence_sub" { 1 } else { 2 }),
+            [json!({"type": "presence_change", "user": "U1", "presence": "active"})],
+            "{kind}"
+        );
+    }
+    assert_eq!(slack.presence_subscriptions().len(), odd.len() + 1);
+}
+
+#[test]
+fn presence_query_takes_up_to_500_ids_as_documented() {
+    let slack = FakeSlack::start().expect("start");
+    slack.add_user("U1", "alice");
+    let mut ws = connect(&slack);
+    let mut ids: Vec<String> = (0..499).map(|n| format!("U0X{n}")).collect();
+    ids.push("U1".to_owned());
+    send(
+        &mut ws,
+        json!({"id": 1, "type": "presence_query", "ids": ids}),
+    );
+    assert_eq!(
+        frames_before_pong(&mut ws, 2),
+        [json!({"type": "presence_change", "user": "U1", "presence": "active"})]
+    );
+    ids.push("U2".to_owned());
+    send(
+        &mut ws,
+        json!({"id": 3, "type": "presence_query", "ids": ids}),
+    );
+    let refused = next(&mut ws);
+    assert_eq!(
+        (&refused["reply_to"], &refused["error"]["code"]),
+        (&json!(3), &json!(codes::INVALID_IDS))
+    );
+    // A presence_sub of as many is taken: no limit is documented for it.
+    send(&mut ws, json!({"type": "presence_sub", "ids": ids}));
+    assert_eq!(frames_before_pong(&mut ws, 4).len(), 1);
+    assert_eq!(slack.presence_subscriptions().len(), 501);
+}
