@@ -18,6 +18,8 @@ pub(crate) struct Life {
     pub(crate) ended: Option<(u64, Option<Error>)>,
     /// The last failed attempt of the current session (cleared when a link is ready).
     pub(crate) last_failure: Option<Error>,
+    /// Whether a link of the current session has been ready (said hello) at all.
+    pub(crate) was_ready: bool,
 }
 
 /// The lifecycle and its condvar.
@@ -34,6 +36,7 @@ impl Default for Status {
                 session: 0,
                 ended: None,
                 last_failure: None,
+                was_ready: false,
             }),
             changed: Condvar::new(),
         }
@@ -52,6 +55,7 @@ impl Status {
             life.state = state;
             if state == State::Ready {
                 life.last_failure = None;
+                life.was_ready = true;
             }
         }
         self.changed.notify_all();
@@ -75,6 +79,7 @@ impl Status {
         life.session += 1;
         life.state = State::Connecting;
         life.last_failure = None;
+        life.was_ready = false;
         life.session
     }
 
@@ -88,7 +93,11 @@ impl Status {
         self.changed.notify_all();
     }
 
-    /// Blocks until `session` is ready, has ended (its error), or `deadline`.
+    /// Blocks until `session` has been ready, has ended (its error), or `deadline`.
+    ///
+    /// "Has been": a link that said hello and was lost before this thread looked (a server
+    /// that closes right after hello; a loaded machine) still counts, the session having
+    /// moved on to reconnecting. Waking to find the state Ready again would miss it.
     ///
     /// # Errors
     /// The session's error ([`Error::Shutdown`] when it was stopped without one), or
@@ -101,7 +110,7 @@ impl Status {
                     return Err(err.clone().unwrap_or(Error::Shutdown));
                 }
             }
-            if life.session == session && life.state == State::Ready {
+            if life.session == session && life.was_ready {
                 return Ok(());
             }
             if self.changed.wait_until(&mut life, deadline).timed_out() {
@@ -124,6 +133,29 @@ mod tests {
         let n = s.begin_session();
         s.enter(State::Ready);
         assert!(s.wait_ready(n, Instant::now()).is_ok());
+    }
+
+    #[test]
+    fn a_session_whose_ready_link_was_lost_before_the_wait_looked_is_reported_ready() {
+        let s = Status::default();
+        let n = s.begin_session();
+        s.enter(State::Ready);
+        s.enter(State::Reconnecting);
+        s.enter(State::Connecting);
+        assert!(s.wait_ready(n, Instant::now()).is_ok());
+    }
+
+    #[test]
+    fn a_new_session_is_not_ready_because_the_last_one_was() {
+        let s = Status::default();
+        let n = s.begin_session();
+        s.enter(State::Ready);
+        s.end_session(n, None);
+        let m = s.begin_session();
+        assert!(matches!(
+            s.wait_ready(m, Instant::now()),
+            Err(Error::StartTimeout { .. })
+        ));
     }
 
     #[test]
