@@ -199,6 +199,44 @@ fn a_dropped_ack_ends_in_no_reply_received_after_reply_timeout() {
     assert!(client.send_message("C1", "fine again").is_ok());
 }
 
+/// The reader, not the caller, writes a frame that was queued before `hello` (or while the
+/// caller found the reader writing): the caller must still be told of the write, so that
+/// its wait for the reply ends `reply_timeout` after it, not at `queue_timeout`.
+#[test]
+fn a_dropped_ack_for_a_frame_the_reader_wrote_ends_reply_timeout_after_the_write() {
+    let fake = fake();
+    fake.set_ack_policy(AckPolicy::Drop);
+    let client = builder(&fake)
+        .reply_timeout(Duration::from_millis(300))
+        .queue_timeout(Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    // Queued before start: only the reader can write it, at hello.
+    let pending = client
+        .add_outgoing_event(true, "message", json!({"channel": "C1", "text": "lost"}))
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(pending.wait(Duration::MAX)));
+    client.start().unwrap();
+    fake.wait_for_sent(|f| f["text"] == "lost", SOON)
+        .expect("the reader wrote the frame");
+    // Unfixed, the wait ran to the queue deadline (here an hour).
+    let outcome = rx
+        .recv_timeout(SOON)
+        .expect("the wait ends once reply_timeout has passed since the write");
+    assert!(
+        matches!(
+            outcome,
+            Err(Error::NoReplyReceived {
+                cause: NoReplyCause::TimedOut,
+                ..
+            })
+        ),
+        "{outcome:?}"
+    );
+    assert_eq!(client.stats().awaiting_reply, 0, "no waiter leaks");
+}
+
 #[test]
 fn an_echoed_message_event_carrying_reply_to_does_not_resolve_a_send() {
     let fake = fake();

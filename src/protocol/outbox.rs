@@ -44,6 +44,11 @@ pub(crate) struct Queued {
     pub(crate) deadline: Instant,
     pub(crate) tx: Sender<Outcome>,
     pub(crate) slot: Arc<Mutex<Slot>>,
+    /// Signalled when the frame is written, and closed when it leaves the queue in any
+    /// way: its caller, waiting while it was queued, then reads its slot again (a frame
+    /// another thread wrote is awaited `reply_timeout` from its write, not until
+    /// `queue_timeout`).
+    pub(crate) left_queue: Sender<()>,
 }
 
 impl Queued {
@@ -260,6 +265,7 @@ mod tests {
             deadline,
             tx,
             slot: slot.clone(),
+            left_queue: crossbeam_channel::bounded(1).0,
         };
         (q, slot)
     }

@@ -64,6 +64,8 @@ pub(crate) struct Ticket {
     rx: Receiver<Outcome>,
     pub(crate) slot: Arc<Mutex<Slot>>,
     queue_deadline: Instant,
+    /// Wakes a caller waiting while its frame is queued (see `Queued::left_queue`).
+    left_queue: Receiver<()>,
 }
 
 impl Shared {
@@ -92,6 +94,7 @@ impl Shared {
         let text = encode_frame(id, kind, body)?;
         let queue_deadline = after(Instant::now(), self.config.queue_timeout);
         let (tx, rx) = oneshot();
+        let (left_queue, left_queue_rx) = crossbeam_channel::bounded(1);
         let slot = Arc::new(Mutex::new(Slot::Queued));
         let pushed = self.outgoing.outbox.lock().push(
             Queued {
@@ -103,6 +106,7 @@ impl Shared {
                 deadline: queue_deadline,
                 tx,
                 slot: slot.clone(),
+                left_queue,
             },
             before == Before::Session,
         );
@@ -116,6 +120,7 @@ impl Shared {
             rx,
             slot,
             queue_deadline,
+            left_queue: left_queue_rx,
         })
     }
 
@@ -199,6 +204,9 @@ impl Shared {
                     id: item.id,
                     at: Instant::now(),
                 };
+                // Its caller may be waiting for the queue deadline: the reply deadline
+                // runs from now.
+                let _ = item.left_queue.try_send(());
                 if !await_reply {
                     self.counters.sent_unacked.fetch_add(1, Ordering::Relaxed);
                     let _ = item.tx.try_send(Ok(None));
@@ -297,6 +305,8 @@ impl Ticket {
         give_up: Option<Instant>,
         on_give_up: Error,
     ) -> Result<Option<Reply>> {
+        // Until the frame leaves the queue, a wait also ends when it does.
+        let mut queued = true;
         loop {
             let now = Instant::now();
             let slot = *self.slot.lock();
@@ -311,7 +321,21 @@ impl Ticket {
             match decision {
                 Waiting::Until(t) => {
                     let t = give_up.map_or(t, |g| g.min(t));
-                    if let Ok(outcome) = self.rx.recv_deadline(t) {
+                    queued &= slot == Slot::Queued;
+                    if queued {
+                        // Written by another thread (the reader at hello, or a sender
+                        // that held the writer lock), it is told here: its reply wait
+                        // starts at the write.
+                        crossbeam_channel::select! {
+                            recv(self.rx) -> outcome => {
+                                if let Ok(outcome) = outcome {
+                                    return outcome;
+                                }
+                            }
+                            recv(self.left_queue) -> left => queued = left.is_ok(),
+                            default(t.saturating_duration_since(now)) => {}
+                        }
+                    } else if let Ok(outcome) = self.rx.recv_deadline(t) {
                         return outcome;
                     }
                 }
