@@ -736,3 +736,126 @@ fn an_ack_whose_delivering_socket_has_closed_goes_on_a_live_one() {
     assert!(ack.counts());
     client.disconnect();
 }
+
+#[test]
+fn an_envelope_acked_right_after_disconnect_was_called_reaches_slack_as_acked() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    let (client, events) = started(
+        builder(&slack)
+            .ack_policy(AckPolicy::Manual)
+            .disconnect_grace(SOON),
+    );
+    let id = sm.push_slash_command("/inflight", "");
+    let SocketEvent::Request(req) = wait_for(&events, "the command", |e| e.as_request().is_some())
+    else {
+        unreachable!()
+    };
+    let closer = {
+        let client = client.clone();
+        std::thread::spawn(move || client.disconnect())
+    };
+    // disconnect() has begun: it announces the close and waits for the ack owed.
+    wait_for(&events, "Disconnecting", |e| {
+        matches!(e, SocketEvent::Disconnecting)
+    });
+    assert_eq!(client.state(), State::Disconnecting);
+    // A request arriving now is refused: neither delivered nor acked.
+    let late = sm.push_slash_command("/late", "");
+    eventually("the late request to be refused", || {
+        client.stats().refused_while_disconnecting == 1
+    });
+    req.ack_with(json!({"text": "done"}))
+        .expect("acked while disconnecting");
+    closer.join().expect("disconnect returns");
+
+    let ack = sm.wait_for_ack(&id, SOON).expect("Slack received the ack");
+    assert!(ack.counts(), "{ack:?}");
+    assert_eq!(ack.payload, Some(json!({"text": "done"})));
+    let late_delivery = sm
+        .deliveries()
+        .into_iter()
+        .find(|d| d.envelope_id == late)
+        .expect("the fake delivered the late request");
+    assert!(!late_delivery.acked, "left to Slack, not acked");
+    let stats = client.stats();
+    assert_eq!(stats.unacked_at_disconnect, 0);
+    assert_eq!(stats.state, State::Disconnected);
+    let rest: Vec<SocketEvent> = events.iter().collect();
+    assert!(
+        rest.iter().all(|e| e.as_request().is_none()),
+        "the late request never reached the app: {rest:?}"
+    );
+    assert_eq!(
+        rest.iter()
+            .filter(|e| matches!(e, SocketEvent::Disconnecting))
+            .count(),
+        0,
+        "Disconnecting is delivered once"
+    );
+    assert!(matches!(rest.last(), Some(SocketEvent::Disconnected(None))));
+}
+
+#[test]
+fn a_request_still_unacked_when_the_grace_ends_is_reported_and_disconnect_returns() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    let (client, events) = started(
+        builder(&slack)
+            .ack_policy(AckPolicy::Manual)
+            .disconnect_grace(Duration::from_millis(100)),
+    );
+    let id = sm.push_slash_command("/held", "");
+    let held = wait_for(&events, "the command", |e| e.as_request().is_some());
+    client.disconnect();
+    let stats = client.stats();
+    assert_eq!(stats.unacked_at_disconnect, 1);
+    assert_eq!(
+        stats.awaiting_ack, 0,
+        "nothing can be acked after the session"
+    );
+    drop(held); // too late to ack on drop: the sockets are closed
+    assert!(sm.acks().iter().all(|a| a.envelope_id != id));
+    assert_eq!(
+        client.stats().acks_failed,
+        0,
+        "not counted as a failed write"
+    );
+}
+
+#[test]
+fn with_nothing_owed_disconnect_closes_without_waiting_out_the_grace() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    // A grace no test could wait out: it must not be waited for.
+    let (client, events) = started(builder(&slack).disconnect_grace(Duration::from_secs(3600)));
+    let id = sm.push_event(json!({"type": "message"}));
+    wait_for(&events, "the event", |e| e.as_request().is_some());
+    assert!(sm.wait_for_event_ack(&id, SOON), "acked on arrival");
+    client.disconnect();
+    assert_eq!(client.state(), State::Disconnected);
+    assert_eq!(client.stats().unacked_at_disconnect, 0);
+}
+
+#[test]
+fn a_slash_command_handler_that_disconnects_still_gets_its_answer_to_slack() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    let client = builder(&slack).build().unwrap();
+    {
+        let c = client.clone();
+        client.on_slash_command(move |_req, cmd| {
+            c.disconnect();
+            Some(json!({"text": format!("bye from {}", cmd.command)}))
+        });
+    }
+    client.start().unwrap();
+    let id = sm.push_slash_command("/stop", "");
+    assert!(client.run().is_ok());
+    let ack = sm
+        .wait_for_ack(&id, SOON)
+        .expect("the handler's answer reached Slack");
+    assert!(ack.counts());
+    assert_eq!(ack.payload, Some(json!({"text": "bye from /stop"})));
+    assert_eq!(client.state(), State::Disconnected);
+}

@@ -6,12 +6,13 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 
 use crate::error::{Error, Result};
 use crate::runtime::links::{Link, LinkId, Links};
 use crate::socket_mode::protocol::ack::encode_ack;
 use crate::socket_mode::protocol::ack_deadlines::{AckDeadlines, Overdue};
+use crate::socket_mode::protocol::graceful_close::{GracefulClose, Step};
 use crate::socket_mode::requests::request::AckSink;
 use crate::socket_mode::stats::SmCounters;
 
@@ -19,6 +20,9 @@ use crate::socket_mode::stats::SmCounters;
 pub(crate) struct Acker {
     links: Arc<Links>,
     pub(crate) deadlines: Mutex<AckDeadlines>,
+    /// Signalled whenever an envelope stops being owed (acked, or forgotten): what a
+    /// graceful disconnect waits on.
+    settled: Condvar,
     pub(crate) counters: Arc<SmCounters>,
     write_timeout: Duration,
     /// Acks the reader queued during the batch it is routing (written at its end).
@@ -57,6 +61,7 @@ impl Acker {
         Self {
             links,
             deadlines: Mutex::new(deadlines),
+            settled: Condvar::new(),
             counters,
             write_timeout,
             queued: Mutex::new(Queued::default()),
@@ -219,6 +224,27 @@ impl Acker {
     pub(crate) fn awaiting(&self) -> usize {
         self.deadlines.lock().pending()
     }
+
+    /// Blocks (on the caller's thread) until `close` says to close the sockets: nothing
+    /// owed, the grace over, or only requests past their deadline left. Returns how many
+    /// requests are still owed then.
+    pub(crate) fn wait_for_owed(&self, close: &GracefulClose) -> usize {
+        let mut d = self.deadlines.lock();
+        loop {
+            match close.next(Instant::now(), d.owed_until()) {
+                Step::Close => return d.pending(),
+                Step::WaitUntil(at) => {
+                    self.settled.wait_until(&mut d, at);
+                }
+            }
+        }
+    }
+
+    /// The session is over: nothing it delivered can be acked any more.
+    pub(crate) fn session_ended(&self) {
+        self.deadlines.lock().clear();
+        self.settled.notify_all();
+    }
 }
 
 impl Acker {
@@ -226,6 +252,7 @@ impl Acker {
     fn record(&self, envelope_id: &str, now: Instant) {
         SmCounters::bump(&self.counters.acks_sent);
         let timing = self.deadlines.lock().acked(envelope_id, now);
+        self.settled.notify_all();
         if let Some(t) = timing {
             let us = u64::try_from(t.latency.as_micros())
                 .unwrap_or(u64::MAX)
@@ -288,11 +315,13 @@ impl AckSink for Acker {
             Ok(_) => {
                 SmCounters::bump(&self.counters.acks_sent);
                 self.deadlines.lock().acked(envelope_id, Instant::now());
+                self.settled.notify_all();
             }
             // The session is over (requests still queued are dropped with it): nothing
             // to ack on, and nothing to warn about.
             Err(Error::SendWhileDisconnected) => {
                 self.deadlines.lock().forget(envelope_id);
+                self.settled.notify_all();
                 log::debug!("request {envelope_id} dropped after its socket closed: not acked");
             }
             Err(e) => {

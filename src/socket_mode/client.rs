@@ -3,7 +3,9 @@
 //! [`run`](SocketModeClient::run).
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::thread::ThreadId;
 use std::time::Instant;
 
 use parking_lot::Mutex;
@@ -19,6 +21,7 @@ use crate::runtime::transport::Transport;
 use crate::socket_mode::config::{SocketModeBuilder, SocketModeSettings};
 use crate::socket_mode::events::SocketEvents;
 use crate::socket_mode::handlers::Handlers;
+use crate::socket_mode::protocol::graceful_close::GracefulClose;
 use crate::socket_mode::seam::SocketModeProtocol;
 use crate::socket_mode::stats::SocketModeStats;
 use crate::socket_mode::{EventsApi, Interaction, Request, SlashCommand, SocketEvent};
@@ -73,6 +76,11 @@ struct Inner {
     handlers: Mutex<Handlers>,
     web: Option<WebClient>,
     settings: Arc<SocketModeSettings>,
+    /// The thread dispatching in [`SocketModeClient::run`], if any: a handler's
+    /// `disconnect()` there cannot wait for acks that thread itself owes.
+    run_thread: Mutex<Option<ThreadId>>,
+    /// A handler called `disconnect()`: `run` finishes the close after the dispatch.
+    close_after_dispatch: AtomicBool,
 }
 
 impl fmt::Debug for SocketModeClient {
@@ -126,6 +134,8 @@ impl SocketModeClient {
                 handlers: Mutex::new(Handlers::default()),
                 web,
                 settings,
+                run_thread: Mutex::new(None),
+                close_after_dispatch: AtomicBool::new(false),
             }),
         })
     }
@@ -164,19 +174,84 @@ impl SocketModeClient {
         self.inner.slot.stop(reason);
     }
 
-    /// Ends the session: every socket is closed, `Disconnecting` then `Disconnected`
-    /// (without an error) are delivered, the stream ends, and both threads are joined
-    /// before it returns. Requests not acked yet can no longer be acked. Safe from any
-    /// state, twice, and from inside a handler.
+    /// Ends the session gracefully, then closes every socket: `Disconnecting` then
+    /// `Disconnected` (without an error) are delivered, the stream ends, and both threads
+    /// are joined before it returns. Safe from any state, twice, from several threads at
+    /// once, and from inside a handler.
+    ///
+    /// The graceful part, so that a request in flight is not left to Slack's retry:
+    /// 1. from the call on, no new request is delivered: an envelope that arrives is
+    ///    neither delivered nor acked (counted in
+    ///    [`SocketModeStats::refused_while_disconnecting`]), so Slack retries an
+    ///    `events_api` one on another socket or after the next start;
+    /// 2. `Disconnecting` is delivered at once: ack what you hold (from any thread);
+    /// 3. the call waits for the acks of requests already delivered, until nothing is
+    ///    owed, at most [`disconnect_grace`](super::SocketModeBuilder::disconnect_grace)
+    ///    (default 3 s), and never past the ack deadline of the last request owed;
+    /// 4. acks still buffered are written, then the sockets close. Requests still not
+    ///    acked are counted in [`SocketModeStats::unacked_at_disconnect`] and logged at
+    ///    WARN; they can no longer be acked.
+    ///
+    /// So it returns within `disconnect_grace` plus the close: writing what is buffered
+    /// (at most `ack_write_timeout`) and joining the threads (a connect call or dial in
+    /// progress is cancelled within milliseconds). Called by a handler inside
+    /// [`run`](Self::run), it returns at once: `run` acks that handler's request,
+    /// dispatches the requests already queued while the grace lasts, then finishes the
+    /// close. Dropping the last handle closes at once, without the grace.
     ///
     /// ```
     /// let client = slack_rtm::socket_mode::SocketModeClient::builder("xapp-1-A1-2-abc").build()?;
     /// client.disconnect();
     /// client.disconnect();
+    /// assert_eq!(client.stats().unacked_at_disconnect, 0);
     /// # Ok::<(), slack_rtm::Error>(())
     /// ```
     pub fn disconnect(&self) {
+        let inner = &self.inner;
+        if *inner.run_thread.lock() == Some(std::thread::current().id()) {
+            // A handler in run(): that thread acks its request once the handler returns.
+            if inner.slot.is_running() {
+                inner.protocol.begin_closing();
+            }
+            inner.close_after_dispatch.store(true, Ordering::SeqCst);
+            return;
+        }
+        let close = GracefulClose::new(Instant::now(), inner.settings.tuning.disconnect_grace);
+        self.close_gracefully(close);
+    }
+
+    /// Steps 1 to 4 of [`disconnect`](Self::disconnect), with the grace `close` counts.
+    fn close_gracefully(&self, close: GracefulClose) {
+        let inner = &self.inner;
+        if inner.slot.is_running() {
+            // The state first: whoever sees the `Disconnecting` event sees this state.
+            inner.engine.status.enter(State::Disconnecting);
+            // The caller that begins the close reports it; a second one only waits.
+            let first = inner.protocol.begin_closing();
+            let acker = &inner.protocol.acker;
+            let owed = acker.awaiting();
+            if first && owed > 0 {
+                log::info!(
+                    "disconnecting: waiting up to {:?} for the acks of {owed} request(s) delivered",
+                    inner.settings.tuning.disconnect_grace
+                );
+            }
+            let unacked = acker.wait_for_owed(&close);
+            acker.flush();
+            if first && unacked > 0 {
+                inner.protocol.counters.unacked_at_disconnect.fetch_add(
+                    u64::try_from(unacked).unwrap_or(u64::MAX),
+                    Ordering::Relaxed,
+                );
+                log::warn!(
+                    "disconnecting with {unacked} request(s) delivered and not acked (disconnect_grace {:?}): \
+                     Slack retries events_api ones and shows an error for commands and interactions",
+                    inner.settings.tuning.disconnect_grace
+                );
+            }
+        }
         self.stop_session(None);
+        inner.protocol.end_closing();
     }
 
     /// Drops every socket and connects again now (a fresh `apps.connections.open`).
@@ -322,12 +397,35 @@ impl SocketModeClient {
         let events = self.events();
         let mut handlers = std::mem::take(&mut *self.inner.handlers.lock());
         let mut result = Ok(());
-        while let Some(event) = events.recv() {
+        let me = std::thread::current().id();
+        let previous = self.inner.run_thread.lock().replace(me);
+        let mut on_event = |event: SocketEvent, handlers: &mut Handlers| {
             if let SocketEvent::Disconnected(e) = &event {
                 result = e.clone().map_or(Ok(()), Err);
             }
             handlers.dispatch(event);
+        };
+        while let Some(event) = events.recv() {
+            on_event(event, &mut handlers);
+            if self
+                .inner
+                .close_after_dispatch
+                .swap(false, Ordering::SeqCst)
+            {
+                // A handler called disconnect(): its request is acked; what was delivered
+                // before is dispatched while the grace lasts, then the close finishes.
+                let grace = self.inner.settings.tuning.disconnect_grace;
+                let close = GracefulClose::new(Instant::now(), grace);
+                while Instant::now() < close.grace_ends() {
+                    match events.try_recv() {
+                        Ok(event) => on_event(event, &mut handlers),
+                        Err(_) => break,
+                    }
+                }
+                self.close_gracefully(close);
+            }
         }
+        *self.inner.run_thread.lock() = previous;
         // Handlers registered while running are kept over the ones that ran.
         let mut slot = self.inner.handlers.lock();
         let added = std::mem::take(&mut *slot);

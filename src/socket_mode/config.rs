@@ -12,6 +12,7 @@ use crate::socket_mode::protocol::ack_deadlines::{ACK_DEADLINE, ACK_WARN_AFTER};
 use crate::socket_mode::protocol::connect_budget::{DEFAULT_CONNECT_BURST, DEFAULT_CONNECT_REFILL};
 use crate::socket_mode::protocol::dedup::{DEFAULT_DEDUP_CAPACITY, DEFAULT_DEDUP_WINDOW};
 use crate::socket_mode::protocol::disconnect_policy::DEFAULT_TOO_MANY_BACKOFF;
+use crate::socket_mode::protocol::graceful_close::DEFAULT_DISCONNECT_GRACE;
 use crate::SlowConsumerPolicy;
 
 /// Who acks a request, and when.
@@ -58,6 +59,7 @@ pub(crate) struct Tuning {
     pub(crate) ack_warn_after: Duration,
     pub(crate) ack_deadline: Duration,
     pub(crate) ack_write_timeout: Duration,
+    pub(crate) disconnect_grace: Duration,
     pub(crate) ping_interval: Duration,
     pub(crate) pong_timeout: Duration,
     pub(crate) silence_limit: Duration,
@@ -154,6 +156,7 @@ impl SocketModeBuilder {
                 ack_warn_after: ACK_WARN_AFTER,
                 ack_deadline: ACK_DEADLINE,
                 ack_write_timeout: Duration::from_secs(2),
+                disconnect_grace: DEFAULT_DISCONNECT_GRACE,
                 ping_interval: Duration::from_secs(8),
                 pong_timeout: Duration::from_secs(3),
                 silence_limit: Duration::from_secs(40),
@@ -300,6 +303,16 @@ impl SocketModeBuilder {
         /// When a request still unacked is logged and counted. Default 2.5 s (the
         /// deadline is 3 s).
         ack_warn_after: Duration,
+        /// The longest [`disconnect`](super::SocketModeClient::disconnect) waits for the
+        /// acks of requests already delivered (new ones are refused meanwhile, and left to
+        /// Slack's retry). It never waits past the ack deadline of the last request owed,
+        /// nor once nothing is owed; `Duration::ZERO` closes at once. Default 3 s
+        /// (Slack's ack deadline: every ack that can still be on time is waited for).
+        disconnect_grace: Duration,
+        /// How long one ack write may wait for room in a socket before it is written
+        /// again on another socket (Slack ignores a second ack of an envelope). Default
+        /// 2 s.
+        ack_write_timeout: Duration,
         /// How long a quiet socket waits before a websocket Ping. Default 8 s (as the RTM
         /// client's ping, so an idle client wakes no more often).
         ping_interval: Duration,
@@ -350,8 +363,8 @@ impl SocketModeBuilder {
     /// # Errors
     /// [`Error::Config`] for an app token that is not an app-level token (`xapp-…`), a
     /// bot token that is one, a pool size outside 1–9, a `dedup_capacity` outside
-    /// 2–16 777 216, a zero ping interval or pong
-    /// timeout, or any network setting the RTM client would refuse.
+    /// 2–16 777 216, a zero ping interval, pong
+    /// timeout or ack write timeout, or any network setting the RTM client would refuse.
     pub fn build(self) -> Result<super::SocketModeClient> {
         if !self.app_token.starts_with("xapp-") {
             return Err(Error::Config(
@@ -379,9 +392,12 @@ impl SocketModeBuilder {
                 "dedup_capacity must be 2 to {MAX_DEDUP_CAPACITY} (an event takes two ids)"
             )));
         }
-        if self.settings.ping_interval.is_zero() || self.settings.pong_timeout.is_zero() {
+        if self.settings.ping_interval.is_zero()
+            || self.settings.pong_timeout.is_zero()
+            || self.settings.ack_write_timeout.is_zero()
+        {
             return Err(Error::Config(
-                "ping_interval and pong_timeout must be non-zero".into(),
+                "ping_interval, pong_timeout and ack_write_timeout must be non-zero".into(),
             ));
         }
         let transport = self.network.build_config()?;

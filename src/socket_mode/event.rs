@@ -29,7 +29,10 @@ pub enum SocketEvent {
     Disconnect(Disconnect),
     /// A socket was lost and the client is connecting again.
     Reconnecting,
-    /// The client is closing for good.
+    /// The client is closing for good. Delivered as soon as
+    /// [`disconnect`](super::SocketModeClient::disconnect) is called: no new request
+    /// follows, and the requests you hold should be acked now (within
+    /// [`disconnect_grace`](super::SocketModeBuilder::disconnect_grace)).
     Disconnecting,
     /// The client is disconnected and will not reconnect; `None` when the app asked. The
     /// last event: the stream ends after it.

@@ -8,6 +8,7 @@
 //! acked and dropped), the deadline tracker, the automatic ack of events under
 //! [`AckPolicy::Auto`], and [`SocketEvent::Request`].
 
+use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,6 +20,7 @@ use crate::config::Secret;
 use crate::error::{Error, Result};
 use crate::net::cancel::Cancel;
 use crate::net::http::WebApi;
+use crate::net::waker::Waker;
 use crate::protocol::liveness::LivenessPolicy;
 use crate::runtime::engine::EngineSettings;
 use crate::runtime::links::{Link, Links};
@@ -58,6 +60,13 @@ const FATAL_CONNECT_ERRORS: &[&str] = &[
 struct Decisions {
     dedup: Option<DeliveryDedup>,
     disconnects: DisconnectPolicy,
+    /// `disconnect()` was called: envelopes are refused until the session ends.
+    closing: bool,
+    /// The `Disconnecting` event of this close was delivered (by the reader, woken by
+    /// `disconnect()`), so the session's end does not deliver a second one.
+    closing_announced: bool,
+    /// `disconnect()` asked the reader to deliver `Disconnecting`.
+    announce_closing: bool,
 }
 
 /// Socket Mode's side of the engine seam.
@@ -69,6 +78,8 @@ pub(crate) struct SocketModeProtocol {
     pub(crate) counters: Arc<SmCounters>,
     decisions: Mutex<Decisions>,
     budget: Mutex<ConnectBudget>,
+    /// Wakes the reader to announce a graceful close (`Protocol::waker`).
+    closing_waker: Waker,
 }
 
 impl SocketModeProtocol {
@@ -89,7 +100,12 @@ impl SocketModeProtocol {
                     .dedup
                     .then(|| DeliveryDedup::new(t.dedup_window, t.dedup_capacity)),
                 disconnects: DisconnectPolicy::new(t.too_many_backoff, seed),
+                closing: false,
+                closing_announced: false,
+                announce_closing: false,
             }),
+            closing_waker: Waker::new()
+                .map_err(|e| Error::Internal(format!("cannot create a wake-up pipe: {e}")))?,
             budget: Mutex::new(ConnectBudget::new(
                 t.connect_burst,
                 t.connect_refill,
@@ -122,6 +138,30 @@ impl SocketModeProtocol {
         }
     }
 
+    /// `disconnect()` was called: from now on no envelope is delivered or acked; the
+    /// reader is woken to deliver `Disconnecting` (so the app knows to ack what it
+    /// holds). Returns false when a close had already begun.
+    pub(crate) fn begin_closing(&self) -> bool {
+        {
+            let mut d = self.decisions.lock();
+            if d.closing {
+                return false;
+            }
+            d.closing = true;
+            d.announce_closing = true;
+        }
+        self.closing_waker.wake();
+        true
+    }
+
+    /// The close is over (or was never started): envelopes are taken again.
+    pub(crate) fn end_closing(&self) {
+        let mut d = self.decisions.lock();
+        d.closing = false;
+        d.announce_closing = false;
+        d.closing_announced = false;
+    }
+
     fn envelope(
         &self,
         link: &Arc<Link>,
@@ -134,14 +174,41 @@ impl SocketModeProtocol {
         if head.retry_attempt > 0 {
             SmCounters::bump(&self.counters.retries_seen);
         }
-        let (duplicate, forgotten) = match self.decisions.lock().dedup.as_mut() {
-            None => (false, None),
-            Some(d) => {
-                let duplicate = d.is_duplicate(&head.envelope_id, head.event_id.as_deref(), now);
-                let forgotten = d.take_forgotten_early(now);
-                (duplicate, forgotten.map(|f| (f, d.capacity())))
+        let auto = self.settings.tuning.ack_policy == AckPolicy::Auto
+            && matches!(head.kind, RequestKind::EventsApi | RequestKind::Other(_));
+        // One lock for the closing check, the dedup and the start of the ack deadline, so
+        // that once disconnect() has set `closing` nothing more becomes owed.
+        let (refused, duplicate, forgotten) = {
+            let mut d = self.decisions.lock();
+            if d.closing {
+                (true, false, None)
+            } else {
+                let (duplicate, forgotten) = match d.dedup.as_mut() {
+                    None => (false, None),
+                    Some(dd) => {
+                        let duplicate =
+                            dd.is_duplicate(&head.envelope_id, head.event_id.as_deref(), now);
+                        let forgotten = dd.take_forgotten_early(now);
+                        (duplicate, forgotten.map(|f| (f, dd.capacity())))
+                    }
+                };
+                if !duplicate && !auto {
+                    // Acked by the app: its deadline starts now.
+                    self.acker.delivered(&head.envelope_id, now);
+                }
+                (false, duplicate, forgotten)
             }
         };
+        if refused {
+            // Neither delivered nor acked (nor remembered by the dedup): Slack retries an
+            // events_api envelope on another socket, or after the next start.
+            SmCounters::bump(&self.counters.refused_while_closing);
+            log::debug!(
+                "request {} arrived while disconnecting: not delivered, not acked",
+                head.envelope_id
+            );
+            return;
+        }
         if let Some((f, capacity)) = forgotten {
             self.counters
                 .dedup_forgotten_early
@@ -167,12 +234,6 @@ impl SocketModeProtocol {
                 log::debug!("the ack of duplicate {} failed: {e}", head.envelope_id);
             }
             return;
-        }
-        let auto = self.settings.tuning.ack_policy == AckPolicy::Auto
-            && matches!(head.kind, RequestKind::EventsApi | RequestKind::Other(_));
-        if !auto {
-            // Acked right here otherwise: no deadline to watch.
-            self.acker.delivered(&head.envelope_id, now);
         }
         // An automatic ack is queued on the link and written at the end of this batch
         // (Protocol::end_of_batch), one write for the whole batch's acks.
@@ -307,6 +368,8 @@ impl Protocol for SocketModeProtocol {
             Change::Connected(_) => SocketEvent::Connected,
             Change::Ready(_) => SocketEvent::Ready,
             Change::Reconnecting => SocketEvent::Reconnecting,
+            // Already delivered when disconnect() began its graceful close.
+            Change::Disconnecting if self.decisions.lock().closing_announced => return None,
             Change::Disconnecting => SocketEvent::Disconnecting,
             Change::Disconnected(e) => SocketEvent::Disconnected(e),
             Change::AttemptFailed(e) => SocketEvent::UnableToStart(e),
@@ -323,7 +386,26 @@ impl Protocol for SocketModeProtocol {
         self.acker.next_deadline()
     }
 
-    fn on_timer(&self, now: Instant, _out: &mut Vec<Action<SocketEvent>>) {
+    fn on_timer(&self, now: Instant, out: &mut Vec<Action<SocketEvent>>) {
+        self.closing_waker.drain();
+        let announce = {
+            let mut d = self.decisions.lock();
+            let announce = std::mem::take(&mut d.announce_closing);
+            d.closing_announced |= announce;
+            announce
+        };
+        if announce {
+            out.push(Action::Deliver(SocketEvent::Disconnecting));
+        }
         self.acker.check_deadlines(now);
+    }
+
+    fn waker(&self) -> Option<BorrowedFd<'_>> {
+        Some(self.closing_waker.as_fd())
+    }
+
+    fn on_session_end(&self, _error: Option<&Error>) {
+        // What the session delivered can no longer be acked: nothing is owed.
+        self.acker.session_ended();
     }
 }

@@ -18,6 +18,8 @@ pub(crate) struct SmCounters {
     pub(crate) retries_seen: AtomicU64,
     pub(crate) duplicates_dropped: AtomicU64,
     pub(crate) dedup_forgotten_early: AtomicU64,
+    pub(crate) refused_while_closing: AtomicU64,
+    pub(crate) unacked_at_disconnect: AtomicU64,
     pub(crate) disconnects: AtomicU64,
     pub(crate) ghost_warnings: AtomicU64,
     /// The last `num_connections` a `hello` reported (0: none yet).
@@ -88,6 +90,30 @@ pub struct SocketModeStats {
     /// # }
     /// ```
     pub dedup_forgotten_early: u64,
+    /// Envelopes that arrived after [`disconnect`](super::SocketModeClient::disconnect)
+    /// was called, while it waited for the acks still owed: neither delivered nor acked
+    /// (nor remembered as delivered), so Slack retries an `events_api` one on another
+    /// socket or after the next start; for a refused command or interaction Slack shows
+    /// the user an error.
+    ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::socket_mode::SocketModeClient) {
+    /// client.disconnect();
+    /// println!("{} requests left to Slack's retry", client.stats().refused_while_disconnecting);
+    /// # }
+    /// ```
+    pub refused_while_disconnecting: u64,
+    /// Requests delivered (to the app, or waiting in its queue) that were still not
+    /// acked when [`disconnect`](super::SocketModeClient::disconnect) closed the sockets
+    /// after its grace; each close logs them at WARN.
+    ///
+    /// ```no_run
+    /// # fn demo(client: &slack_rtm::socket_mode::SocketModeClient) {
+    /// client.disconnect();
+    /// assert_eq!(client.stats().unacked_at_disconnect, 0, "every request was acked");
+    /// # }
+    /// ```
+    pub unacked_at_disconnect: u64,
     /// Requests dropped for a slow consumer.
     pub events_dropped: u64,
     /// Requests delivered and waiting for their ack now.
@@ -127,6 +153,8 @@ impl SocketModeStats {
             retries_seen: get(&c.retries_seen),
             duplicates_dropped: get(&c.duplicates_dropped),
             dedup_forgotten_early: get(&c.dedup_forgotten_early),
+            refused_while_disconnecting: get(&c.refused_while_closing),
+            unacked_at_disconnect: get(&c.unacked_at_disconnect),
             events_dropped,
             awaiting_ack,
             events_waiting,

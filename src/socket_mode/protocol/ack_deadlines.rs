@@ -156,6 +156,24 @@ impl AckDeadlines {
         }
     }
 
+    /// The latest ack deadline among the envelopes still waiting for their ack (`None`:
+    /// none waits). Linear in the pending envelopes: asked once per wake-up of a
+    /// graceful disconnect, never per frame.
+    pub(crate) fn owed_until(&self) -> Option<Instant> {
+        self.pending
+            .values()
+            .map(|p| p.delivered_at)
+            .max()
+            .map(|at| crate::protocol::deadline::after(at, self.deadline))
+    }
+
+    /// Forgets every pending envelope (the session is over: none can be acked).
+    pub(crate) fn clear(&mut self) {
+        self.pending.clear();
+        self.to_warn.clear();
+        self.to_miss.clear();
+    }
+
     /// Envelopes waiting for their ack.
     pub(crate) fn pending(&self) -> usize {
         self.pending.len()
@@ -288,6 +306,34 @@ mod tests {
         d.delivered("a", t0 + ms(2000));
         assert_eq!(d.due(t0 + ms(2600)), vec![Overdue::Held("b".into())]);
         assert_eq!(d.next_deadline(), Some(t0 + ms(3002)));
+    }
+
+    #[test]
+    fn what_is_owed_lasts_until_the_deadline_of_the_latest_delivery_still_unacked() {
+        let t0 = Instant::now();
+        let mut d = tracker();
+        assert_eq!(d.owed_until(), None);
+        d.delivered("a", t0);
+        d.delivered("b", t0 + ms(700));
+        assert_eq!(d.owed_until(), Some(t0 + ms(3700)));
+        d.acked("b", t0 + ms(800));
+        assert_eq!(d.owed_until(), Some(t0 + ms(3000)));
+        d.acked("a", t0 + ms(900));
+        assert_eq!(d.owed_until(), None);
+    }
+
+    #[test]
+    fn clearing_at_the_end_of_a_session_leaves_nothing_owed_and_no_timer() {
+        let t0 = Instant::now();
+        let mut d = tracker();
+        d.delivered("a", t0);
+        d.delivered("b", t0);
+        d.clear();
+        assert_eq!(
+            (d.pending(), d.owed_until(), d.next_deadline()),
+            (0, None, None)
+        );
+        assert!(d.due(t0 + ms(10_000)).is_empty());
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! | `ack_deadlines` | which requests are near (2.5 s) or past (3 s) their ack deadline |
 //! | `dedup` | whether a delivery repeats one already handed to the app |
 //! | `connect_budget` | when `apps.connections.open` may be called |
+//! | `graceful_close` | how long `disconnect()` waits for the acks the app still owes |
 //! | `disconnect_policy` | what a `disconnect` reason means: refresh, back off, or stop |
 //! | `registrations` | whether Slack counts more sockets than this client holds |
 
@@ -19,4 +20,5 @@ pub(crate) mod control;
 pub(crate) mod dedup;
 pub(crate) mod disconnect_policy;
 pub(crate) mod frame;
+pub(crate) mod graceful_close;
 pub(crate) mod registrations;
