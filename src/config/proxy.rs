@@ -52,7 +52,7 @@ impl Proxy {
     /// # Errors
     /// [`Error::Config`] for another scheme or a malformed URL.
     pub fn new(url: &str) -> Result<Self> {
-        let uri: tungstenite::http::Uri = url
+        let uri: ureq::http::Uri = url
             .parse()
             .map_err(|_| Error::Config("proxy URL is not a valid URL".into()))?;
         match uri.scheme_str() {

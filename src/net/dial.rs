@@ -4,9 +4,9 @@
 
 use std::time::Instant;
 
-use tungstenite::http::Uri;
 use tungstenite::protocol::{Role, WebSocketConfig};
 use tungstenite::WebSocket;
+use ureq::http::Uri;
 
 use crate::config::Config;
 use crate::error::{Error, Result, WebsocketError};

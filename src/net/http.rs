@@ -36,7 +36,7 @@ impl WebApi {
     pub(crate) fn new(config: &Config) -> Result<Self> {
         config
             .slack_api_url
-            .parse::<tungstenite::http::Uri>()
+            .parse::<ureq::http::Uri>()
             .ok()
             .filter(|u| matches!(u.scheme_str(), Some("http" | "https")))
             .and_then(|u| u.host().filter(|h| !h.is_empty()).map(str::to_owned))

@@ -1,12 +1,13 @@
 //! The websocket upgrade (RFC 6455 §4.1), written here rather than by tungstenite's client
 //! handshake because that one logs the whole request line — the single-use ticket — at
-//! TRACE. The answer is parsed with httparse and checked with tungstenite's accept key.
+//! TRACE. The answer is parsed with httparse and its `Sec-WebSocket-Accept` checked against
+//! the key sent ([`accept_key`]).
 
 use std::io::{Read, Write};
 
-use tungstenite::handshake::client::generate_key;
-use tungstenite::handshake::derive_accept_key;
-use tungstenite::http::Uri;
+use base64::Engine as _;
+use sha1::{Digest, Sha1};
+use ureq::http::Uri;
 
 use crate::net::tcp::DialError;
 
@@ -64,6 +65,23 @@ pub(crate) fn upgrade<S: Read + Write>(
     }
 }
 
+/// A fresh `Sec-WebSocket-Key`: 16 random bytes, base64 (RFC 6455 §4.1: "randomly
+/// selected", new for every connection).
+fn generate_key() -> String {
+    let nonce: [u8; 16] = rand::random();
+    base64::engine::general_purpose::STANDARD.encode(nonce)
+}
+
+/// The `Sec-WebSocket-Accept` a server must answer `key` with: base64 of the SHA-1 of the
+/// key followed by RFC 6455's GUID. Pure.
+fn accept_key(key: &str) -> String {
+    const GUID: &[u8] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    let mut sha1 = Sha1::new();
+    sha1.update(key.as_bytes());
+    sha1.update(GUID);
+    base64::engine::general_purpose::STANDARD.encode(sha1.finalize())
+}
+
 /// Checks a (possibly partial) upgrade answer: `None` while incomplete, else the head's
 /// length. Pure.
 fn check_answer(buf: &[u8], key: &str) -> Result<Option<usize>, DialError> {
@@ -109,7 +127,7 @@ fn check_answer(buf: &[u8], key: &str) -> Result<Option<usize>, DialError> {
     if !connection_upgrade {
         return Err(wrong("Connection header"));
     }
-    if header("sec-websocket-accept") != Some(derive_accept_key(key.as_bytes()).as_str()) {
+    if header("sec-websocket-accept") != Some(accept_key(key).as_str()) {
         return Err(wrong("Sec-WebSocket-Accept header"));
     }
     Ok(Some(head_len))
@@ -144,6 +162,23 @@ mod tests {
         assert_eq!(check_answer(&a, KEY).unwrap(), Some(head));
         a.extend_from_slice(b"\x81\x02hi");
         assert_eq!(check_answer(&a, KEY).unwrap(), Some(head));
+    }
+
+    #[test]
+    fn the_accept_key_of_rfc_6455s_example_nonce_is_the_rfcs() {
+        assert_eq!(accept_key(KEY), ACCEPT);
+    }
+
+    #[test]
+    fn every_key_is_sixteen_fresh_bytes_in_base64() {
+        let (a, b) = (generate_key(), generate_key());
+        assert_ne!(a, b);
+        for key in [a, b] {
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(&key)
+                .expect("base64");
+            assert_eq!(raw.len(), 16, "{key}");
+        }
     }
 
     #[test]

@@ -253,18 +253,11 @@ fn io_err(e: io::Error) -> Error {
     Error::Websocket(WebsocketError::with_source(format!("socket error: {e}"), e))
 }
 
-/// Maps a tungstenite error to ours. tungstenite's errors carry no URL; HTTP responses are
-/// reduced to their status.
+/// Maps a tungstenite error to ours. tungstenite's errors carry no URL. (An upgrade refused
+/// with an HTTP status is the crate's own upgrade's error, never tungstenite's.)
 pub(crate) fn map_ws_error(e: tungstenite::Error, context: &str) -> Error {
     use tungstenite::Error as T;
     match e {
-        T::Http(response) => {
-            let status = response.status().as_u16();
-            Error::Websocket(
-                WebsocketError::new(format!("{context}: the server refused the upgrade"))
-                    .with_status(status),
-            )
-        }
         T::Io(io) if matches!(io.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) => {
             Error::Timeout(TimeoutKind::Connect)
         }
