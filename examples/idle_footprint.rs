@@ -54,31 +54,43 @@
 //!
 //! # What the pages are (release build, 2026-12-02; re-run for today's figures)
 //!
-//! RTM over `ws://`: VmRSS ~5.4 MB, private ~2.5 MB of which ~760 kB anonymous.
+//! RTM over `ws://`: VmRSS 5,004–5,036 kB (4.9 MiB) over runs, private ~2.1 MB of which
+//! ~752 kB anonymous; Socket Mode over `ws://` the same within 30 kB. (Issue 9's targets
+//! are 5 MB RSS and 1 MB private; the anonymous pages are what this process alone
+//! costs, see above.)
+//! - The bot binary's own pages, ~1.4 MB: all of its code (`r-xp`, 1,076 kB: the whole
+//!   `.text` of a 2.1 MB binary — the kernel maps whole page-cache folios around each
+//!   fault, so code that shares a 64 kB neighbourhood with code that runs is resident;
+//!   measured the same with the disk's read-ahead at 8 MB and at 128 kB) and its
+//!   read-only data and unwind tables (`r--p`, ~324 kB). Its size is therefore its
+//!   resident cost: of the text, std ~365 KiB (~160 of it the panic handler's backtrace
+//!   symbolizer), slack-rtm ~320, ureq with http ~220, serde_json ~35, crossbeam ~28,
+//!   tungstenite ~16 (`cargo bloat --release --bin footprint-rtm` in `footprint/`).
+//!   Two things a bot no longer carries: the workspace cache (feature `workspace-cache`,
+//!   ~157 kB when compiled in) and a second base64 (tungstenite's handshake module,
+//!   ~32 kB); and each binary here links one client (both: ~130 kB more).
+//!   A smaller binary is the user's release profile: `lto = "fat"`,
+//!   `codegen-units = 1`, `opt-level = "s"`, `panic = "abort"` made an earlier build
+//!   1.4 MB and the idle bot 4.5 MB RSS (`IDLE_FOOTPRINT_DIR` measures such a build).
 //! - Anonymous: libcrypto's relocations ~392 kB and libssl's ~56 kB, paid when the
 //!   dynamic loader maps them, whatever the client does (OpenSSL itself is never
 //!   initialised over `ws://`: the client's one TLS connector, shared by the Web API's
 //!   `https://` calls and the `wss://` dial, is built on the first of them — so a bot
 //!   talking to real Slack, over `https://` and `wss://`, pays the `wss://` figures
-//!   below); the binary's own
-//!   relocations ~64 kB; libc and the loader ~40 kB; the heap of the whole process
-//!   ~90 kB, most of it in the reader's malloc arena (by their sizes, the websocket's read
-//!   buffers and ureq's pooled connection, 16 + 16 KB each; not traced); the
-//!   stacks' touched pages ~60 kB (main 20, reader 32, keepalive 8 — a smaller
-//!   `stack_size` shrinks only address space: measured with `RUST_MIN_STACK=131072`,
-//!   resident pages unchanged). `MALLOC_ARENA_MAX=1` saves ~8 kB (the arenas hold
-//!   little), so the crate does not call `mallopt`.
-//! - Not anonymous: the bot binary's code and read-only data (~1.8 MB resident of a
-//!   2.7 MB binary), private only because no other process maps that file. A smaller
-//!   binary is the user's release profile: `lto = "fat"`, `codegen-units = 1`,
-//!   `opt-level = "s"`, `panic = "abort"` made it 1.4 MB and the idle bot 4.5 MB RSS,
-//!   1.7 MB private (`IDLE_FOOTPRINT_CLIENT` measures such a build). Linking OpenSSL
-//!   statically (`OPENSSL_STATIC=1 OPENSSL_LIB_DIR=/usr/lib/x86_64-linux-gnu
-//!   OPENSSL_INCLUDE_DIR=/usr/include`, a 7.8 MB binary) made it 4.9 MB RSS with 684 kB
-//!   anonymous, but 3.2 MB private: libcrypto's pages are no longer shared with the other
-//!   processes that use it.
+//!   below); the binary's own relocations ~48 kB; libc and the loader ~40 kB; the heap
+//!   of the whole process ~90 kB, most of it in the reader's malloc arena (by their
+//!   sizes, the websocket's read buffers and ureq's pooled connection, 16 + 16 KB each;
+//!   not traced); the stacks' touched pages ~60 kB (main 20, reader 32, keepalive 8 — a
+//!   smaller `stack_size` shrinks only address space: measured with
+//!   `RUST_MIN_STACK=131072`, resident pages unchanged). `MALLOC_ARENA_MAX=1` saves ~8 kB
+//!   (the arenas hold little), so the crate does not call `mallopt`.
+//! - Shared with every other process that maps them: libc's ~1.4 MB, libcrypto's
+//!   ~1.4 MB (its relocation tables and symbols, read by the loader) and libssl's.
+//!   Linking OpenSSL statically (`OPENSSL_STATIC=1 OPENSSL_LIB_DIR=/usr/lib/x86_64-linux-gnu
+//!   OPENSSL_INCLUDE_DIR=/usr/include`, a 7.8 MB binary) made an earlier build 4.9 MB RSS
+//!   with 684 kB anonymous, but 3.2 MB private: libcrypto's pages are no longer shared.
 //!
-//! RTM over `wss://` adds ~2.1 MB anonymous (VmRSS ~10.3 MB, 2.8 MB anonymous in all),
+//! RTM over `wss://` adds ~2.1 MB anonymous (VmRSS ~9.9 MB, 2.8 MB anonymous in all),
 //! almost all of it one region of the reader's malloc arena: OpenSSL's initialisation
 //! (~1.45 MB with `SSL_CERT_FILE` pointing nowhere) and the one connector's store of the
 //! system CA bundle (~220 KB of PEM here). With `tls.ca_pem` the figure is the same:
