@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::net::TcpStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -858,4 +859,210 @@ fn a_slash_command_handler_that_disconnects_still_gets_its_answer_to_slack() {
     assert!(ack.counts());
     assert_eq!(ack.payload, Some(json!({"text": "bye from /stop"})));
     assert_eq!(client.state(), State::Disconnected);
+}
+
+// ---- a socket that stops taking writes: relays the test can freeze -------------------
+
+/// A [`Connector`](slack_rtm::Connector) that routes every TCP connection through a
+/// relay on loopback. A frozen relay stops reading what the client sends (a server that
+/// stopped reading), while what the server sends still flows: the client's socket stays
+/// open and listed, and its writes soon block. Send and receive buffers are locked small
+/// (no autotuning), so a few kilobytes fill them.
+#[derive(Clone, Default)]
+struct Relays {
+    /// The freeze switch of each websocket relay, in dial order.
+    websockets: Arc<std::sync::Mutex<Vec<Arc<std::sync::atomic::AtomicBool>>>>,
+}
+
+impl Relays {
+    fn connector(&self) -> impl slack_rtm::Connector {
+        let relays = self.clone();
+        move |host: &str, port: u16, timeout: Duration| relays.dial(host, port, timeout)
+    }
+
+    fn dial(&self, host: &str, port: u16, timeout: Duration) -> std::io::Result<TcpStream> {
+        let addr = std::net::ToSocketAddrs::to_socket_addrs(&(host, port))?
+            .next()
+            .ok_or_else(|| std::io::Error::other("no address"))?;
+        let upstream = TcpStream::connect_timeout(&addr, timeout)?;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        rustix::net::sockopt::set_socket_recv_buffer_size(&listener, 4096)?;
+        let client = TcpStream::connect(listener.local_addr()?)?;
+        rustix::net::sockopt::set_socket_send_buffer_size(&client, 4096)?;
+        let (near, _) = listener.accept()?;
+        let frozen = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (done_tx, done_rx) = crossbeam_channel::bounded::<()>(0);
+        {
+            let (near, upstream) = (near.try_clone()?, upstream.try_clone()?);
+            let (frozen, websockets) = (frozen.clone(), self.websockets.clone());
+            std::thread::spawn(move || relay_up(near, upstream, &frozen, &websockets, &done_rx));
+        }
+        std::thread::spawn(move || {
+            let _done = done_tx; // dropped when this direction ends: wakes a frozen one
+            let _ = std::io::copy(&mut &upstream, &mut &near);
+            let _ = near.shutdown(std::net::Shutdown::Both);
+            let _ = upstream.shutdown(std::net::Shutdown::Both);
+        });
+        Ok(client)
+    }
+
+    /// Freezes the `n`th websocket dialed (0: the first).
+    fn freeze_websocket(&self, n: usize) {
+        let relays = self.websockets.lock().unwrap();
+        relays[n].store(true, Ordering::SeqCst);
+    }
+}
+
+/// Client → server: copies until frozen, then reads nothing more until the other
+/// direction ends. A websocket relay (its first bytes are an upgrade `GET`) registers its
+/// freeze switch.
+fn relay_up(
+    near: TcpStream,
+    upstream: TcpStream,
+    frozen: &Arc<std::sync::atomic::AtomicBool>,
+    websockets: &std::sync::Mutex<Vec<Arc<std::sync::atomic::AtomicBool>>>,
+    done: &crossbeam_channel::Receiver<()>,
+) {
+    use std::io::{Read, Write};
+    let mut buf = [0u8; 1024];
+    let mut first = true;
+    loop {
+        let n = match (&near).read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if first {
+            first = false;
+            if buf[..n].starts_with(b"GET ") {
+                websockets.lock().unwrap().push(frozen.clone());
+            }
+        }
+        if frozen.load(Ordering::SeqCst) {
+            // Swallowed, like everything after it: the server stopped reading.
+            let _ = done.recv();
+            break;
+        }
+        if (&upstream).write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = near.shutdown(std::net::Shutdown::Both);
+    let _ = upstream.shutdown(std::net::Shutdown::Both);
+}
+
+/// A pool of two through `relays`, both sockets ready; returns the fake's session id of
+/// the newer one (the client's newest link).
+fn pool_of_two(
+    slack: &FakeSlack,
+    b: SocketModeBuilder,
+    relays: &Relays,
+) -> (SocketModeClient, SocketEvents, u64) {
+    let (client, events) = started(b.pool_size(2).connector(relays.connector()));
+    wait_for(&events, "the second socket's Ready", |e| {
+        matches!(e, SocketEvent::Ready)
+    });
+    assert!(slack.socket_mode().wait_for_open_sessions(2, SOON));
+    let newest = slack
+        .socket_mode()
+        .session_ids()
+        .into_iter()
+        .max()
+        .expect("two sessions");
+    assert_eq!(relays.websockets.lock().unwrap().len(), 2);
+    (client, events, newest)
+}
+
+#[test]
+fn an_app_ack_whose_listed_socket_stopped_taking_writes_goes_on_the_other_listed_socket() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    let relays = Relays::default();
+    let b = builder(&slack)
+        .ack_policy(AckPolicy::Manual)
+        .ack_write_timeout(Duration::from_millis(200));
+    let (client, events, stuck) = pool_of_two(&slack, b, &relays);
+    // The newest link: the one a fallback to "the newest ready socket" would pick again.
+    relays.freeze_websocket(1);
+    let pad = "x".repeat(19_000);
+    let mut found = None;
+    for i in 0..200 {
+        let id = sm.push_slash_command("/fill", &i.to_string());
+        let SocketEvent::Request(req) =
+            wait_for(&events, "a command", |e| e.as_request().is_some())
+        else {
+            unreachable!()
+        };
+        assert_eq!(req.envelope_id(), id);
+        let delivered_on = sm
+            .deliveries()
+            .into_iter()
+            .find(|d| d.envelope_id == id)
+            .expect("delivered")
+            .session;
+        // 19 KB each: the frozen socket's buffers take one or two, then a write blocks,
+        // fails after ack_write_timeout, and the ack must go on the other socket.
+        req.ack_with(json!({"text": pad}))
+            .expect("acked, on another socket if need be");
+        if delivered_on != stuck {
+            // Written on the live socket after every earlier fallback: once the fake has
+            // it, it has read those too.
+            assert!(sm.wait_for_ack(&id, SOON).is_some());
+            found = sm
+                .acks()
+                .into_iter()
+                .find(|a| a.delivered_on == stuck && a.session != stuck);
+            if found.is_some() {
+                break;
+            }
+        }
+    }
+    let ack = found.expect("an ack delivered on the stuck socket came on the other one");
+    assert!(ack.counts(), "{ack:?}");
+    assert_eq!(client.stats().acks_failed, 0, "no ack was lost");
+    client.disconnect();
+}
+
+#[test]
+fn acks_whose_flush_failed_are_sent_again_on_another_listed_socket() {
+    let slack = fake();
+    let sm = slack.socket_mode();
+    let relays = Relays::default();
+    // Automatic acks: queued by the reader and flushed at the end of each batch.
+    let b = builder(&slack).ack_write_timeout(Duration::from_millis(200));
+    let (client, events, stuck) = pool_of_two(&slack, b, &relays);
+    relays.freeze_websocket(1);
+    let mut found = None;
+    'rounds: for _ in 0..40 {
+        let ids: Vec<String> = (0..100)
+            .map(|_| sm.push_event(json!({"type": "message"})))
+            .collect();
+        for _ in &ids {
+            wait_for(&events, "an event", |e| e.as_request().is_some());
+        }
+        // The last event of this round on the live socket: its ack follows every ack
+        // written there before (the resent ones of earlier flushes included).
+        let deliveries = sm.deliveries();
+        let sync = ids.iter().rev().find(|id| {
+            deliveries
+                .iter()
+                .any(|d| &&d.envelope_id == id && d.session != stuck)
+        });
+        if let Some(sync) = sync {
+            assert!(
+                sm.wait_for_ack(sync, SOON).is_some(),
+                "acked on the live socket"
+            );
+        }
+        found = sm
+            .acks()
+            .into_iter()
+            .find(|a| a.delivered_on == stuck && a.session != stuck);
+        if found.is_some() {
+            break 'rounds;
+        }
+    }
+    let ack = found.expect("an ack of a failed flush was written again on the other socket");
+    assert!(ack.counts(), "{ack:?}");
+    assert_eq!(client.stats().acks_failed, 0, "no ack was lost");
+    client.disconnect();
 }

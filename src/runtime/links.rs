@@ -190,6 +190,35 @@ impl Links {
         self.open.lock().len()
     }
 
+    /// The newest link that said hello and is not being closed, other than `not`.
+    pub(crate) fn newest_ready_except(&self, not: LinkId) -> Option<Arc<Link>> {
+        self.open
+            .lock()
+            .iter()
+            .rev()
+            .find(|l| l.id() != not && l.is_ready() && l.is_writable())
+            .cloned()
+    }
+
+    /// Writes `text` on the newest ready link other than `not` (the one a write just
+    /// failed on: it stays listed until the reader ends it, and a write that timed out
+    /// leaves it open); returns which.
+    ///
+    /// # Errors
+    /// [`Error::SendWhileDisconnected`] when no other link is ready, or the write's error.
+    pub(crate) fn write_any_except(
+        &self,
+        not: LinkId,
+        text: String,
+        deadline: Instant,
+    ) -> Result<LinkId> {
+        let link = self
+            .newest_ready_except(not)
+            .ok_or(Error::SendWhileDisconnected)?;
+        link.send_text(text, deadline)?;
+        Ok(link.id())
+    }
+
     /// Writes `text` on the newest ready link; returns which.
     ///
     /// # Errors

@@ -94,7 +94,8 @@ impl Acker {
                 target.id()
             );
             let text = encode_ack(envelope_id, None, false)?;
-            self.links.write_any(text, self.deadline())?;
+            self.links
+                .write_any_except(target.id(), text, self.deadline())?;
             if kind != Kind::Duplicate {
                 SmCounters::bump(&self.counters.acks_sent);
             }
@@ -146,12 +147,13 @@ impl Acker {
                 }
                 Some((_, e)) => {
                     // The frame may or may not have left with the link: Slack ignores
-                    // a second ack of an envelope, so it goes again on a live link.
+                    // a second ack of an envelope, so it goes again on another live link
+                    // (never the failed one: a timed-out write leaves it listed and open).
                     log::debug!(
                         "the ack of {id} on socket {link} may be lost ({e}): writing it again"
                     );
                     let again = encode_ack(id, None, false)
-                        .and_then(|text| self.links.write_any(text, deadline));
+                        .and_then(|text| self.links.write_any_except(link, text, self.deadline()));
                     match again {
                         Ok(_) if kind == Kind::App => self.record(id, Instant::now()),
                         Ok(_) if counted => SmCounters::bump(&self.counters.acks_sent),
@@ -187,7 +189,8 @@ impl Acker {
                 Ok(()) => Ok(link),
                 Err(e) => {
                     log::debug!("an ack on socket {link} failed ({e}): writing it on another");
-                    self.links.write_any(text, deadline)
+                    // A write of its own: the failed one may have used up its deadline.
+                    self.links.write_any_except(link, text, self.deadline())
                 }
             },
             None => self.links.write_any(text, deadline),

@@ -310,8 +310,9 @@ impl SocketModeBuilder {
         /// (Slack's ack deadline: every ack that can still be on time is waited for).
         disconnect_grace: Duration,
         /// How long one ack write may wait for room in a socket before it is written
-        /// again on another socket (Slack ignores a second ack of an envelope). Default
-        /// 2 s.
+        /// again on another socket, never the one that failed (Slack ignores a second ack
+        /// of an envelope). The second write has a timeout of its own, so an app's
+        /// `ack()` blocks at most twice this. Default 2 s.
         ack_write_timeout: Duration,
         /// How long a quiet socket waits before a websocket Ping. Default 8 s (as the RTM
         /// client's ping, so an idle client wakes no more often).
