@@ -366,7 +366,7 @@ fn update_message(shared: &Shared, call: &ApiCall) -> ApiReply {
             "edited": {"user": id.bot_id, "ts": edit_ts},
         });
         extend(&mut edited, &rich);
-        shared.broadcast(&json!({
+        shared.publish(&json!({
             "type": "message",
             "subtype": "message_changed",
             "hidden": true,

@@ -99,7 +99,12 @@
 //! upgrades, then gets `{"type":"error","error":{"code":1,"msg":"Socket URL has expired"}}`
 //! and a close frame; a URL that was never issued gets HTTP 404.
 //!
-//! **Sessions** start with `{"type":"hello"}`. Client frames must be JSON objects with a
+//! **Sessions** start with `{"type":"hello"}`, followed by what happened in the workspace
+//! since the URL was issued (messages, edits, people typing or joining, the bot invited or
+//! removed; the most recent [`FakeSlackBuilder::record_limit`] of them), as Slack's RTM
+//! docs say of "any events that occurred between the call to `rtm.connect` and the
+//! connection to the message server". Frames sent with [`FakeSlack::push`] and its
+//! siblings reach open sessions only. Client frames must be JSON objects with a
 //! string `type`; `id`, where given, must be a positive integer not used before on the
 //! connection, and `message`, `ping` and `typing` need one. The error codes are in
 //! [`codes`]. Accepted types:
@@ -137,8 +142,9 @@
 //! Everything the fake records is bounded by [`FakeSlackBuilder::record_limit`] (10 000
 //! entries each by default): the client frames ([`FakeSlack::sent`]), the Web API calls
 //! ([`FakeSlack::requests`]), the bot's messages ([`FakeSlack::bot_messages`]), the typing
-//! indicators, the peers, and the message history behind `chat.update` and threads; the
-//! oldest entries go first. Websocket URLs are remembered up to the 1 024 most recent
+//! indicators, the peers, the message history behind `chat.update` and threads, and the
+//! events each issued, not yet connected websocket URL holds for its session (until it
+//! connects or outlives the URL lifetime unused); the oldest entries go first. Websocket URLs are remembered up to the 1 024 most recent
 //! (older ones are then unknown: 404), and the frame ids a session has used are kept as
 //! ranges, so a client numbering its frames in order costs one entry. So a long test
 //! process (a soak) stays flat; [`FakeSlack::clear_records`] empties the records at once.
@@ -1254,7 +1260,7 @@ impl FakeSlack {
             Some(None) => Ok(0),
             Some(Some(object)) => Ok(self
                 .shared
-                .broadcast(&serde_json::json!({"type": "channel_joined", "channel": object}))),
+                .publish(&serde_json::json!({"type": "channel_joined", "channel": object}))),
         }
     }
 
@@ -1290,7 +1296,7 @@ impl FakeSlack {
             Some(false) => Ok(0),
             Some(true) => Ok(self
                 .shared
-                .broadcast(&serde_json::json!({"type": "channel_left", "channel": channel}))),
+                .publish(&serde_json::json!({"type": "channel_left", "channel": channel}))),
         }
     }
 

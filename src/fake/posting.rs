@@ -24,12 +24,12 @@ pub(crate) fn post(shared: &Shared, event: &Value, broadcast: bool) -> usize {
     if !broadcast {
         return 0;
     }
-    let delivered = shared.broadcast(event);
+    let delivered = shared.publish(event);
     if let Some(mut replied) = replied {
         let now = shared.ts.next();
         replied["ts"] = json!(now);
         replied["event_ts"] = json!(now);
-        shared.broadcast(&replied);
+        shared.publish(&replied);
     }
     delivered
 }

@@ -57,6 +57,10 @@ struct Ticket {
     issued: Instant,
     used: bool,
     batch_presence_aware: bool,
+    /// The workspace events published since the ticket was issued, for its session to
+    /// send after `hello`; `None` once taken, or once the ticket can no longer open a
+    /// session (stale, or unused past the URL lifetime).
+    backlog: Option<BoundedLog<Utf8Bytes>>,
 }
 
 /// What an upgrade request's ticket turned out to be.
@@ -81,6 +85,9 @@ pub(crate) struct State {
     tickets: HashMap<String, Ticket>,
     /// Tickets in the order they were issued, for forgetting the oldest.
     ticket_order: VecDeque<String>,
+    /// The tickets that may still have a backlog (see [`State::hold_for_pending`]).
+    collecting: Vec<String>,
+    record_limit: usize,
     pub(crate) directory: Directory,
     pub(crate) ack_policy: AckPolicy,
     /// Upgrades still to fail, and with which HTTP status.
@@ -120,6 +127,8 @@ impl State {
         Self {
             tickets: HashMap::new(),
             ticket_order: VecDeque::new(),
+            collecting: Vec::new(),
+            record_limit,
             directory: Directory::default(),
             ack_policy: AckPolicy::default(),
             fail_upgrades: (0, 0),
@@ -152,15 +161,49 @@ impl State {
             }
         }
         self.ticket_order.push_back(ticket.clone());
+        self.collecting.push(ticket.clone());
         self.tickets.insert(
             ticket.clone(),
             Ticket {
                 issued: Instant::now(),
                 used: false,
                 batch_presence_aware,
+                backlog: Some(BoundedLog::new(self.record_limit)),
             },
         );
         ticket
+    }
+
+    /// Keeps a published workspace event for every ticket that may still open a session:
+    /// issued and unused within the URL lifetime `ttl`, or used and its session not yet
+    /// registered. Each keeps the most recent `record_limit` events.
+    pub(crate) fn hold_for_pending(&mut self, event: &Utf8Bytes, ttl: Duration) {
+        let tickets = &mut self.tickets;
+        self.collecting.retain(|key| {
+            let Some(t) = tickets.get_mut(key) else {
+                return false; // forgotten
+            };
+            if !t.used && t.issued.elapsed() >= ttl {
+                t.backlog = None; // expired before anyone used it
+            }
+            match &mut t.backlog {
+                Some(backlog) => {
+                    backlog.push(event.clone());
+                    true
+                }
+                None => false,
+            }
+        });
+    }
+
+    /// The events held for `ticket` since it was issued, in order; it holds no more.
+    pub(crate) fn take_backlog(&mut self, ticket: &str) -> Vec<Utf8Bytes> {
+        self.collecting.retain(|key| key != ticket);
+        self.tickets
+            .get_mut(ticket)
+            .and_then(|t| t.backlog.take())
+            .map(|backlog| backlog.to_vec())
+            .unwrap_or_default()
     }
 
     /// Uses up `ticket` if it is fresh.
@@ -179,6 +222,7 @@ impl State {
                 batch_presence_aware: t.batch_presence_aware,
             }
         } else {
+            t.backlog = None;
             TicketCheck::Stale
         }
     }
@@ -306,7 +350,28 @@ impl Shared {
         sessions.values().filter(|s| s.send(make())).count()
     }
 
-    /// Pushes an event (encoded once) to every greeted session.
+    /// Pushes an event that happened in the workspace (a message, an edit, a person typing
+    /// or joining, the bot joining or leaving a channel) to every greeted session, and
+    /// holds it for the URLs issued but not connected yet, whose sessions send it right
+    /// after `hello`: "This will be followed by any events that occurred between the call
+    /// to `rtm.connect` and the connection to the message server" (rtm-protocol.md).
+    /// Returns how many open sessions got it.
+    pub(crate) fn publish(&self, event: &Value) -> usize {
+        let text = Utf8Bytes::from(event.to_string());
+        // Under the sessions lock, as a new session takes its backlog and registers: an
+        // event is either in the backlog or queued to the session, never both or neither.
+        let sessions = self.sessions.lock();
+        self.state
+            .lock()
+            .hold_for_pending(&text, self.settings.url_ttl);
+        sessions
+            .values()
+            .filter(|s| s.greeted)
+            .filter(|s| s.send(Command::Text(text.clone())))
+            .count()
+    }
+
+    /// Pushes an event (encoded once) to every greeted session, and to no later one.
     pub(crate) fn broadcast(&self, event: &Value) -> usize {
         let text = Utf8Bytes::from(event.to_string());
         self.to_greeted(|| Command::Text(text.clone()))
@@ -404,5 +469,42 @@ mod tests {
             st.redeem_ticket(&first, Duration::from_secs(30)),
             TicketCheck::Unknown
         );
+        st.hold_for_pending(&Utf8Bytes::from("e"), Duration::from_secs(30));
+        assert_eq!(st.collecting.len(), TICKETS_KEPT, "forgotten ones dropped");
+    }
+
+    #[test]
+    fn a_url_holds_the_events_published_until_its_session_takes_them() {
+        let long = Duration::from_secs(30);
+        let mut st = State::new(2);
+        let early = st.issue_ticket(false);
+        st.hold_for_pending(&Utf8Bytes::from("one"), long);
+        let late = st.issue_ticket(false);
+        let unused = st.issue_ticket(false);
+        let stale = st.issue_ticket(false);
+        st.redeem_ticket(&stale, Duration::ZERO);
+        st.hold_for_pending(&Utf8Bytes::from("two"), long);
+        // Used, its session not registered yet: it still collects.
+        assert!(matches!(
+            st.redeem_ticket(&early, long),
+            TicketCheck::Valid { .. }
+        ));
+        st.hold_for_pending(&Utf8Bytes::from("three"), long);
+        let texts = |v: Vec<Utf8Bytes>| v.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            texts(st.take_backlog(&early)),
+            ["two", "three"],
+            "the most recent 2"
+        );
+        assert!(st.take_backlog(&early).is_empty(), "taken once");
+        assert!(
+            st.take_backlog(&stale).is_empty(),
+            "a stale URL opens no session"
+        );
+        // Unused past the URL lifetime: it stops collecting and drops what it held.
+        st.hold_for_pending(&Utf8Bytes::from("four"), Duration::ZERO);
+        assert!(st.take_backlog(&unused).is_empty());
+        assert!(st.take_backlog(&late).is_empty());
+        assert!(st.collecting.is_empty());
     }
 }

@@ -1337,3 +1337,63 @@ fn presence_query_takes_up_to_500_ids_as_documented() {
     assert_eq!(frames_before_pong(&mut ws, 4).len(), 1);
     assert_eq!(slack.presence_subscriptions().len(), 501);
 }
+
+#[test]
+fn what_happens_between_the_connect_call_and_the_connection_follows_hello() {
+    let slack = FakeSlack::start().expect("start");
+    let alice = slack.user("U0ALICE", "alice");
+    let url = rtm_url(&slack);
+    let posted = alice
+        .say(FakeSlack::GENERAL_CHANNEL, "while you were connecting")
+        .expect("posted");
+    assert_eq!(posted.delivered, 0, "no session open yet");
+    alice.typing(FakeSlack::GENERAL_CHANNEL).expect("typing");
+    // Scripted frames are not events of the workspace: they reach open sessions only.
+    assert_eq!(slack.push(json!({"type": "scripted"})), 0);
+    let later_url = rtm_url(&slack);
+
+    let mut ws = open_ws(&url).expect("upgrade");
+    assert_eq!(next(&mut ws), json!({"type": "hello"}));
+    let message = next(&mut ws);
+    assert_eq!(
+        (&message["type"], &message["text"], &message["ts"]),
+        (
+            &json!("message"),
+            &json!("while you were connecting"),
+            &json!(posted.ts)
+        )
+    );
+    assert_eq!(
+        next(&mut ws),
+        json!({"type": "user_typing", "channel": FakeSlack::GENERAL_CHANNEL, "user": "U0ALICE"})
+    );
+    assert!(frames_before_pong(&mut ws, 1).is_empty(), "nothing else");
+
+    // A URL issued after those events does not get them; what happens while it is
+    // pending, it does (the session open meanwhile gets it at once).
+    alice
+        .say(FakeSlack::GENERAL_CHANNEL, "now")
+        .expect("posted");
+    assert_eq!(next(&mut ws)["text"], "now");
+    let mut later = open_ws(&later_url).expect("upgrade");
+    assert_eq!(next(&mut later), json!({"type": "hello"}));
+    assert_eq!(next(&mut later)["text"], "now");
+    assert!(frames_before_pong(&mut later, 1).is_empty());
+}
+
+#[test]
+fn a_url_that_cannot_open_a_session_sends_no_backlog() {
+    let slack = FakeSlack::builder()
+        .url_ttl(Duration::from_secs(30))
+        .start()
+        .expect("start");
+    let alice = slack.user("U0ALICE", "alice");
+    let url = rtm_url(&slack);
+    slack.expire_next_urls(1);
+    alice
+        .say(FakeSlack::GENERAL_CHANNEL, "lost")
+        .expect("posted");
+    let mut ws = open_ws(&url).expect("upgrade");
+    assert_eq!(next(&mut ws)["error"]["code"], codes::URL_EXPIRED);
+    assert!(ends(&mut ws));
+}

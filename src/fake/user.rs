@@ -74,7 +74,9 @@ pub struct Posted {
     pub ts: String,
     /// The thread it is a reply in, if any.
     pub thread_ts: Option<String>,
-    /// How many open sessions it was pushed to (0: no bot was connected to see it).
+    /// How many open sessions it was pushed to (0: no bot was connected to see it). A
+    /// client between its `rtm.connect` and its connection is not counted, though it gets
+    /// the message right after its `hello`.
     pub delivered: usize,
 }
 
@@ -199,7 +201,7 @@ impl FakeUser {
     /// ```
     pub fn typing(&self, channel: &str) -> Result<usize, Refused> {
         self.known_conversation(channel)?;
-        Ok(self.shared.broadcast(&json!({
+        Ok(self.shared.publish(&json!({
             "type": "user_typing",
             "channel": channel,
             "user": self.id,
@@ -222,7 +224,7 @@ impl FakeUser {
     /// ```
     pub fn join(&self, channel: &str) -> Result<usize, Refused> {
         self.known_conversation(channel)?;
-        Ok(self.shared.broadcast(&json!({
+        Ok(self.shared.publish(&json!({
             "type": "member_joined_channel",
             "user": self.id,
             "channel": channel,

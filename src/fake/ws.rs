@@ -64,9 +64,11 @@ pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream) {
         return;
     };
     let mut check = TicketCheck::Unknown;
+    let mut ticket = String::new();
     let callback = UpgradeCheck {
         shared,
         outcome: &mut check,
+        ticket: &mut ticket,
     };
     let config = WebSocketConfig::default()
         .read_buffer_size(32 * 1024)
@@ -76,26 +78,29 @@ pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream) {
         Ok(ws) => ws,
         Err(e) => {
             log::debug!("fake slack: websocket upgrade refused or failed: {e}");
+            shared.state.lock().take_backlog(&ticket); // no session will send it
             return;
         }
     };
     if !super::upgrade::session_mode(ws.get_ref().tcp(), "ws") {
+        shared.state.lock().take_backlog(&ticket);
         return;
     }
     match check {
         TicketCheck::Valid {
             batch_presence_aware,
-        } => open_session(shared, ws, batch_presence_aware),
+        } => open_session(shared, ws, batch_presence_aware, &ticket),
         TicketCheck::Stale | TicketCheck::Unknown => reject_stale(shared, ws),
     }
 }
 
 /// Decides an upgrade request (tungstenite's handshake callback): a scripted failure,
 /// 404 for an unknown ticket or path, else the upgrade goes ahead and `outcome` says
-/// what the ticket was.
+/// what the ticket was (and `ticket`, which it is).
 struct UpgradeCheck<'a> {
     shared: &'a Shared,
     outcome: &'a mut TicketCheck,
+    ticket: &'a mut String,
 }
 
 impl Callback for UpgradeCheck<'_> {
@@ -110,10 +115,11 @@ impl Callback for UpgradeCheck<'_> {
             .path()
             .strip_prefix("/websocket/")
             .filter(|t| !t.is_empty() && !t.contains('/'));
-        match ticket.map(|t| st.redeem_ticket(t, self.shared.settings.url_ttl)) {
-            None | Some(TicketCheck::Unknown) => Err(refusal(404)),
-            Some(check) => {
+        match ticket.map(|t| (t, st.redeem_ticket(t, self.shared.settings.url_ttl))) {
+            None | Some((_, TicketCheck::Unknown)) => Err(refusal(404)),
+            Some((ticket, check)) => {
                 *self.outcome = check;
+                *self.ticket = ticket.to_owned();
                 Ok(resp)
             }
         }
@@ -134,8 +140,14 @@ fn reject_stale(shared: &Arc<Shared>, ws: WebSocket<Stream>) {
     session.run();
 }
 
-/// A valid upgrade: greet (unless suppressed), register, run.
-fn open_session(shared: &Arc<Shared>, ws: WebSocket<Stream>, batch_presence_aware: bool) {
+/// A valid upgrade: greet (unless suppressed), register, send what happened since the
+/// URL was issued, run.
+fn open_session(
+    shared: &Arc<Shared>,
+    ws: WebSocket<Stream>,
+    batch_presence_aware: bool,
+    ticket: &str,
+) {
     let (tx, rx) = crossbeam_channel::unbounded();
     let waker = match Waker::new() {
         Ok(w) => Arc::new(w),
@@ -153,11 +165,15 @@ fn open_session(shared: &Arc<Shared>, ws: WebSocket<Stream>, batch_presence_awar
     // Registered and counted before `hello` goes out: a client that has seen `hello` sees
     // the counters include its session, and anything pushed from then on reaches it
     // after the `hello` (queued commands are only handled once `hello` is written).
+    // The backlog is taken as the session registers, under the sessions lock that
+    // `Shared::publish` holds: each event is in one or the other.
     let id = shared.next_id();
-    shared
-        .sessions
-        .lock()
-        .insert(id, SessionHandle::new(tx, waker, greet));
+    let backlog = {
+        let mut sessions = shared.sessions.lock();
+        let backlog = shared.state.lock().take_backlog(ticket);
+        sessions.insert(id, SessionHandle::new(tx, waker, greet));
+        backlog
+    };
     shared.update(|st| {
         st.open_sessions += 1;
         st.sessions_opened += 1;
@@ -167,6 +183,9 @@ fn open_session(shared: &Arc<Shared>, ws: WebSocket<Stream>, batch_presence_awar
         let carried = std::mem::take(&mut shared.state.lock().carried_acks);
         for ack in carried {
             session.send_text(ack);
+        }
+        for event in backlog {
+            session.send_text(event);
         }
         session.flush();
     }
