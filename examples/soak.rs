@@ -39,6 +39,11 @@
 //!   with `Event::EventsDropped` (its slow-consumer policy); duplicates and reordering
 //!   fail. Blasts are checked the same way, per blast. After the faults stop, a last tick
 //!   must arrive.
+//! - **connections**: the fake server's count of `rtm.connect` calls, sampled every
+//!   [`SAMPLE_EVERY`] so that each call is known to within a short span, must never show
+//!   more than the client's attempt budget allows (5 in any 10 s, 10 in any 60 s) — as
+//!   the server counts them, not only as the client does. The client's own count of the
+//!   attempts it started (`Event::Connecting`) is reported beside it.
 //! - **resources** (child): the live heap (bytes allocated and not freed, counted by a
 //!   wrapper around the system allocator), VmRSS, and the thread count (entries of
 //!   `/proc/self/task`) after the first connection, during the load, and after
@@ -78,9 +83,21 @@ const CHANNEL: &str = FakeSlack::GENERAL_CHANNEL;
 /// Bound on joining a worker thread once told to stop (a send takes at most
 /// `reply_timeout`, a blast a moment).
 const JOIN_BOUND: Duration = Duration::from_secs(15);
-/// How long after the faults stop the client must be ready again: the attempt budget's
-/// minute window (10 attempts in any 60 s), the 15 s backoff ceiling, and 10 s to dial.
+/// How long after the faults stop the client must be ready again. The attempt budget can
+/// hold it off longest: up to 60 s from the fourth-last attempt before the stop (10 in
+/// any 60 s, and the 5-in-10-s window keeps the ten before it at least 10 s apart). The
+/// faults may leave up to 6 failures pending (3 refused upgrades, 2 rate-limited
+/// `rtm.connect` calls, 1 missing hello), each costing at most hello_timeout + max_backoff
+/// = 2 s, and the last dial takes at most http 2 s + connect 2 s + hello 1 s: ready by
+/// about 67 s in the worst case. 85 s leaves room for a loaded machine. (A replay of seed
+/// 8574421959878527465: ready 47 s after the stop, its 11th call 60.0 s after its first.)
 const SETTLE_BOUND: Duration = Duration::from_secs(85);
+/// How often the server samples the fake's `rtm.connect` count.
+const SAMPLE_EVERY: Duration = Duration::from_millis(2);
+/// The client's attempt budget, as (calls, window): what the server must never see
+/// exceeded.
+const BUDGET: [(usize, Duration); 2] =
+    [(5, Duration::from_secs(10)), (10, Duration::from_secs(60))];
 /// Protocol lines between the processes start with this; others are report text.
 const TAG: &str = "@soak ";
 
@@ -549,6 +566,10 @@ struct ClientReport {
     /// When the client said `reconnecting` (wall ms).
     reconnects: Vec<u64>,
     dropped: u64,
+    /// Connection attempts the client started (`Event::Connecting`).
+    attempts: u64,
+    /// How long after the faults stopped it was ready again (ms).
+    ready_after_ms: Option<u64>,
     passed: bool,
 }
 
@@ -567,6 +588,8 @@ impl ClientReport {
             "blast_unknown" => self.blast_unknown = at(0),
             "reconnecting" => self.reconnects.push(at(0)),
             "dropped" => self.dropped = at(0),
+            "attempts" => self.attempts = at(0),
+            "ready" => self.ready_after_ms = Some(at(0)),
             "passed" => self.passed = at(0) == 1,
             _ => {}
         }
@@ -636,7 +659,14 @@ fn server_main(args: &Args) -> Result<bool, String> {
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start the client process: {e}"))?;
-    let result = drive(args, &fake, &mut child);
+    let sampling = AtomicBool::new(true);
+    let calls = Mutex::new(Vec::new());
+    let result = std::thread::scope(|s| {
+        s.spawn(|| sample_connect_calls(&fake, &sampling, &calls));
+        let result = drive(args, &fake, &mut child, &calls);
+        sampling.store(false, Ordering::Relaxed);
+        result
+    });
     // Whatever happened, the child must not outlive the soak.
     let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {
@@ -672,7 +702,12 @@ fn server_main(args: &Args) -> Result<bool, String> {
 
 type Driven = (Verdict, JoinHandle<()>);
 
-fn drive(args: &Args, fake: &FakeSlack, child: &mut Child) -> Result<Driven, String> {
+fn drive(
+    args: &Args,
+    fake: &FakeSlack,
+    child: &mut Child,
+    calls: &Mutex<Vec<Span>>,
+) -> Result<Driven, String> {
     let mut stdin = child.stdin.take().ok_or("the child has no stdin")?;
     let (output, rx) = forward_child_output(child)?;
     let mut report = ClientReport::default();
@@ -726,12 +761,88 @@ fn drive(args: &Args, fake: &FakeSlack, child: &mut Child) -> Result<Driven, Str
         "the client's own checks failed (see above)".into()
     });
     audit_events(&shared.book.lock(), &report, fence, &mut verdict);
+    if let Some(ms) = report.ready_after_ms {
+        println!("\nthe client was ready again {ms} ms after the faults stopped");
+    }
     println!(
         "server: sessions opened {}, rtm.connect calls {}",
         fake.sessions_opened(),
         fake.connect_calls()
     );
+    audit_connect_calls(&calls.lock(), &report, &mut verdict);
     Ok((verdict, output))
+}
+
+/// When the fake counted one `rtm.connect` call: after `.0` and no later than `.1`
+/// (µs since the sampler started).
+type Span = (u64, u64);
+
+/// Samples the fake's `rtm.connect` count every [`SAMPLE_EVERY`] until `sampling` is
+/// cleared, recording each new call's [`Span`]: after the previous read began, no later
+/// than the read that saw it ended. A preempted sampler makes spans wider, never wrong.
+fn sample_connect_calls(fake: &FakeSlack, sampling: &AtomicBool, calls: &Mutex<Vec<Span>>) {
+    let t0 = Instant::now();
+    let micros = || t0.elapsed().as_micros() as u64;
+    let mut seen = 0;
+    let mut previous_read = 0;
+    while sampling.load(Ordering::Relaxed) {
+        let begun = micros();
+        let n = fake.connect_calls();
+        let ended = micros();
+        if n > seen {
+            calls
+                .lock()
+                .extend(std::iter::repeat_n((previous_read, ended), n - seen));
+            seen = n;
+        }
+        previous_read = begun;
+        std::thread::sleep(SAMPLE_EVERY);
+    }
+}
+
+/// The shortest stretch of `n` consecutive calls, as (at least, at most) given each
+/// call's span; `None` with fewer than `n` calls.
+fn shortest_stretch(calls: &[Span], n: usize) -> Option<(Duration, Duration)> {
+    calls
+        .windows(n)
+        .map(|w| {
+            let (first, last) = (w[0], w[n - 1]);
+            (last.0.saturating_sub(first.1), last.1 - first.0)
+        })
+        .min_by_key(|&(_, most)| most)
+        .map(|(least, most)| (Duration::from_micros(least), Duration::from_micros(most)))
+}
+
+/// The server's count of `rtm.connect` calls against the client's budget, and the
+/// client's count of its attempts beside it.
+fn audit_connect_calls(calls: &[Span], report: &ClientReport, verdict: &mut Verdict) {
+    let over = match (calls.first(), calls.last()) {
+        (Some(a), Some(b)) => Duration::from_micros(b.1 - a.0),
+        _ => Duration::ZERO,
+    };
+    println!(
+        "rtm.connect calls as the server counted them: {} over {:.1} s (each known to within {:?} of sampling, or longer when the sampler was preempted); connection attempts the client started (Event::Connecting): {}",
+        calls.len(),
+        over.as_secs_f64(),
+        SAMPLE_EVERY,
+        report.attempts
+    );
+    for (allowed, window) in BUDGET {
+        let n = allowed + 1;
+        match shortest_stretch(calls, n) {
+            None => println!("  {n} calls within {window:?}: never (fewer calls)"),
+            Some((least, most)) => {
+                println!(
+                    "  {n} calls within {window:?}: the budget allows none; the shortest stretch of {n} took {:.3} to {:.3} s",
+                    least.as_secs_f64(),
+                    most.as_secs_f64()
+                );
+                verdict.check(most >= window, || {
+                    format!("the server saw {n} rtm.connect calls within {most:?}; the budget allows {allowed} in any {window:?}")
+                });
+            }
+        }
+    }
 }
 
 fn audit_events(book: &ServerBook, report: &ClientReport, fence: u64, verdict: &mut Verdict) {
@@ -855,6 +966,7 @@ struct ClientShared {
     dropped: AtomicU64,
     error_events: AtomicU64,
     ready_events: AtomicU64,
+    connecting_events: AtomicU64,
     unable_to_start: Mutex<BTreeMap<String, u64>>,
     disconnected: Mutex<Vec<String>>,
 }
@@ -984,6 +1096,9 @@ fn consumer(events: Events, shared: Arc<ClientShared>, hard_stop: Arc<AtomicBool
                 shared.error_events.fetch_add(1, Ordering::Relaxed);
             }
             Event::Reconnecting => shared.ticks.lock().reconnects.push(wall_ms()),
+            Event::Connecting => {
+                shared.connecting_events.fetch_add(1, Ordering::Relaxed);
+            }
             Event::Ready => {
                 shared.ready_events.fetch_add(1, Ordering::Relaxed);
             }
@@ -1306,6 +1421,10 @@ fn client_main(argv: &[String]) -> Result<bool, String> {
         say(format_args!("reconnecting {at}"));
     }
     say(format_args!("dropped {dropped}"));
+    say(format_args!(
+        "attempts {}",
+        shared.connecting_events.load(Ordering::Relaxed)
+    ));
     say(format_args!("passed {}", u8::from(verdict.passed())));
     say("done");
     Ok(verdict.passed())
