@@ -94,8 +94,8 @@
 //! ```text
 //!  fake/                    the test Slack (feature `fake-slack`)
 //!  socket_mode/ web/ rtm/   the clients: Socket Mode, Web API, RTM (RtmClient, frames, rules)
-//!  runtime/                 reader and keepalive threads, links, delivery: thin loops
 //!  cache/ typed/ dedup      workspace cache (a feature), typed events, duplicate filter
+//!  runtime/                 reader and keepalive threads, links, delivery: thin loops
 //!  net/                     dial, proxy CONNECT, TLS, websocket, poll(2), Web API calls: I/O
 //!  config/ stats            settings and their checks; counters (no I/O)
 //!  protocol/                pure decisions, time passed in (policies live with them)

@@ -70,6 +70,9 @@ struct Inner {
     shared: Arc<Shared>,
     engine: Engine<RtmProtocol>,
     handlers: Mutex<Handlers>,
+    /// The opt-in workspace cache (also held by the protocol, which feeds it).
+    #[cfg(feature = "workspace-cache")]
+    cache: Option<Arc<WorkspaceCache>>,
 }
 
 /// A frame queued by [`RtmClient::add_outgoing_event`]; wait on it for the outcome.
@@ -201,7 +204,16 @@ impl RtmClient {
     pub(crate) fn from_config(config: Config) -> Result<Self> {
         let transport = Arc::new(Transport::new(config.clone())?);
         let shared = Arc::new(Shared::new(config)?);
-        let protocol = Arc::new(RtmProtocol::new(shared.clone()));
+        #[cfg(feature = "workspace-cache")]
+        let cache = shared
+            .config
+            .workspace_cache
+            .map(|c| Arc::new(WorkspaceCache::new(c, shared.web.clone())));
+        let protocol = Arc::new(RtmProtocol::new(
+            shared.clone(),
+            #[cfg(feature = "workspace-cache")]
+            cache.clone(),
+        ));
         let engine = Engine {
             settings: Arc::new(protocol.settings()),
             protocol,
@@ -217,6 +229,8 @@ impl RtmClient {
                 shared,
                 engine,
                 handlers: Mutex::new(Handlers::default()),
+                #[cfg(feature = "workspace-cache")]
+                cache,
             }),
         })
     }
@@ -593,7 +607,7 @@ impl RtmClient {
     /// ```
     #[cfg(feature = "workspace-cache")]
     pub fn cache(&self) -> Option<&WorkspaceCache> {
-        self.inner.shared.cache.as_deref()
+        self.inner.cache.as_deref()
     }
 
     /// A snapshot of counters and queue depths.

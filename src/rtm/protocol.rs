@@ -12,6 +12,8 @@ use parking_lot::Mutex;
 use serde_json::{Map, Value};
 use tungstenite::Utf8Bytes;
 
+#[cfg(feature = "workspace-cache")]
+use crate::cache::WorkspaceCache;
 use crate::config::Secret;
 use crate::error::{Error, NoReplyCause, Result};
 use crate::events::event::{ConnectInfo, Event};
@@ -39,15 +41,24 @@ struct Timers {
 /// RTM's side of the engine seam.
 pub(crate) struct RtmProtocol {
     shared: Arc<Shared>,
+    /// The opt-in workspace cache, seeded by each connect call and fed the events it
+    /// follows.
+    #[cfg(feature = "workspace-cache")]
+    cache: Option<Arc<WorkspaceCache>>,
     timers: Mutex<Timers>,
     /// The last ping: its id and when it went out.
     ping: Mutex<Option<(u64, Instant)>>,
 }
 
 impl RtmProtocol {
-    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        #[cfg(feature = "workspace-cache")] cache: Option<Arc<WorkspaceCache>>,
+    ) -> Self {
         Self {
             shared,
+            #[cfg(feature = "workspace-cache")]
+            cache,
             timers: Mutex::new(Timers::default()),
             ping: Mutex::new(None),
         }
@@ -105,7 +116,7 @@ impl Protocol for RtmProtocol {
             info.team_id
         );
         #[cfg(feature = "workspace-cache")]
-        if let Some(cache) = &shared.cache {
+        if let Some(cache) = &self.cache {
             cache.seed(info.raw());
         }
         let info = Arc::new(info);
@@ -136,7 +147,7 @@ impl Protocol for RtmProtocol {
                     Meaning::Event => None,
                 };
                 #[cfg(feature = "workspace-cache")]
-                if let Some(cache) = &shared.cache {
+                if let Some(cache) = &self.cache {
                     if cache.wants(event.kind()) {
                         cache.observe(&event);
                     }

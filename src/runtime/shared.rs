@@ -7,8 +7,6 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-#[cfg(feature = "workspace-cache")]
-use crate::cache::WorkspaceCache;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::events::event::ConnectInfo;
@@ -40,18 +38,11 @@ pub(crate) struct Shared {
     pub(crate) backlog: Arc<Backlog>,
     /// Tells the reader that frames were queued for it to send.
     pub(crate) outbox_waker: Waker,
-    /// The opt-in workspace cache.
-    #[cfg(feature = "workspace-cache")]
-    pub(crate) cache: Option<Arc<WorkspaceCache>>,
 }
 
 impl Shared {
     pub(crate) fn new(config: Config) -> Result<Self> {
         let web = WebApi::new(&config)?;
-        #[cfg(feature = "workspace-cache")]
-        let cache = config
-            .workspace_cache
-            .map(|c| Arc::new(WorkspaceCache::new(c, web.clone())));
         let backlog = Arc::new(
             Backlog::new(config.event_queue_capacity)
                 .map_err(|e| Error::Internal(format!("cannot create a wake-up pipe: {e}")))?,
@@ -68,8 +59,6 @@ impl Shared {
             outgoing,
             counters: Arc::new(Counters::default()),
             backlog,
-            #[cfg(feature = "workspace-cache")]
-            cache,
             outbox_waker: Waker::new()
                 .map_err(|e| Error::Internal(format!("cannot create a wake-up pipe: {e}")))?,
         })
