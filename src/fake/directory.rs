@@ -62,9 +62,10 @@ impl Directory {
         });
         user.name = name.to_owned();
         user.is_bot = is_bot;
-        if !is_bot {
-            self.ims.insert(dm_id(id), id.to_owned());
-        }
+        // The bot too has one, with itself: "To send a message both _as_ and _to_ the
+        // authenticating user, use the correct direct message channel ID for that user"
+        // (Slack's RTM docs, "Channel selection").
+        self.ims.insert(dm_id(id), id.to_owned());
     }
 
     /// Whether `id` is a known conversation: a channel or a direct-message conversation.
@@ -247,20 +248,20 @@ mod tests {
     }
 
     #[test]
-    fn every_person_gets_a_direct_message_conversation_and_the_bot_none() {
+    fn every_person_gets_a_direct_message_conversation_and_the_bot_one_with_itself() {
         let mut d = Directory::default();
         d.add_user("U0ALICE", "alice", false);
         d.add_user("W0GRID", "grid", false);
         d.add_user("U0BOT", "bot", true);
         assert!(d.has_conversation("D0ALICE"));
         assert!(d.has_conversation("D0GRID"));
-        assert!(!d.has_conversation("D0BOT"));
+        assert!(d.has_conversation("D0BOT"));
         let im = d.channel_json("D0ALICE", "T1").expect("known");
         assert_eq!(
             (im["is_im"].clone(), im["user"].clone()),
             (json!(true), json!("U0ALICE"))
         );
-        assert_eq!(d.all_ims_json().len(), 2);
+        assert_eq!(d.all_ims_json().len(), 3);
     }
 
     #[test]

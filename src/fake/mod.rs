@@ -73,7 +73,9 @@
 //! bot, the channels added with [`FakeSlack::add_channel`], the users added with
 //! [`FakeSlack::add_user`] or [`FakeSlack::user`], and, for each person, a direct-message
 //! conversation with the bot ([`FakeUser::dm_channel`]: `D` + the user id without its
-//! `U`). Conversations are checked as Slack checks them: an RTM `message` or `typing` gets
+//! `U`), and the bot's own with itself (`D0FAKEBOT` by default), where a message goes
+//! "both _as_ and _to_ the authenticating user", as Slack's RTM docs put it. Conversations
+//! are checked as Slack checks them: an RTM `message` or `typing` gets
 //! the error reply `{"ok":false,"reply_to":id,"error":{"code":11,"msg":"channel_not_found"}}`
 //! ([`codes::CHANNEL_NOT_FOUND`]) for anything but a conversation id (a channel *name*
 //! like `"#general"` included), and `chat.update` answers `channel_not_found`;

@@ -1397,3 +1397,26 @@ fn a_url_that_cannot_open_a_session_sends_no_backlog() {
     assert_eq!(next(&mut ws)["error"]["code"], codes::URL_EXPIRED);
     assert!(ends(&mut ws));
 }
+
+#[test]
+fn the_bot_may_message_itself_in_its_own_direct_message_conversation() {
+    let slack = FakeSlack::start().expect("start");
+    let own = "D0FAKEBOT";
+    let info = api(&slack, "conversations.info", &[("channel", own)]);
+    assert_eq!(
+        (&info["channel"]["is_im"], &info["channel"]["user"]),
+        (&json!(true), &json!("U0FAKEBOT"))
+    );
+    let mut ws = connect(&slack);
+    send(
+        &mut ws,
+        json!({"id": 1, "type": "message", "channel": own, "text": "note to self"}),
+    );
+    assert_eq!(next(&mut ws)["ok"], true);
+    let posted = api(
+        &slack,
+        "chat.postMessage",
+        &[("channel", own), ("text", "again")],
+    );
+    assert_eq!(posted["channel"], own);
+}

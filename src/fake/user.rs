@@ -173,8 +173,7 @@ impl FakeUser {
     ///
     /// # Errors
     ///
-    /// As [`FakeUser::say`] (this person's DM always exists, unless the user was made
-    /// with the bot's own id).
+    /// As [`FakeUser::say`] (this person's DM always exists).
     ///
     /// ```
     /// # let slack = slack_rtm::fake::FakeSlack::start()?;
