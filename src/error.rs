@@ -84,7 +84,9 @@ pub enum Error {
     RateLimited {
         /// The Web API method.
         method: String,
-        /// How long Slack asked us to wait (`Retry-After`).
+        /// How long Slack asked us to wait (`Retry-After`, as sent), or
+        /// [`web::MISSING_RETRY_AFTER`](crate::web::MISSING_RETRY_AFTER) (30 s) when the
+        /// answer had no usable header.
         retry_after: Duration,
     },
 

@@ -18,8 +18,10 @@ const MAX_BODY: u64 = 64 << 20;
 /// `Duration`) is clamped to this, and the clamp is logged.
 pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
 
-/// The wait when Slack rate-limits without a usable `Retry-After`.
-const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+/// The wait assumed when Slack rate-limits without a usable `Retry-After`, for every call
+/// the crate makes (RTM's connect call, Socket Mode's, and every `WebClient`'s): 30 s.
+/// Public as [`crate::web::MISSING_RETRY_AFTER`], whose docs give the reasons.
+pub(crate) const MISSING_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 /// A ureq agent bound to one token and API URL prefix.
 #[derive(Debug, Clone)]
@@ -28,8 +30,6 @@ pub(crate) struct WebApi {
     base: String,
     token: Secret,
     timeout: Duration,
-    /// The wait reported when Slack rate-limits without a usable `Retry-After`.
-    missing_retry_after: Duration,
 }
 
 impl WebApi {
@@ -68,17 +68,7 @@ impl WebApi {
             base: config.slack_api_url.clone(),
             token: config.token.clone(),
             timeout: config.http_timeout,
-            missing_retry_after: DEFAULT_RETRY_AFTER,
         })
-    }
-
-    /// The wait [`Error::RateLimited`] reports when Slack rate-limits without a usable
-    /// `Retry-After` (default 1 s; Socket Mode's connect call wants 30 s). A `Retry-After`
-    /// Slack did send is reported as sent (clamped to [`MAX_RETRY_AFTER`]), so a caller
-    /// can tell `Retry-After: 1` (1 s) from a missing header (this wait).
-    pub(crate) fn missing_retry_after(mut self, wait: Duration) -> Self {
-        self.missing_retry_after = wait.min(MAX_RETRY_AFTER);
-        self
     }
 
     /// [`WebApi::call`] that also ends, within milliseconds, when `cancel` fires (the
@@ -123,10 +113,10 @@ impl WebApi {
         let rate_limited = || {
             let retry_after = retry_after.unwrap_or_else(|| {
                 log::debug!(
-                    "{method} rate limited without a usable Retry-After: assuming {:?}",
-                    self.missing_retry_after
+                    "{method} rate limited without a usable Retry-After: assuming \
+                     {MISSING_RETRY_AFTER:?}"
                 );
-                self.missing_retry_after
+                MISSING_RETRY_AFTER
             });
             Error::RateLimited {
                 method: method.to_string(),
@@ -282,18 +272,14 @@ mod tests {
     }
 
     #[test]
-    fn a_429_without_retry_after_reports_the_callers_default_wait() {
+    fn a_429_without_retry_after_reports_thirty_seconds() {
         let api = api_for(rate_limiting_api(None));
-        assert_eq!(wait(&api), DEFAULT_RETRY_AFTER);
-        let api = api.missing_retry_after(Duration::from_secs(30));
         assert_eq!(wait(&api), Duration::from_secs(30));
     }
 
     #[test]
-    fn a_retry_after_of_one_second_is_one_second_whatever_the_callers_default() {
+    fn a_retry_after_of_one_second_is_one_second_not_the_assumed_thirty() {
         let api = api_for(rate_limiting_api(Some(1)));
-        assert_eq!(wait(&api), Duration::from_secs(1));
-        let api = api.missing_retry_after(Duration::from_secs(30));
         assert_eq!(
             wait(&api),
             Duration::from_secs(1),

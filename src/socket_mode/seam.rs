@@ -28,7 +28,7 @@ use crate::runtime::seam::{Action, Change, Opened, Probe, Protocol, Replace};
 use crate::socket_mode::acker::{Acker, Kind};
 use crate::socket_mode::config::{AckPolicy, SocketModeSettings};
 use crate::socket_mode::protocol::ack_deadlines::AckDeadlines;
-use crate::socket_mode::protocol::connect_budget::{ConnectBudget, MISSING_RETRY_AFTER};
+use crate::socket_mode::protocol::connect_budget::ConnectBudget;
 use crate::socket_mode::protocol::dedup::DeliveryDedup;
 use crate::socket_mode::protocol::disconnect_policy::{Decision, DisconnectPolicy};
 use crate::socket_mode::protocol::frame::{classify, Inbound};
@@ -94,7 +94,7 @@ impl SocketModeProtocol {
         ));
         let seed = crate::protocol::backoff::random_seed();
         Ok(Self {
-            api: WebApi::new(&settings.transport)?.missing_retry_after(MISSING_RETRY_AFTER),
+            api: WebApi::new(&settings.transport)?,
             decisions: Mutex::new(Decisions {
                 dedup: t
                     .dedup

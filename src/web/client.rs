@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::answers::{parse, take_object, AuthTest, PostedMessage, Presence, WithRaw};
 use super::builder::WebClientBuilder;
 use super::request::PostMessage;
-use super::retry::{RetryLimits, MISSING_RETRY_AFTER};
+use super::retry::RetryLimits;
 use crate::error::{Error, Result};
 use crate::model::{Conversation, User};
 use crate::net::http::WebApi;
@@ -92,13 +92,11 @@ impl WebClient {
         ))
     }
 
-    /// Every public client is made here: a 429 without a usable `Retry-After` is taken
-    /// as [`MISSING_RETRY_AFTER`] (the HTTP layer's own default is the RTM connect
-    /// call's).
+    /// Every public client is made here.
     pub(crate) fn from_parts(api: WebApi, slack_api_url: String, limits: RetryLimits) -> Self {
         Self {
             inner: Arc::new(Inner {
-                api: api.missing_retry_after(MISSING_RETRY_AFTER),
+                api,
                 slack_api_url,
                 limits,
             }),
@@ -399,6 +397,7 @@ fn json_to_form(params: &Value) -> Result<Vec<(String, String)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::MISSING_RETRY_AFTER;
     use serde_json::json;
     use std::io::{BufRead, BufReader, Read, Write};
     use std::sync::atomic::{AtomicUsize, Ordering};

@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
-/// The wait a [`WebClient`](super::WebClient) assumes when Slack answers HTTP 429 (or
-/// `ratelimited`) without a usable `Retry-After` header.
+/// The wait the crate assumes when Slack answers HTTP 429 (or `ratelimited`) without a
+/// usable `Retry-After` header: for every [`WebClient`](super::WebClient) call, and for
+/// the RTM and Socket Mode clients' own connect calls.
 ///
 /// Slack sends `Retry-After` with every 429 and counts its rate-limit tiers per minute
 /// (Tier 1: about one call a minute). A 429 without one carries no advice (it may come
@@ -20,7 +21,7 @@ use std::time::Duration;
 /// use std::time::Duration;
 /// assert_eq!(slack_rtm::web::MISSING_RETRY_AFTER, Duration::from_secs(30));
 /// ```
-pub const MISSING_RETRY_AFTER: Duration = Duration::from_secs(30);
+pub const MISSING_RETRY_AFTER: Duration = crate::net::http::MISSING_RETRY_AFTER;
 
 /// Default for [`WebClientBuilder::max_retries`](super::WebClientBuilder::max_retries).
 const DEFAULT_MAX_RETRIES: u32 = 3;
