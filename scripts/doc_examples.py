@@ -98,10 +98,12 @@ def missing_examples(doc):
     index = doc["index"]
     root = doc["root"]
     get = lambda i: index.get(str(i))  # noqa: E731
-    seen = set()
+    seen = set()  # ids: an item re-exported twice is checked once
     found = []
+    checked = []
 
     def check(item, path, kind):
+        checked.append(item)
         if not has_example(item.get("docs")):
             span = item.get("span") or {}
             begin = span.get("begin") or [0, 0]
@@ -126,13 +128,10 @@ def missing_examples(doc):
                 return
             visit(target, parent_path)
             return
-        if (item_id, tuple(parent_path)) in seen or is_hidden(item):
+        if item_id in seen or is_hidden(item):
             return
-        key = item_id
+        seen.add(item_id)
         path = parent_path + ([name] if name else [])
-        if key in seen:
-            return
-        seen.add(key)
         if kind in ("struct_field", "variant", "assoc_type", "impl", "primitive"):
             return
         check(item, path, kind)
@@ -158,8 +157,10 @@ def missing_examples(doc):
                 visit(member, path)
 
     visit(root, [])
+    if len(checked) < 100:
+        raise KeyError(f"only {len(checked)} items reached from the root: has the format changed?")
     found.sort()
-    return found
+    return found, len(checked)
 
 
 def build_json(features, target_dir):
@@ -182,7 +183,7 @@ def main():
     try:
         path = args.json or build_json(args.features, repo / "target" / "doc-examples")
         doc = json.loads(path.read_text())
-        found = missing_examples(doc)
+        found, checked = missing_examples(doc)
     except (subprocess.CalledProcessError, OSError, ValueError, KeyError, TypeError) as e:
         print(f"doc_examples: could not read rustdoc's JSON: {e!r}", file=sys.stderr)
         return 2
@@ -190,10 +191,10 @@ def main():
         print(f"{file}:{line}: {kind} {item_path}")
     if found:
         files = sorted({f for f, *_ in found})
-        print(f"{len(found)} public items without a code example, in {len(files)} files",
-              file=sys.stderr)
+        print(f"{len(found)} of {checked} public items without a code example, "
+              f"in {len(files)} files", file=sys.stderr)
         return 1
-    print("every public item has a code example", file=sys.stderr)
+    print(f"all {checked} public items have a code example", file=sys.stderr)
     return 0
 
 
