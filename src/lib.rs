@@ -61,13 +61,13 @@
 //! Through the `log` crate. The token and websocket URLs never appear in log lines, in
 //! `Debug` output or in errors.
 //!
-//! | level | what |
-//! |---|---|
-//! | `ERROR` | a thread panicked; a ping could not be encoded |
-//! | `WARN` | a connection attempt failed, the connection was lost, no pong, disconnected with an error |
-//! | `INFO` | connected as who, in which workspace; goodbye; disconnected |
-//! | `DEBUG` | state changes, retry delays, malformed frames, late replies |
-//! | `TRACE` | every frame sent (type and id), pings and pongs |
+//! | level | both clients | RTM | Socket Mode |
+//! |---|---|---|---|
+//! | `ERROR` | a thread panicked (the session ends) | | |
+//! | `WARN` | a connection attempt failed, a connection was lost, no pong, disconnected with an error, the consumer fell behind (events dropped), a `Retry-After` over 10 minutes (clamped) | a handler failed, a handler registered for an unknown event type | an ack could not be written, a request still unacked past the warning or past its deadline, acked late, Slack counts more sockets than this client holds, `dedup_capacity` full (once per burst), disconnecting with requests unacked, a handler's answer to an already acked request |
+//! | `INFO` | disconnected; reconnecting as the app asked; a link being refreshed | connected as who, in which workspace; goodbye | a socket ready (with Slack's socket count); Slack asked a socket to go; disconnecting while acks are owed |
+//! | `DEBUG` | state changes, retry delays, malformed frames, rate limited without `Retry-After` | late replies | |
+//! | `TRACE` | every frame sent (type and id), pings and pongs | | |
 //!
 //! **One dependency target must be capped.** The crate and the other dependencies never
 //! log the token or a websocket URL at any level (the crate writes the websocket upgrade
