@@ -1,4 +1,5 @@
-//! What the two idle clients of this package share: their command line.
+//! What the two idle clients of this package share: their command line, and what they do
+//! once connected.
 
 use std::process::ExitCode;
 
@@ -16,8 +17,7 @@ pub struct Args {
 }
 
 impl Args {
-    /// Reads the command line of the binary `name`.
-    pub fn parse(name: &str) -> Result<Self, String> {
+    fn parse(name: &str) -> Result<Self, String> {
         let mut args = std::env::args().skip(1);
         let (Some(api_url), Some(token)) = (args.next(), args.next()) else {
             return Err(format!("usage: {name} <api_url> <token> [<ca.pem>]"));
@@ -38,8 +38,26 @@ impl Args {
     }
 }
 
-/// Prints `error` and returns the failure exit code.
-pub fn fail(error: impl std::fmt::Display) -> ExitCode {
-    eprintln!("{error}");
-    ExitCode::FAILURE
+/// The whole program of the binary `name`: reads its command line, runs `connect` (which
+/// builds and starts one client and returns it with its event stream), prints `ready`,
+/// then reads events, holding the client, until the parent kills the process.
+pub fn run<C, E: IntoIterator>(
+    name: &str,
+    connect: impl FnOnce(Args) -> Result<(C, E), Box<dyn std::error::Error>>,
+) -> ExitCode {
+    let outcome =
+        Args::parse(name)
+            .map_err(Into::into)
+            .and_then(connect)
+            .map(|(_client, events)| {
+                println!("ready");
+                for _event in events {}
+            });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
 }

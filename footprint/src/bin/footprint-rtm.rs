@@ -12,26 +12,15 @@
 use std::process::ExitCode;
 
 use slack_rtm::RtmClient;
-use slack_rtm_footprint::{fail, Args};
 
 fn main() -> ExitCode {
-    let args = match Args::parse("footprint-rtm") {
-        Ok(args) => args,
-        Err(e) => return fail(e),
-    };
-    let run = || -> Result<(), Box<dyn std::error::Error>> {
+    slack_rtm_footprint::run("footprint-rtm", |args| {
         let client = RtmClient::builder(args.token)
             .slack_api_url(args.api_url)
             .tls(args.tls)
             .build()?;
         let events = client.events();
         client.start()?;
-        println!("ready");
-        for _event in events {}
-        Ok(())
-    };
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(e),
-    }
+        Ok((client, events))
+    })
 }
