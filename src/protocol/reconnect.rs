@@ -93,6 +93,15 @@ impl ReconnectPolicy {
         self.budget.earliest(now)
     }
 
+    /// When the attempt planned for `planned` may start, looking at `now`; `requested`:
+    /// the app asked for a reconnect during the pause. The request cuts the backoff short,
+    /// never the budget: the attempt starts at the later of `now` and the budget's next
+    /// allowed instant. Without a request, the plan stands, budget permitting.
+    pub(crate) fn start_at(&self, now: Instant, planned: Instant, requested: bool) -> Instant {
+        let wanted = if requested { now.min(planned) } else { planned };
+        self.budget.earliest(wanted)
+    }
+
     /// Records that an attempt started at `now`.
     pub(crate) fn attempt_started(&mut self, now: Instant) {
         self.budget.record(now);
@@ -442,5 +451,70 @@ mod tests {
         }]);
         let starts = simulate(1, budget, 300 * S, |_| (MS, Ending::Requested));
         assert!(busiest(&starts, 60 * S) <= 1);
+    }
+    #[test]
+    fn a_request_during_a_backoff_pause_starts_the_attempt_now_when_the_budget_allows() {
+        let t0 = Instant::now();
+        let mut p = ReconnectPolicy::new(RetryPolicy::default(), true, 1);
+        p.attempt_started(t0);
+        let planned = t0 + 30 * S;
+        let now = t0 + 2 * S;
+        assert_eq!(p.start_at(now, planned, true), now);
+    }
+
+    #[test]
+    fn a_request_during_a_backoff_pause_waits_for_the_budget() {
+        let t0 = Instant::now();
+        let mut p = ReconnectPolicy::new(RetryPolicy::default(), true, 1);
+        for i in 0..5 {
+            p.attempt_started(t0 + i * MS);
+        }
+        let planned = t0 + 30 * S;
+        // Five attempts in the last 10 s: the sixth waits until the first leaves the window.
+        assert_eq!(p.start_at(t0 + S, planned, true), t0 + 10 * S);
+    }
+
+    #[test]
+    fn a_request_never_makes_the_attempt_later_than_planned() {
+        let t0 = Instant::now();
+        let mut p = ReconnectPolicy::new(RetryPolicy::default(), true, 1);
+        for i in 0..5 {
+            p.attempt_started(t0 + i * MS);
+        }
+        let planned = t0 + 11 * S;
+        assert_eq!(p.start_at(t0 + 12 * S, planned, true), t0 + 11 * S);
+        assert_eq!(p.start_at(t0 + S, planned, true), t0 + 10 * S);
+    }
+
+    #[test]
+    fn without_a_request_the_plan_stands_but_never_before_the_budget() {
+        let t0 = Instant::now();
+        let mut p = ReconnectPolicy::new(RetryPolicy::default(), true, 1);
+        p.attempt_started(t0);
+        assert_eq!(p.start_at(t0 + S, t0 + 30 * S, false), t0 + 30 * S);
+        for i in 1..5 {
+            p.attempt_started(t0 + i * MS);
+        }
+        // A plan made elsewhere ("at once") still waits for the budget.
+        assert_eq!(p.start_at(t0 + S, t0 + S, false), t0 + 10 * S);
+    }
+
+    #[test]
+    fn an_app_asking_to_reconnect_in_a_loop_gets_no_more_than_the_budget() {
+        let t0 = Instant::now();
+        let mut p = ReconnectPolicy::new(RetryPolicy::default(), true, 1);
+        let mut starts = Vec::new();
+        let mut now = t0;
+        // Each attempt fails at once and backs off; the app asks again every millisecond.
+        while now < t0 + 600 * S {
+            let at = p.start_at(now, now + 3600 * S, true);
+            p.attempt_started(at);
+            starts.push(at);
+            let _ = p.decide(at + MS, Ending::AttemptFailed(ws("refused")), &never_fatal);
+            now = at + MS;
+        }
+        assert!(busiest(&starts, 10 * S) <= 5);
+        assert!(busiest(&starts, 60 * S) <= 10);
+        assert!(starts.len() >= 95, "{} attempts in 10 minutes", starts.len());
     }
 }

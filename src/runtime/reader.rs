@@ -296,23 +296,34 @@ impl<P: Protocol> Reader<P> {
         .unwrap_or(true)
     }
 
-    /// Waits until `at` unless asked to stop (false) or nudged (a requested reconnect cuts
-    /// the pause short).
-    fn pause_until(&self, at: Instant) -> bool {
-        let now = Instant::now();
-        if at <= now {
-            return !self.stopping();
-        }
-        log::debug!("next connection attempt in {:?}", at - now);
+    /// Waits until the attempt planned for `planned` may start, unless asked to stop
+    /// (false). A requested reconnect (the nudge) cuts the backoff short but never the
+    /// attempt budget: [`ReconnectPolicy::start_at`] decides, and once nudged the pause
+    /// waits for the budget alone.
+    fn pause_until(&self, planned: Instant) -> bool {
         let nudge = &self.signals.nudge;
-        nudge.drain();
-        let woke = poll::wait(
-            nudge.as_fd(),
-            Interest::Read,
-            Some(self.signals.stop.as_fd()),
-            Some(at),
-        );
-        matches!(woke, Ok(Readiness::TimedOut | Readiness::Ready))
+        let stop = self.signals.stop.as_fd();
+        let mut requested = false;
+        loop {
+            let now = Instant::now();
+            let at = self.policy.start_at(now, planned, requested);
+            if at <= now {
+                return !self.stopping();
+            }
+            log::debug!("next connection attempt in {:?}", at - now);
+            let woke = if requested {
+                // The nudge has said all it can: only a stop ends this wait early.
+                poll::wait(stop, Interest::Read, None, Some(at))
+            } else {
+                nudge.drain();
+                poll::wait(nudge.as_fd(), Interest::Read, Some(stop), Some(at))
+            };
+            match woke {
+                Ok(Readiness::TimedOut) => {}
+                Ok(Readiness::Ready) if !requested => requested = true,
+                _ => return false,
+            }
+        }
     }
 
     /// One attempt: the connect call, then the websocket. The new link joins `live`.
