@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{builder, fake, wait_for, wait_for_slack, SOON};
 use serde_json::json;
@@ -531,4 +531,36 @@ fn a_start_that_times_out_explains_itself_and_the_session_ends_with_that_error()
         Some(Event::Disconnected(Some(Error::StartTimeout { last: Some(_) }))) => {}
         other => panic!("the session ended with {other:?}"),
     }
+}
+
+#[test]
+fn an_app_asking_to_reconnect_in_a_loop_gets_no_more_attempts_than_the_budget() {
+    let fake = fake();
+    // Long backoff pauses: only the app's requests could make attempts come fast.
+    let retry = RetryPolicy::default()
+        .initial_backoff(Duration::from_secs(30))
+        .max_backoff(Duration::from_secs(30));
+    let client = builder(&fake).retry(retry).build().unwrap();
+    let events = client.events();
+    let t0 = Instant::now();
+    client.start().unwrap();
+    fake.fail_upgrades(1000, 503);
+    fake.close_connections();
+    // Every failure is answered with a burst of reconnect requests, made during the pause.
+    while fake.connect_calls() < 6 {
+        let event = events
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the client keeps trying");
+        if matches!(event, Event::Reconnecting | Event::UnableToStart(_)) {
+            for _ in 0..10 {
+                client.reconnect().unwrap();
+            }
+        }
+        // Every call counted so far came after t0: fewer than 10 s ago, at most five.
+        let calls = fake.connect_calls();
+        if Instant::now() < t0 + Duration::from_secs(10) {
+            assert!(calls <= 5, "{calls} rtm.connect calls within 10 s");
+        }
+    }
+    client.disconnect();
 }

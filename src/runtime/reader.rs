@@ -299,11 +299,13 @@ impl<P: Protocol> Reader<P> {
     /// Waits until the attempt planned for `planned` may start, unless asked to stop
     /// (false). A requested reconnect (the nudge) cuts the backoff short but never the
     /// attempt budget: [`ReconnectPolicy::start_at`] decides, and once nudged the pause
-    /// waits for the budget alone.
+    /// waits for the budget alone. A request made while the attempt before it was under
+    /// way (no link to retire) counts too, so none is lost to the nudge being drained.
     fn pause_until(&self, planned: Instant) -> bool {
         let nudge = &self.signals.nudge;
         let stop = self.signals.stop.as_fd();
-        let mut requested = false;
+        nudge.drain();
+        let mut requested = self.signals.take_reconnect_request();
         loop {
             let now = Instant::now();
             let at = self.policy.start_at(now, planned, requested);
@@ -315,12 +317,15 @@ impl<P: Protocol> Reader<P> {
                 // The nudge has said all it can: only a stop ends this wait early.
                 poll::wait(stop, Interest::Read, None, Some(at))
             } else {
-                nudge.drain();
                 poll::wait(nudge.as_fd(), Interest::Read, Some(stop), Some(at))
             };
             match woke {
                 Ok(Readiness::TimedOut) => {}
-                Ok(Readiness::Ready) if !requested => requested = true,
+                Ok(Readiness::Ready) if !requested => {
+                    // This pause answers the request: the next link's end is not "requested".
+                    self.signals.take_reconnect_request();
+                    requested = true;
+                }
                 _ => return false,
             }
         }
