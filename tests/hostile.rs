@@ -214,3 +214,45 @@ fn a_frame_stuck_behind_a_server_that_stopped_reading_fails_saying_it_may_have_b
     );
     assert_eq!(client.stats().sends_failed, 1);
 }
+
+#[test]
+fn a_graceful_socket_mode_disconnect_dials_no_new_socket_whatever_the_server_does() {
+    use slack_rtm::socket_mode::{AckPolicy, SocketEvent};
+    let slack = slack_rtm::fake::FakeSlack::start().expect("the fake Slack starts");
+    let sm = slack.socket_mode();
+    let client = common::socket_mode::builder(&slack)
+        .ack_policy(AckPolicy::Manual)
+        .disconnect_grace(Duration::from_secs(2))
+        .build()
+        .expect("valid settings");
+    let events = client.events();
+    client.start().expect("start");
+    let next = |what: &str| {
+        events
+            .recv_timeout(SOON)
+            .unwrap_or_else(|e| panic!("waiting for {what}: {e:?}"))
+    };
+    sm.push_slash_command("/held", "");
+    // Held unacked, so that disconnect() waits out its grace.
+    let held = loop {
+        if let SocketEvent::Request(req) = next("the command") {
+            break req;
+        }
+    };
+    let closing = {
+        let client = client.clone();
+        std::thread::spawn(move || client.disconnect())
+    };
+    while !matches!(next("disconnecting"), SocketEvent::Disconnecting) {}
+    // During the grace the server asks for a refresh, then drops every socket.
+    assert_eq!(sm.send_disconnect("refresh_requested"), 1);
+    sm.drop_connections();
+    closing.join().expect("disconnect returns");
+    assert_eq!(
+        sm.connect_calls(),
+        1,
+        "no apps.connections.open while disconnecting"
+    );
+    assert_eq!(sm.sessions_opened(), 1, "no new socket while disconnecting");
+    drop(held);
+}

@@ -58,6 +58,24 @@ impl State {
         matches!(self, State::Authenticated | State::Connected | State::Ready)
     }
 
+    /// Whether the engine may dial a new link in this state: not while the session is
+    /// disconnecting (a graceful `disconnect()` waiting for owed acks), whatever drops or
+    /// refreshes meanwhile.
+    pub(crate) fn may_dial(self) -> bool {
+        self != State::Disconnecting
+    }
+
+    /// The state after the engine reports `to`: a session disconnecting stays so until it
+    /// ends (the session's end sets `Disconnected` on its own), so that a link lost during
+    /// the close cannot make it look like it is reconnecting.
+    pub(crate) fn then(self, to: State) -> State {
+        if self == State::Disconnecting {
+            self
+        } else {
+            to
+        }
+    }
+
     /// The error a send gets in this state, if it is not allowed.
     pub(crate) fn send_error(self) -> Option<crate::Error> {
         match self {
@@ -91,5 +109,37 @@ mod tests {
                 Some(ErrorCode::SendWhileDisconnected)
             );
         }
+    }
+
+    #[test]
+    fn no_new_link_is_dialed_while_disconnecting() {
+        assert!(!State::Disconnecting.may_dial());
+        for s in [
+            State::Connecting,
+            State::Reconnecting,
+            State::Authenticated,
+            State::Connected,
+            State::Ready,
+        ] {
+            assert!(s.may_dial(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn a_disconnecting_session_stays_disconnecting_whatever_the_engine_reports() {
+        for to in [
+            State::Reconnecting,
+            State::Connecting,
+            State::Connected,
+            State::Ready,
+        ] {
+            assert_eq!(State::Disconnecting.then(to), State::Disconnecting);
+            assert!(!State::Disconnecting.then(to).may_dial());
+        }
+        assert_eq!(State::Ready.then(State::Reconnecting), State::Reconnecting);
+        assert_eq!(
+            State::Ready.then(State::Disconnecting),
+            State::Disconnecting
+        );
     }
 }

@@ -515,6 +515,10 @@ mod tests {
         }
         assert!(busiest(&starts, 10 * S) <= 5);
         assert!(busiest(&starts, 60 * S) <= 10);
-        assert!(starts.len() >= 95, "{} attempts in 10 minutes", starts.len());
+        assert!(
+            starts.len() >= 95,
+            "{} attempts in 10 minutes",
+            starts.len()
+        );
     }
 }

@@ -34,6 +34,10 @@ use crate::runtime::status::Status;
 use crate::runtime::transport::Transport;
 use crate::stats::Counters;
 
+/// How often a reader with no link re-checks a disconnect in its grace (it wakes at once
+/// on the stop that ends it).
+const DISCONNECTING_RECHECK: Duration = Duration::from_secs(1);
+
 /// Most messages read from one link under one hold of its lock.
 const BATCH: usize = 256;
 
@@ -308,6 +312,19 @@ impl<P: Protocol> Reader<P> {
         let mut requested = self.signals.take_reconnect_request();
         loop {
             let now = Instant::now();
+            if !self.status.state().may_dial() {
+                // A graceful disconnect is waiting out its grace, and its stop follows
+                // (within `disconnect_grace`): no new link meanwhile.
+                match poll::wait(
+                    stop,
+                    Interest::Read,
+                    None,
+                    Some(now + DISCONNECTING_RECHECK),
+                ) {
+                    Ok(Readiness::TimedOut) => continue,
+                    _ => return false,
+                }
+            }
             let at = self.policy.start_at(now, planned, requested);
             if at <= now {
                 return !self.stopping();
@@ -417,7 +434,11 @@ impl<P: Protocol> Reader<P> {
             }
             if self.dial.is_none() && self.dial_at.is_some_and(|t| t <= now) {
                 self.dial_at = None;
-                self.start_dial(now);
+                if self.status.state().may_dial() {
+                    self.start_dial(now);
+                } else {
+                    log::debug!("disconnecting: no replacement link is dialed");
+                }
             }
             // With more to read, only look (stop, wakers, dial) without waiting.
             let deadline = if more {
@@ -609,6 +630,10 @@ impl<P: Protocol> Reader<P> {
 
     /// Delivers a lifecycle item, if the protocol has one for `change`.
     fn control(&mut self, change: Change) {
+        if matches!(change, Change::Reconnecting) && !self.status.state().may_dial() {
+            // A link lost while disconnecting is not replaced: no reconnect to announce.
+            return;
+        }
         if let Some(item) = self.protocol.lifecycle(change) {
             self.deliver(Class::Control, item);
         }

@@ -48,11 +48,12 @@ impl Status {
         self.life.lock().state
     }
 
-    /// Enters `state`, waking waiters.
+    /// Enters `state` (as [`State::then`] allows: a session disconnecting stays so),
+    /// waking waiters.
     pub(crate) fn enter(&self, state: State) {
         {
             let mut life = self.life.lock();
-            life.state = state;
+            life.state = life.state.then(state);
             if state == State::Ready {
                 life.last_failure = None;
                 life.was_ready = true;
