@@ -322,7 +322,8 @@ impl RtmClient {
     /// wants to reset a connection it distrusts. Sends awaiting a reply get the same
     /// treatment as in any reconnect (their replies are awaited for
     /// `reply_ack_on_reconnect_timeout` on the new connection). During a backoff pause it
-    /// makes the next attempt start at once. It does not wait for the new connection:
+    /// cuts the pause short, never the attempt budget (at most 5 attempts in any 10 s and
+    /// 10 in any minute). It does not wait for the new connection:
     /// watch for [`Event::Ready`].
     ///
     /// ```no_run

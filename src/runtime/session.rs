@@ -85,7 +85,7 @@ impl SessionHandle {
     }
 
     /// Drops the current link and connects again now; during a backoff pause, starts the
-    /// next attempt at once.
+    /// next attempt as soon as the attempt budget allows.
     pub(crate) fn reconnect(&self) {
         self.signals.request_reconnect();
         match self.links.newest() {
