@@ -3,6 +3,28 @@
 //! lazily through the Web API. The bookkeeping does no I/O and is unit-tested without
 //! sockets: `table.rs` (a bounded table with indexes), `reducer.rs` (what each event and
 //! seed does), `parse.rs` (reading entries from JSON), `entries.rs` (what is stored).
+//!
+//! ```
+//! use slack_rtm::fake::FakeSlack;
+//! use slack_rtm::{CacheConfig, RtmClient};
+//!
+//! let slack = FakeSlack::start()?;
+//! slack.add_user("U0ALICE", "alice");
+//! let client = RtmClient::builder(slack.token())
+//!     .slack_api_url(slack.api_url())
+//!     .no_proxy()
+//!     .workspace_cache(Some(CacheConfig::default()))
+//!     .build()?;
+//! client.start()?;
+//! let cache = client.cache().expect("turned on above");
+//! // rtm.connect seeds only the bot itself: the first lookup asks users.info ...
+//! assert!(cache.cached_user("U0ALICE").is_none());
+//! assert_eq!(cache.user("U0ALICE")?.map(|u| u.name), Some("alice".to_owned()));
+//! // ... and the answer is kept for the next ones, which make no call.
+//! assert!(cache.cached_user("U0ALICE").is_some());
+//! client.disconnect();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::fmt;
 

@@ -47,6 +47,24 @@ pub trait Connector: Send + Sync + 'static {
     /// Opens a TCP connection to `host:port` within `timeout`. `host` is a name or an IP
     /// literal (without brackets).
     ///
+    /// The client calls it; calling it yourself is a way to try a connector out. This
+    /// one sends every host to one local port:
+    ///
+    /// ```
+    /// use std::net::{TcpListener, TcpStream};
+    /// use std::time::Duration;
+    /// use slack_rtm::Connector;
+    ///
+    /// let local = TcpListener::bind("127.0.0.1:0")?;
+    /// let port = local.local_addr()?.port();
+    /// let to_local = move |_host: &str, _port: u16, timeout: Duration| {
+    ///     TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), timeout)
+    /// };
+    /// let stream = to_local.connect("slack.com", 443, Duration::from_secs(5))?;
+    /// assert_eq!(stream.peer_addr()?.port(), port);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// Any I/O error; the client reports it as a connection failure and retries per its
     /// retry policy.

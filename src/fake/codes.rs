@@ -6,6 +6,26 @@
 //! (the frame is not a JSON object, its `id` is missing, invalid or reused, or the type
 //! needs none and none was given) are events, `{"type":"error","error":{"code":..,"msg":..}}`.
 //! After an error reply the session carries on, except for [`URL_EXPIRED`].
+//!
+//! A test matches on them through the error a send ends in:
+//!
+//! ```
+//! use std::time::Duration;
+//! use slack_rtm::fake::{codes, FakeSlack};
+//! use slack_rtm::Error;
+//!
+//! let slack = FakeSlack::start()?;
+//! let client = slack.client()?;
+//! client.start()?;
+//! // A message that names no channel.
+//! let sent = client.add_outgoing_event(true, "message", serde_json::json!({"text": "hi"}))?;
+//! match sent.wait(Duration::from_secs(10)) {
+//!     Err(Error::Platform(refused)) => assert_eq!(refused.code, Some(codes::CHANNEL_MISSING)),
+//!     other => panic!("not refused by the server: {other:?}"),
+//! }
+//! client.disconnect();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 /// `"Socket URL has expired"`: the websocket URL was already used, or is older than the
 /// URL lifetime. Sent as an event right after the upgrade, then the server closes.

@@ -273,6 +273,19 @@ pub struct RecordedRequest {
 
 impl RecordedRequest {
     /// What a recorded token parameter reads as.
+    ///
+    /// ```
+    /// use slack_rtm::fake::{FakeSlack, RecordedRequest};
+    ///
+    /// let slack = FakeSlack::start()?;
+    /// let url = format!("{}auth.test", slack.api_url());
+    /// ureq::post(&url)
+    ///     .send_form([("token", slack.token())])
+    ///     .map_err(std::io::Error::other)?;
+    /// // The test can print every request: the token is not in them.
+    /// assert_eq!(slack.requests()[0].param("token"), Some(RecordedRequest::REDACTED));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub const REDACTED: &'static str = "[REDACTED]";
 
     /// The first value of parameter `name`.
@@ -375,6 +388,17 @@ impl Default for FakeSlackBuilder {
 
 impl FakeSlackBuilder {
     /// How many entries each record keeps by default ([`FakeSlackBuilder::record_limit`]).
+    ///
+    /// ```
+    /// use slack_rtm::fake::{FakeSlack, FakeSlackBuilder};
+    ///
+    /// // A soak test that posts a million messages keeps a tenth of the default.
+    /// let slack = FakeSlack::builder()
+    ///     .record_limit(FakeSlackBuilder::DEFAULT_RECORD_LIMIT / 10)
+    ///     .start()?;
+    /// # drop(slack);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub const DEFAULT_RECORD_LIMIT: usize = 10_000;
 
     /// The one valid token. Default: [`FakeSlack::DEFAULT_TOKEN`].
@@ -647,8 +671,28 @@ impl Drop for FakeSlack {
 
 impl FakeSlack {
     /// The token a default server accepts.
+    ///
+    /// ```
+    /// use slack_rtm::fake::FakeSlack;
+    ///
+    /// let slack = FakeSlack::start()?;
+    /// assert_eq!(slack.token(), FakeSlack::DEFAULT_TOKEN);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub const DEFAULT_TOKEN: &'static str = "xoxb-fake-token";
     /// The id of the `#general` channel every server starts with.
+    ///
+    /// ```
+    /// use slack_rtm::fake::FakeSlack;
+    ///
+    /// let slack = FakeSlack::start()?;
+    /// let client = slack.client()?;
+    /// client.start()?;
+    /// // A bot can post there without adding a channel first.
+    /// client.send_message(FakeSlack::GENERAL_CHANNEL, "hello")?;
+    /// client.disconnect();
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub const GENERAL_CHANNEL: &'static str = "C0GENERAL";
 
     /// Starts a server with the default settings (see [`FakeSlackBuilder`]).

@@ -48,6 +48,14 @@ pub type HandlerError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// ```
 pub trait HandlerOutcome {
     /// The outcome as a [`HandlerResult`].
+    ///
+    /// ```
+    /// use slack_rtm::HandlerOutcome;
+    ///
+    /// let parsed: Result<(), std::num::ParseIntError> = "x".parse::<u8>().map(drop);
+    /// let err = parsed.into_result().unwrap_err();
+    /// assert!(err.is::<std::num::ParseIntError>()); // the error keeps its type
+    /// ```
     fn into_result(self) -> HandlerResult;
 }
 

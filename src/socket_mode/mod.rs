@@ -8,6 +8,33 @@
 //!
 //! Read the protocol reference in the crate's repository
 //! (`socket-mode-protocol.md`) for the rules these follow.
+//!
+//! Against the crate's fake Slack, a slash command goes in and its ack comes back:
+//!
+//! ```
+//! use std::time::Duration;
+//! use slack_rtm::fake::FakeSlack;
+//! use slack_rtm::socket_mode::SocketModeClient;
+//!
+//! let slack = FakeSlack::start()?;
+//! let sm = slack.socket_mode();
+//! let client = SocketModeClient::builder(sm.app_token())
+//!     .slack_api_url(slack.api_url())
+//!     .no_proxy()
+//!     .build()?;
+//! client.on_slash_command(|_request, command| {
+//!     Some(serde_json::json!({"text": format!("deploying {}", command.text)}))
+//! });
+//! client.start()?;
+//! let id = sm.push_slash_command("/deploy", "staging");
+//! let runner = client.clone();
+//! let handle = std::thread::spawn(move || runner.run()); // dispatches to the handler
+//! let ack = sm.wait_for_ack(&id, Duration::from_secs(10)).expect("acked");
+//! assert_eq!(ack.payload, Some(serde_json::json!({"text": "deploying staging"})));
+//! client.disconnect();
+//! handle.join().expect("run did not panic")?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod acker;
 mod client;
