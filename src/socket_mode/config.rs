@@ -256,40 +256,186 @@ impl SocketModeBuilder {
     network_setters! {
         /// TLS settings for both legs (custom CA, client certificate). Default: the
         /// system's roots.
+        ///
+        /// ```no_run
+        /// use slack_rtm::TlsOptions;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// // A corporate CA that re-signs TLS, for apps.connections.open and the wss:// socket.
+        /// let corporate_ca = std::fs::read("/etc/corp/ca.pem")?;
+        /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+        ///     .tls(TlsOptions::default().ca_pem(corporate_ca))
+        ///     .build()?;
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         tls: TlsOptions,
         /// Backoff between connection attempts (see [`RetryPolicy`]). Default: as the RTM
         /// client's; the `apps.connections.open` budget below applies on top.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use slack_rtm::RetryPolicy;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// let app = || SocketModeClient::builder("xapp-1-A0123-456-abc");
+        /// let patient = RetryPolicy::default().max_backoff(Duration::from_secs(120));
+        /// let _client = app().retry(patient).build()?;
+        /// // A cap below the first backoff is refused.
+        /// let muddled = RetryPolicy::default().max_backoff(Duration::from_millis(1));
+        /// assert!(app().retry(muddled).build().is_err());
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         retry: RetryPolicy,
         /// Bound on [`start`](super::SocketModeClient::start). Default 30 s.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// let app = || SocketModeClient::builder("xapp-1-A0123-456-abc");
+        /// // A service that would rather fail its health check than wait 30 s.
+        /// let _client = app()
+        ///     .start_timeout(Duration::from_secs(10))
+        ///     .build()?;
+        /// assert!(app().start_timeout(Duration::ZERO).build().is_err());
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         start_timeout: Duration,
         /// Bound on one TCP + TLS + websocket handshake. Default 10 s.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// let app = || SocketModeClient::builder("xapp-1-A0123-456-abc");
+        /// let _client = app()
+        ///     .connect_timeout(Duration::from_secs(5))
+        ///     .build()?;
+        /// assert!(app().connect_timeout(Duration::ZERO).build().is_err());
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         connect_timeout: Duration,
         /// How long a new socket may take to say `hello`. Default 10 s.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// // A socket that stays mute this long counts as a failed attempt and is retried.
+        /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+        ///     .hello_timeout(Duration::from_secs(5))
+        ///     .build()?;
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         hello_timeout: Duration,
         /// Bound on one Web API call. Default 30 s.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// let app = || SocketModeClient::builder("xapp-1-A0123-456-abc");
+        /// let _client = app()
+        ///     .http_timeout(Duration::from_secs(10))
+        ///     .build()?;
+        /// assert!(app().http_timeout(Duration::ZERO).build().is_err());
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         http_timeout: Duration,
         /// Requests (and lifecycle events) that may wait for the app before the
         /// [`SlowConsumerPolicy`] applies. Default 10 000.
+        ///
+        /// ```
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// let app = || SocketModeClient::builder("xapp-1-A0123-456-abc");
+        /// // A small box: at most 1,000 requests wait for the app.
+        /// let _client = app().event_queue_capacity(1_000).build()?;
+        /// assert!(app().event_queue_capacity(0).build().is_err());
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         event_queue_capacity: usize,
         /// What happens when the app falls `event_queue_capacity` behind. Default
         /// [`SlowConsumerPolicy::DropNewest`] (a dropped `events_api` request was already
         /// acked under [`AckPolicy::Auto`]; choose `Backpressure` to never drop one).
+        ///
+        /// ```
+        /// use slack_rtm::SlowConsumerPolicy;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// // Never drop a request: stop reading the socket until the app catches up.
+        /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+        ///     .slow_consumer(SlowConsumerPolicy::Backpressure)
+        ///     .build()?;
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         slow_consumer: SlowConsumerPolicy,
         /// The largest inbound frame accepted. Default 4 MiB.
+        ///
+        /// ```
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// let app = || SocketModeClient::builder("xapp-1-A0123-456-abc");
+        /// let _client = app()
+        ///     .max_inbound_message(1 << 20) // 1 MiB
+        ///     .build()?;
+        /// assert!(app().max_inbound_message(512).build().is_err()); // at least 1024
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         max_inbound_message: usize,
     }
 
     setters! {
         /// How many sockets to hold at once, 1 to 9 (redundancy: each is refreshed on its
         /// own, make-before-break). Default 1. The app's limit of 10 counts every process.
+        ///
+        /// ```
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// let app = || SocketModeClient::builder("xapp-1-A0123-456-abc");
+        /// // Two sockets: while one is refreshed, the other still delivers.
+        /// let _client = app().pool_size(2).build()?;
+        /// assert!(app().pool_size(0).build().is_err());
+        /// assert!(app().pool_size(10).build().is_err()); // no room left for a refresh
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         pool_size: usize,
         /// Who acks, and when. Default [`AckPolicy::Auto`].
+        ///
+        /// ```
+        /// use slack_rtm::socket_mode::{AckPolicy, SocketModeClient};
+        ///
+        /// // The app acks events_api requests itself too, once they are stored.
+        /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+        ///     .ack_policy(AckPolicy::Manual)
+        ///     .build()?;
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         ack_policy: AckPolicy,
         /// Whether deliveries already handed to the app (same `envelope_id`, or same
         /// `event_id`) are acked and dropped instead of delivered again. Default true.
+        ///
+        /// ```
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// // An app that is idempotent anyway and wants to see Slack's retries.
+        /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc").dedup(false).build()?;
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         dedup: bool,
         /// How long delivery ids are remembered. Default 15 minutes (Slack retries up to
         /// about 5 minutes after the deadline).
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// // Slack's last retry comes some 6 minutes after the first delivery.
+        /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+        ///     .dedup_window(Duration::from_secs(10 * 60))
+        ///     .build()?;
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         dedup_window: Duration,
         /// The most delivery ids remembered (an `events_api` delivery takes two: its
         /// envelope id and its event id); past it the oldest are forgotten before their
@@ -299,35 +445,128 @@ impl SocketModeBuilder {
         /// bytes per id); 2 to 16 777 216. Ids forgotten early are counted in
         /// [`SocketModeStats::dedup_forgotten_early`](super::SocketModeStats::dedup_forgotten_early)
         /// and warned about (with the capacity) once per burst.
+        ///
+        /// ```
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// let app = || SocketModeClient::builder("xapp-1-A0123-456-abc");
+        /// // ~200 events a second for 15 minutes, two ids each.
+        /// let _client = app()
+        ///     .dedup_capacity(200 * 15 * 60 * 2)
+        ///     .build()?;
+        /// assert!(app().dedup_capacity(1).build().is_err());
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         dedup_capacity: usize,
         /// When a request still unacked is logged and counted. Default 2.5 s (the
         /// deadline is 3 s).
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// // Hear about slow acks early, with half the deadline still left.
+        /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+        ///     .ack_warn_after(Duration::from_millis(1500))
+        ///     .build()?;
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         ack_warn_after: Duration,
         /// The longest [`disconnect`](super::SocketModeClient::disconnect) waits for the
         /// acks of requests already delivered (new ones are refused meanwhile, and left to
         /// Slack's retry). It never waits past the ack deadline of the last request owed,
         /// nor once nothing is owed; `Duration::ZERO` closes at once. Default 3 s
         /// (Slack's ack deadline: every ack that can still be on time is waited for).
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// // A process that must exit at once on SIGTERM: leave unacked requests to Slack's retry.
+        /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+        ///     .disconnect_grace(Duration::ZERO)
+        ///     .build()?;
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         disconnect_grace: Duration,
         /// How long one ack write may wait for room in a socket before it is written
         /// again on another socket, never the one that failed (Slack ignores a second ack
         /// of an envelope). The second write has a timeout of its own, so an app's
         /// `ack()` blocks at most twice this. Default 2 s.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// let app = || SocketModeClient::builder("xapp-1-A0123-456-abc");
+        /// // With a pool of two, give up on a stuck socket sooner and ack on the other.
+        /// let _client = app()
+        ///     .pool_size(2)
+        ///     .ack_write_timeout(Duration::from_millis(500))
+        ///     .build()?;
+        /// assert!(app().ack_write_timeout(Duration::ZERO).build().is_err());
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         ack_write_timeout: Duration,
         /// How long a quiet socket waits before a websocket Ping. Default 8 s (as the RTM
         /// client's ping, so an idle client wakes no more often).
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// let app = || SocketModeClient::builder("xapp-1-A0123-456-abc");
+        /// // A NAT that forgets idle flows after 5 s.
+        /// let _client = app()
+        ///     .ping_interval(Duration::from_secs(4))
+        ///     .build()?;
+        /// assert!(app().ping_interval(Duration::ZERO).build().is_err());
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         ping_interval: Duration,
         /// How long a Ping may go unanswered before it counts as missed; a second Ping
         /// follows at once, and two missed in a row make the socket dead. Default 3 s: a
         /// pong up to 6 s slow is tolerated, and a half-open socket is found 14 s after it
         /// went quiet (the RTM client: 12 s). Anything received counts as an answer, and
         /// 40 s of total silence is fatal whatever the Pings say.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// let app = || SocketModeClient::builder("xapp-1-A0123-456-abc");
+        /// // A slow satellite link: tolerate pongs up to 10 s late.
+        /// let _client = app()
+        ///     .pong_timeout(Duration::from_secs(5))
+        ///     .build()?;
+        /// assert!(app().pong_timeout(Duration::ZERO).build().is_err());
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         pong_timeout: Duration,
         /// The first pause after `too_many_websockets` (doubled on repeats, jittered).
         /// Default 2 minutes.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// // Other processes of the app hold most of its 10 sockets: back off longer.
+        /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc")
+        ///     .too_many_backoff(Duration::from_secs(300))
+        ///     .build()?;
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         too_many_backoff: Duration,
         /// Appends `debug_reconnects=true` to every socket URL (Slack then refreshes
         /// sockets every ~6 minutes; for exercising refresh handling). Default false.
+        ///
+        /// ```
+        /// use slack_rtm::socket_mode::SocketModeClient;
+        ///
+        /// // A staging app that wants its refresh handling exercised every few minutes.
+        /// let _client = SocketModeClient::builder("xapp-1-A0123-456-abc").debug_reconnects(true).build()?;
+        /// # Ok::<(), slack_rtm::Error>(())
+        /// ```
         debug_reconnects: bool,
     }
 
