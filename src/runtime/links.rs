@@ -169,11 +169,16 @@ impl Links {
 
     /// The newest link that said hello and is not being closed.
     pub(crate) fn newest_ready(&self) -> Option<Arc<Link>> {
+        self.newest_ready_other_than(None)
+    }
+
+    /// [`Links::newest_ready`], skipping the link `not` when one is given.
+    fn newest_ready_other_than(&self, not: Option<LinkId>) -> Option<Arc<Link>> {
         self.open
             .lock()
             .iter()
             .rev()
-            .find(|l| l.is_ready() && l.is_writable())
+            .find(|l| Some(l.id()) != not && l.is_ready() && l.is_writable())
             .cloned()
     }
 
@@ -190,41 +195,21 @@ impl Links {
         self.open.lock().len()
     }
 
-    /// The newest link that said hello and is not being closed, other than `not`.
-    pub(crate) fn newest_ready_except(&self, not: LinkId) -> Option<Arc<Link>> {
-        self.open
-            .lock()
-            .iter()
-            .rev()
-            .find(|l| l.id() != not && l.is_ready() && l.is_writable())
-            .cloned()
-    }
-
-    /// Writes `text` on the newest ready link other than `not` (the one a write just
-    /// failed on: it stays listed until the reader ends it, and a write that timed out
-    /// leaves it open); returns which.
+    /// Writes `text` on the newest ready link, other than `not` when one is given (the one a
+    /// write just failed on: it stays listed until the reader ends it, and a write that
+    /// timed out leaves it open); returns which.
     ///
     /// # Errors
-    /// [`Error::SendWhileDisconnected`] when no other link is ready, or the write's error.
-    pub(crate) fn write_any_except(
+    /// [`Error::SendWhileDisconnected`] when no (other) link is ready, or the write's error.
+    pub(crate) fn write_any(
         &self,
-        not: LinkId,
         text: String,
         deadline: Instant,
+        not: Option<LinkId>,
     ) -> Result<LinkId> {
         let link = self
-            .newest_ready_except(not)
+            .newest_ready_other_than(not)
             .ok_or(Error::SendWhileDisconnected)?;
-        link.send_text(text, deadline)?;
-        Ok(link.id())
-    }
-
-    /// Writes `text` on the newest ready link; returns which.
-    ///
-    /// # Errors
-    /// [`Error::SendWhileDisconnected`] when no link is ready, or the write's error.
-    pub(crate) fn write_any(&self, text: String, deadline: Instant) -> Result<LinkId> {
-        let link = self.newest_ready().ok_or(Error::SendWhileDisconnected)?;
         link.send_text(text, deadline)?;
         Ok(link.id())
     }

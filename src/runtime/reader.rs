@@ -20,7 +20,7 @@ use crate::net::waker::Waker;
 use crate::net::websocket::{Connection, Drain};
 use crate::protocol::admission::Class;
 use crate::protocol::backoff::random_seed;
-use crate::protocol::deadline::earliest;
+use crate::protocol::deadline::{after, earliest};
 use crate::protocol::lifecycle::State;
 use crate::protocol::link_state::LinkState;
 use crate::protocol::reconnect::{Decision, Ending, ReconnectPolicy};
@@ -319,7 +319,7 @@ impl<P: Protocol> Reader<P> {
                     stop,
                     Interest::Read,
                     None,
-                    Some(now + DISCONNECTING_RECHECK),
+                    Some(after(now, DISCONNECTING_RECHECK)),
                 ) {
                     Ok(Readiness::TimedOut) => continue,
                     _ => return false,

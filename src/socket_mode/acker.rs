@@ -95,7 +95,7 @@ impl Acker {
             );
             let text = encode_ack(envelope_id, None, false)?;
             self.links
-                .write_any_except(target.id(), text, self.deadline())?;
+                .write_any(text, self.deadline(), Some(target.id()))?;
             if kind != Kind::Duplicate {
                 SmCounters::bump(&self.counters.acks_sent);
             }
@@ -153,7 +153,7 @@ impl Acker {
                         "the ack of {id} on socket {link} may be lost ({e}): writing it again"
                     );
                     let again = encode_ack(id, None, false)
-                        .and_then(|text| self.links.write_any_except(link, text, self.deadline()));
+                        .and_then(|text| self.links.write_any(text, self.deadline(), Some(link)));
                     match again {
                         Ok(_) if kind == Kind::App => self.record(id, Instant::now()),
                         Ok(_) if counted => SmCounters::bump(&self.counters.acks_sent),
@@ -190,10 +190,10 @@ impl Acker {
                 Err(e) => {
                     log::debug!("an ack on socket {link} failed ({e}): writing it on another");
                     // A write of its own: the failed one may have used up its deadline.
-                    self.links.write_any_except(link, text, self.deadline())
+                    self.links.write_any(text, self.deadline(), Some(link))
                 }
             },
-            None => self.links.write_any(text, deadline),
+            None => self.links.write_any(text, deadline, None),
         }
     }
 
